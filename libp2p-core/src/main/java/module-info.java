@@ -1,0 +1,18 @@
+/**
+ * libp2p core: the codecs, addresses, identities and negotiation that every layer of the stack shares.
+ *
+ * <ul>
+ *   <li>{@code org.jlibp2p.core}: {@link org.jlibp2p.core.Multiaddr}, {@link org.jlibp2p.core.Duplex} and
+ *       the exceptions every layer throws.</li>
+ *   <li>{@code org.jlibp2p.core.codec}: unsigned varints, protobuf, length-prefixed messages, multibase,
+ *       multihash, CID.</li>
+ *   <li>{@code org.jlibp2p.core.multistream}: multistream-select 1.0.0.</li>
+ *   <li>{@code org.jlibp2p.core.memory}: in-memory pipes for tests and examples.</li>
+ * </ul>
+ */
+module org.jlibp2p.core {
+    exports org.jlibp2p.core;
+    exports org.jlibp2p.core.codec;
+    exports org.jlibp2p.core.memory;
+    exports org.jlibp2p.core.multistream;
+}

@@ -1,0 +1,78 @@
+package org.jlibp2p.core.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class MultibaseTest {
+
+    /** multiformats/multibase tests/basic.csv: the string "yes mani !" in each base. */
+    @ParameterizedTest
+    @CsvSource({
+        "z7paNL19xttacUY",
+        "bpfsxgidnmfxgsibb",
+        "f796573206d616e692021",
+        "ueWVzIG1hbmkgIQ",
+    })
+    void decodesAndEncodesTheSpecVectors(String encoded) {
+        byte[] data = "yes mani !".getBytes(StandardCharsets.UTF_8);
+        assertThat(Multibase.decode(encoded)).isEqualTo(data);
+        assertThat(Multibase.forPrefix(encoded.charAt(0)).encode(data)).isEqualTo(encoded);
+    }
+
+    /** multiformats/multibase tests/leading_zero.csv and two_leading_zeros.csv, base58btc rows. */
+    @Test
+    void base58KeepsLeadingZeroBytesAsOnes() {
+        assertThat(Multibase.BASE58BTC.encode("\0yes mani !".getBytes(StandardCharsets.UTF_8))).isEqualTo("z17paNL19xttacUY");
+        assertThat(Multibase.BASE58BTC.encode("\0\0yes mani !".getBytes(StandardCharsets.UTF_8))).isEqualTo("z117paNL19xttacUY");
+        assertThat(Multibase.BASE58BTC.decodeRaw("111")).isEqualTo(new byte[3]);
+        assertThat(Multibase.BASE58BTC.encodeRaw(new byte[0])).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Multibase.class)
+    void randomBytesRoundTrip(Multibase base) {
+        Random random = new Random(42);
+        for (int length = 0; length < 70; length++) {
+            byte[] data = new byte[length];
+            random.nextBytes(data);
+            if (length > 2) {
+                data[0] = 0; // leading zeros are the corner case of base58
+            }
+            assertThat(base.decodeRaw(base.encodeRaw(data))).as("%s length %d", base, length).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void base32HasNoPaddingAndLowerCase() {
+        assertThat(Multibase.BASE32.encodeRaw(new byte[] {(byte) 0xff})).isEqualTo("74");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "z0OIl, base58btc character '0'",
+        "bABCD, base32 character 'A'",
+        "fzz, base16 character 'z'",
+        "f123, odd number",
+        "u+/, base64url character '+'",
+        "b7, cannot encode whole bytes",
+        "b75, trailing bits",
+        "x123, unsupported multibase prefix 'x'",
+    })
+    void rejectsMalformedText(String text, String message) {
+        assertThatThrownBy(() -> Multibase.decode(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void rejectsEmptyText() {
+        assertThatThrownBy(() -> Multibase.decode("")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
