@@ -13,6 +13,7 @@
 module org.jlibp2p.core {
     exports org.jlibp2p.core;
     exports org.jlibp2p.core.codec;
+    exports org.jlibp2p.core.crypto;
     exports org.jlibp2p.core.memory;
     exports org.jlibp2p.core.multistream;
 }

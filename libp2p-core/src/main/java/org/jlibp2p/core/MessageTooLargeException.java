@@ -1,12 +1,10 @@
 package org.jlibp2p.core;
 
-import java.net.ProtocolException;
-
 /**
- * A length announced by the remote is larger than the limit the reader was given. Thrown before the
- * reader allocates anything for the message.
+ * A length announced by the remote is larger than the limit the reader was given: a malformed
+ * message of a particular kind. Thrown before the reader allocates anything for the message.
  */
-public class MessageTooLargeException extends ProtocolException {
+public class MessageTooLargeException extends MalformedMessageException {
     private static final long serialVersionUID = 1L;
 
     /** The length the remote announced. */

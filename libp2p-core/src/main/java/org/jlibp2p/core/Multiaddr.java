@@ -171,7 +171,7 @@ public record Multiaddr(List<Component> components) {
      * @throws MalformedMessageException naming what is wrong and at which byte
      * @throws MessageTooLargeException  if it is longer than {@link #MAX_BYTES}
      */
-    public static Multiaddr fromBytes(byte[] bytes) throws MalformedMessageException, MessageTooLargeException {
+    public static Multiaddr fromBytes(byte[] bytes) throws MalformedMessageException {
         if (bytes.length == 0) {
             throw new MalformedMessageException("empty multiaddr");
         }
@@ -290,6 +290,34 @@ public record Multiaddr(List<Component> components) {
     public Optional<byte[]> trailingPeerIdBytes() {
         Component last = components.get(components.size() - 1);
         return last.protocol() == MultiaddrProtocol.P2P ? Optional.of(last.value()) : Optional.empty();
+    }
+
+    /**
+     * The peer named by a trailing {@code /p2p/<id>}.
+     *
+     * @return the peer id, or empty if the address does not end in /p2p
+     */
+    public Optional<PeerId> peerId() {
+        return trailingPeerIdBytes().map(bytes -> {
+            try {
+                return PeerId.fromBytes(bytes);
+            } catch (MalformedMessageException e) {
+                throw new IllegalStateException("/p2p values are validated as multihashes", e);
+            }
+        });
+    }
+
+    /**
+     * This address with {@code /p2p/<peer>} appended, unless it already ends in one.
+     *
+     * @param peer the peer
+     * @return the full address
+     */
+    public Multiaddr withPeerId(PeerId peer) {
+        if (trailingPeerIdBytes().isPresent()) {
+            return this;
+        }
+        return encapsulate(new Multiaddr(List.of(new Component(MultiaddrProtocol.P2P, peer.bytes()))));
     }
 
     @Override

@@ -118,7 +118,7 @@ public final class ProtobufReader {
      * @throws MessageTooLargeException  if the field is longer than {@code maxLength}
      * @throws MalformedMessageException if the field is not length-delimited or is truncated
      */
-    public byte[] readBytes(int maxLength) throws MalformedMessageException, MessageTooLargeException {
+    public byte[] readBytes(int maxLength) throws MalformedMessageException {
         expect(WireType.LEN);
         long length = Varint.read(in);
         if (length > maxLength) {
@@ -139,7 +139,7 @@ public final class ProtobufReader {
      * @throws MessageTooLargeException  if the field is longer than {@code maxBytes}
      * @throws MalformedMessageException if the field is not length-delimited, is truncated or is not UTF-8
      */
-    public String readString(int maxBytes) throws MalformedMessageException, MessageTooLargeException {
+    public String readString(int maxBytes) throws MalformedMessageException {
         byte[] bytes = readBytes(maxBytes);
         try {
             return StandardCharsets.UTF_8.newDecoder()
