@@ -16,4 +16,5 @@ module org.jlibp2p.core {
     exports org.jlibp2p.core.crypto;
     exports org.jlibp2p.core.memory;
     exports org.jlibp2p.core.multistream;
+    exports org.jlibp2p.core.spi;
 }

@@ -1,0 +1,53 @@
+package org.jlibp2p.core.spi;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * One multiplexed connection: a source of outbound streams and of inbound ones.
+ *
+ * <p>{@link #close()} is a graceful end: the remote is told (Yamux: GoAway), the connection is
+ * closed, and every stream still open is reset. It is idempotent and wakes every blocked caller.
+ */
+public interface MuxedSession extends Closeable {
+    /**
+     * Opens a stream to the remote. It can be written to at once.
+     *
+     * @return the stream
+     * @throws IOException if the session is closed, the remote has said it accepts no more streams,
+     *                     or a stream limit is reached
+     */
+    MuxedStream openStream() throws IOException;
+
+    /**
+     * Waits for the remote to open a stream.
+     *
+     * @param timeout how long to wait; {@link Duration#ZERO} waits until the session closes
+     * @return the stream, or null if the timeout passed first
+     * @throws IOException if the session is closed
+     */
+    MuxedStream acceptStream(Duration timeout) throws IOException;
+
+    /** {@return true once the session has ended, by either side or by a failure} */
+    boolean isClosed();
+
+    /**
+     * Why the session ended.
+     *
+     * @return the failure, or null if it is open or was closed cleanly
+     */
+    IOException closeCause();
+
+    /** {@return the streams currently open on this session} */
+    int streamCount();
+
+    /** {@return the stream muxer protocol id} */
+    String protocolId();
+
+    /**
+     * Ends the session (see the class comment).
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,113 @@
+package org.jlibp2p.yamux;
+
+import java.time.Duration;
+
+/**
+ * Settings of a Yamux session. Every limit of the session is here, with its source.
+ *
+ * @param initialWindow       receive window each stream starts with; the spec fixes 256 KiB as what both
+ *                            sides assume, and a larger value is announced in the SYN/ACK window update
+ * @param maxWindow           the largest a stream's receive window grows to by auto-tuning (go-yamux and
+ *                            js-libp2p-yamux: 16 MiB); equal to {@code initialWindow} turns tuning off
+ * @param maxFrameData        the largest data frame we send (go and js: 64 KiB); what we accept is bounded
+ *                            by the stream's receive window instead
+ * @param acceptBacklog       inbound streams waiting for {@code acceptStream}; more are reset (the spec's
+ *                            "MUST be bounded"; go-yamux: 256)
+ * @param ackBacklog          our streams the remote has not acknowledged yet; {@code openStream} waits
+ *                            beyond it (the spec: "SHOULD at most allow an ACK backlog of 256 streams")
+ * @param maxInboundStreams   concurrent streams the remote may open (js-libp2p-yamux: 1000)
+ * @param maxOutboundStreams  concurrent streams we may open (js-libp2p-yamux: 1000)
+ * @param keepAliveInterval   how often to ping an idle session; {@link Duration#ZERO} disables (go: 30 s)
+ * @param writeTimeout        how long a write may wait for window or for the connection, and how long
+ *                            a ping may go unanswered, before the stream or session fails (go: 10 s)
+ */
+public record YamuxConfig(
+        int initialWindow,
+        int maxWindow,
+        int maxFrameData,
+        int acceptBacklog,
+        int ackBacklog,
+        int maxInboundStreams,
+        int maxOutboundStreams,
+        Duration keepAliveInterval,
+        Duration writeTimeout) {
+
+    /** The window both sides assume for every new stream (yamux/README.md, "Flow Control"). */
+    public static final int SPEC_INITIAL_WINDOW = 256 * 1024;
+
+    /**
+     * Checks the settings.
+     *
+     * @param initialWindow      see the class comment
+     * @param maxWindow          see the class comment
+     * @param maxFrameData       see the class comment
+     * @param acceptBacklog      see the class comment
+     * @param ackBacklog         see the class comment
+     * @param maxInboundStreams  see the class comment
+     * @param maxOutboundStreams see the class comment
+     * @param keepAliveInterval  see the class comment
+     * @param writeTimeout       see the class comment
+     */
+    public YamuxConfig {
+        if (initialWindow < SPEC_INITIAL_WINDOW) {
+            throw new IllegalArgumentException("initialWindow below the spec's 256 KiB");
+        }
+        if (maxWindow < initialWindow) {
+            throw new IllegalArgumentException("maxWindow below initialWindow");
+        }
+        if (maxFrameData < 1 || acceptBacklog < 1 || ackBacklog < 1 || maxInboundStreams < 1 || maxOutboundStreams < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        if (keepAliveInterval.isNegative() || writeTimeout.isNegative() || writeTimeout.isZero()) {
+            throw new IllegalArgumentException("keepAliveInterval must be >= 0 and writeTimeout > 0");
+        }
+    }
+
+    /** {@return the defaults: 256 KiB growing to 16 MiB, 64 KiB frames, backlogs of 256, 1000 streams each way, 30 s keep-alive, 10 s write timeout} */
+    public static YamuxConfig defaults() {
+        return new YamuxConfig(SPEC_INITIAL_WINDOW, 16 * 1024 * 1024, 64 * 1024, 256, 256, 1000, 1000,
+                Duration.ofSeconds(30), Duration.ofSeconds(10));
+    }
+
+    /**
+     * A copy with a fixed window: no auto-tuning.
+     *
+     * @param window the window of every stream
+     * @return the new settings
+     */
+    public YamuxConfig withFixedWindow(int window) {
+        return new YamuxConfig(window, window, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout);
+    }
+
+    /**
+     * A copy with other stream limits.
+     *
+     * @param inbound  concurrent streams the remote may open
+     * @param outbound concurrent streams we may open
+     * @return the new settings
+     */
+    public YamuxConfig withMaxStreams(int inbound, int outbound) {
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, inbound, outbound, keepAliveInterval, writeTimeout);
+    }
+
+    /**
+     * A copy with other timers.
+     *
+     * @param keepAlive    keep-alive interval, zero to disable
+     * @param writeTimeout write and ping timeout
+     * @return the new settings
+     */
+    public YamuxConfig withTimers(Duration keepAlive, Duration writeTimeout) {
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAlive, writeTimeout);
+    }
+
+    /**
+     * A copy with another accept backlog.
+     *
+     * @param backlog inbound streams waiting to be accepted
+     * @return the new settings
+     */
+    public YamuxConfig withAcceptBacklog(int backlog) {
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, backlog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout);
+    }
+}

@@ -1,0 +1,471 @@
+package org.jlibp2p.yamux;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jlibp2p.core.StreamResetException;
+import org.jlibp2p.core.spi.MuxedStream;
+import org.jlibp2p.yamux.YamuxFrame.Flags;
+
+/**
+ * One Yamux stream: its two half-closes, its reset, and its flow control (yamux/README.md, "Opening
+ * a stream", "Closing a stream", "Flow Control").
+ *
+ * <p>Flow control is the backpressure. The receive side holds at most {@code recvWindow} bytes: what
+ * is buffered unread plus the credit the remote still has. Credit goes back to the remote only as
+ * the application reads, in a Window Update once half a window has been consumed. So a reader that
+ * stops reading stops the writer, and the buffer never outgrows the window. The send side blocks,
+ * up to the write timeout, while the remote's window is zero.
+ *
+ * <p>Window auto-tuning (as go-yamux and rust-yamux): when the application consumes a whole window
+ * in less than four round trips, the window is what limits throughput, so it doubles, up to
+ * {@link YamuxConfig#maxWindow()}.
+ */
+final class YamuxStream implements MuxedStream {
+    private final YamuxSession session;
+    final int id;
+    final boolean outbound;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readable = lock.newCondition();
+    private final Condition writable = lock.newCondition();
+
+    // receive side
+    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    private int headOffset;
+    private int buffered;
+    private int recvWindow;
+    private long recvCredit;
+    private long epochStartNanos = System.nanoTime();
+    private volatile long readTimeoutNanos;
+
+    // send side
+    private long sendWindow = YamuxConfig.SPEC_INITIAL_WINDOW;
+
+    // state
+    private boolean acked;
+    private boolean finSent;
+    private boolean finReceived;
+    private boolean readClosed;
+    private IOException resetCause;
+
+    private final InputStream in = new StreamInput();
+    private final OutputStream out = new StreamOutput();
+
+    YamuxStream(YamuxSession session, int id, boolean outbound) {
+        this.session = session;
+        this.id = id;
+        this.outbound = outbound;
+        this.recvWindow = session.config.initialWindow();
+        this.recvCredit = recvWindow;
+    }
+
+    @Override
+    public long id() {
+        return Integer.toUnsignedLong(id);
+    }
+
+    @Override
+    public InputStream in() {
+        return in;
+    }
+
+    @Override
+    public OutputStream out() {
+        return out;
+    }
+
+    @Override
+    public void setReadTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout");
+        }
+        readTimeoutNanos = timeout.toNanos();
+    }
+
+    boolean acked() {
+        lock.lock();
+        try {
+            return acked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- reading -----------------------------------------------------------------------------
+
+    private int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        int n = 0;
+        long update;
+        lock.lock();
+        try {
+            long timeout = readTimeoutNanos;
+            long left = timeout;
+            while (buffered == 0) {
+                if (resetCause != null) {
+                    throw resetFailure();
+                }
+                if (readClosed) {
+                    throw new IOException("stream closed for reading");
+                }
+                if (finReceived) {
+                    return -1;
+                }
+                if (timeout == 0) {
+                    readable.await();
+                } else {
+                    if (left <= 0) {
+                        throw new SocketTimeoutException("read timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
+                    }
+                    left = readable.awaitNanos(left);
+                }
+            }
+            while (n < len && !chunks.isEmpty()) {
+                byte[] head = chunks.peek();
+                int take = Math.min(len - n, head.length - headOffset);
+                System.arraycopy(head, headOffset, b, off + n, take);
+                n += take;
+                headOffset += take;
+                if (headOffset == head.length) {
+                    chunks.poll();
+                    headOffset = 0;
+                }
+            }
+            buffered -= n;
+            update = creditToReturn();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading");
+        } finally {
+            lock.unlock();
+        }
+        sendCredit(update);
+        return n;
+    }
+
+    /**
+     * How much credit to give back now (0 for none yet), with auto-tuning. Called under the lock after
+     * the application consumed bytes. The remote may send {@code recvCredit} more; we can take
+     * {@code recvWindow - buffered}; the difference is what the application has freed.
+     */
+    private long creditToReturn() {
+        long freed = recvWindow - buffered - recvCredit;
+        if (freed < recvWindow / 2 || finReceived || resetCause != null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        long rtt = session.rttNanos();
+        int max = session.config.maxWindow();
+        if (rtt > 0 && recvWindow < max && now - epochStartNanos < 4 * rtt) {
+            int grown = (int) Math.min((long) recvWindow * 2, max);
+            freed += grown - recvWindow;
+            recvWindow = grown;
+        }
+        epochStartNanos = now;
+        recvCredit += freed;
+        return freed;
+    }
+
+    private void sendCredit(long delta) throws IOException {
+        if (delta > 0) {
+            session.writeWindowUpdate(id, 0, delta);
+        }
+    }
+
+    /** The reader thread delivers a data frame's payload, still on the wire, after its header. */
+    void onData(long length, InputStream wire) throws IOException {
+        long discardCredit = 0;
+        lock.lock();
+        try {
+            if (finReceived) {
+                throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "data on stream " + id() + " after its FIN");
+            }
+            if (length > recvCredit) {
+                // The sender ignored our window: it could make us buffer without bound.
+                throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "data frame of " + length + " bytes on stream " + id()
+                        + " exceeds its receive window of " + recvCredit);
+            }
+            recvCredit -= length;
+        } finally {
+            lock.unlock();
+        }
+        if (length == 0) {
+            return;
+        }
+        // Read outside the lock: the application may read what is already buffered meanwhile.
+        byte[] payload = wire.readNBytes((int) length);
+        if (payload.length < length) {
+            throw new EOFException("connection ended inside a data frame");
+        }
+        lock.lock();
+        try {
+            if (resetCause != null || readClosed) {
+                // Nobody will read it. A closed reader still returns the credit, so the remote can finish.
+                if (resetCause == null) {
+                    recvCredit += length;
+                    discardCredit = length;
+                }
+            } else {
+                chunks.add(payload);
+                buffered += payload.length;
+                readable.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        sendCredit(discardCredit);
+    }
+
+    void onWindowUpdate(long delta) throws IOException {
+        lock.lock();
+        try {
+            sendWindow += delta;
+            if (sendWindow > 0xFFFFFFFFL) {
+                throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "window update overflows the 32-bit window of stream " + id());
+            }
+            if (delta > 0) {
+                writable.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void onAck() {
+        boolean first;
+        lock.lock();
+        try {
+            first = !acked;
+            acked = true;
+        } finally {
+            lock.unlock();
+        }
+        if (first) {
+            session.onAcknowledged(this);
+        }
+    }
+
+    void onRemoteFin() {
+        boolean done;
+        lock.lock();
+        try {
+            finReceived = true;
+            readable.signalAll();
+            done = finSent;
+        } finally {
+            lock.unlock();
+        }
+        if (done) {
+            session.forget(this);
+        }
+    }
+
+    void onRemoteReset() {
+        markReset(new StreamResetException("stream " + id() + " was reset by the remote"));
+        session.forget(this);
+    }
+
+    void onSessionClosed(IOException cause) {
+        markReset(new StreamResetException("stream " + id() + " ended with its session"
+                + (cause != null ? ": " + cause.getMessage() : "")));
+    }
+
+    private void markReset(IOException cause) {
+        lock.lock();
+        try {
+            if (resetCause == null) {
+                resetCause = cause;
+            }
+            chunks.clear();
+            buffered = 0;
+            readable.signalAll();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private IOException resetFailure() {
+        StreamResetException e = new StreamResetException(resetCause.getMessage());
+        e.initCause(resetCause);
+        return e;
+    }
+
+    /** The inbound stream is taken by the application: acknowledge it, announcing a larger window if configured. */
+    void acknowledge() throws IOException {
+        lock.lock();
+        try {
+            acked = true;
+        } finally {
+            lock.unlock();
+        }
+        session.writeWindowUpdate(id, Flags.ACK, session.config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW);
+    }
+
+    // ---- writing -----------------------------------------------------------------------------
+
+    private void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        long timeout = session.config.writeTimeout().toNanos();
+        while (len > 0) {
+            int n;
+            lock.lock();
+            try {
+                long left = timeout;
+                while (true) {
+                    if (resetCause != null) {
+                        throw resetFailure();
+                    }
+                    if (finSent) {
+                        throw new IOException("stream " + id() + " is closed for writing");
+                    }
+                    if (sendWindow > 0) {
+                        break;
+                    }
+                    if (left <= 0) {
+                        throw new SocketTimeoutException("stream " + id() + ": the remote's window stayed closed for "
+                                + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
+                    }
+                    left = writable.awaitNanos(left);
+                }
+                n = (int) Math.min(Math.min(len, sendWindow), session.config.maxFrameData());
+                sendWindow -= n;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while writing");
+            } finally {
+                lock.unlock();
+            }
+            session.writeData(YamuxFrame.TYPE_DATA, 0, id, n, b, off, n);
+            off += n;
+            len -= n;
+        }
+    }
+
+    @Override
+    public void closeWrite() throws IOException {
+        boolean done;
+        lock.lock();
+        try {
+            if (finSent) {
+                return;
+            }
+            if (resetCause != null) {
+                throw resetFailure();
+            }
+            finSent = true;
+            done = finReceived;
+        } finally {
+            lock.unlock();
+        }
+        // "To close a stream, either side sends a data or window update frame along with the FIN flag."
+        session.writeWindowUpdate(id, Flags.FIN, 0);
+        if (done) {
+            session.forget(this);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        long credit;
+        lock.lock();
+        try {
+            if (resetCause != null) {
+                return;
+            }
+            readClosed = true;
+            // Unread data is dropped; its credit goes back so the remote is not stuck mid-write.
+            chunks.clear();
+            buffered = 0;
+            credit = recvWindow - recvCredit;
+            recvCredit = recvWindow;
+            if (finReceived) {
+                credit = 0;
+            }
+            readable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        sendCredit(credit);
+        closeWrite();
+    }
+
+    @Override
+    public void reset() {
+        boolean alreadyEnded;
+        lock.lock();
+        try {
+            alreadyEnded = resetCause != null || (finSent && finReceived);
+        } finally {
+            lock.unlock();
+        }
+        markReset(new StreamResetException("stream " + id() + " was reset locally"));
+        session.forget(this);
+        if (!alreadyEnded) {
+            session.sendResetAsync(id);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "yamux stream " + id() + " of " + session;
+    }
+
+    private final class StreamInput extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return YamuxStream.this.read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return YamuxStream.this.read(b, off, len);
+        }
+
+        @Override
+        public int available() {
+            lock.lock();
+            try {
+                return buffered;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            YamuxStream.this.close();
+        }
+    }
+
+    private final class StreamOutput extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            YamuxStream.this.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            YamuxStream.this.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            closeWrite();
+        }
+    }
+}

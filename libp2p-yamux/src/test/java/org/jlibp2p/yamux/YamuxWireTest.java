@@ -1,0 +1,245 @@
+package org.jlibp2p.yamux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.jlibp2p.yamux.YamuxFrame.Flags.ACK;
+import static org.jlibp2p.yamux.YamuxFrame.Flags.FIN;
+import static org.jlibp2p.yamux.YamuxFrame.Flags.RST;
+import static org.jlibp2p.yamux.YamuxFrame.Flags.SYN;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.jlibp2p.core.Role;
+import org.jlibp2p.core.codec.Multibase;
+import org.jlibp2p.core.memory.Pipes;
+import org.jlibp2p.core.spi.MuxedStream;
+import org.jlibp2p.yamux.YamuxFrame.Data;
+import org.jlibp2p.yamux.YamuxFrame.Flags;
+import org.jlibp2p.yamux.YamuxFrame.GoAway;
+import org.jlibp2p.yamux.YamuxFrame.Ping;
+import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A session (as the client) against a remote played frame by frame: the exact bytes of the spec. */
+@Timeout(30)
+class YamuxWireTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private YamuxSession session;
+    private RawPeer remote;
+
+    private void start(YamuxConfig config) {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        session = new YamuxSession(pair.a(), Role.INITIATOR, config);
+        session.start();
+        remote = new RawPeer(pair.b());
+    }
+
+    private void start() {
+        start(YamuxConfig.defaults());
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (session != null) {
+            session.close();
+            assertThat(session.awaitTermination(WAIT)).as("reader and timer threads ended").isTrue();
+        }
+    }
+
+    @Test
+    void framesHaveTheSpecLayout() {
+        assertThat(Multibase.hex(new WindowUpdate(1, Flags.of(SYN), 0).encode())).isEqualTo("000100010000000100000000");
+        assertThat(Multibase.hex(new Data(2, Flags.of(ACK, FIN), new byte[] {7}).encode())).isEqualTo("00000006000000020000000107");
+        assertThat(Multibase.hex(new Ping(false, 42).encode())).isEqualTo("00020001000000000000002a");
+        assertThat(Multibase.hex(new Ping(true, 42).encode())).isEqualTo("00020002000000000000002a");
+        assertThat(Multibase.hex(new GoAway(GoAwayCode.PROTOCOL_ERROR).encode())).isEqualTo("000300000000000000000001");
+        assertThat(Flags.of(SYN, FIN).toString()).isEqualTo("SYN|FIN");
+    }
+
+    @Test
+    void openSendsSynAndOddIds() throws Exception {
+        start();
+        MuxedStream a = session.openStream();
+        MuxedStream b = session.openStream();
+        assertThat(a.id()).isEqualTo(1);
+        assertThat(b.id()).isEqualTo(3);
+        RawPeer.Frame syn = remote.nextAnsweringPings();
+        assertThat(syn.type()).isEqualTo(YamuxFrame.TYPE_WINDOW_UPDATE);
+        assertThat(syn.flags()).isEqualTo(SYN);
+        assertThat(syn.streamId()).isEqualTo(1);
+        assertThat(remote.nextAnsweringPings().streamId()).isEqualTo(3);
+        a.out().write("hi".getBytes());
+        RawPeer.Frame data = remote.nextAnsweringPings();
+        assertThat(data.type()).isEqualTo(YamuxFrame.TYPE_DATA);
+        assertThat(data.payload()).isEqualTo("hi".getBytes());
+    }
+
+    /** A SYN|FIN data frame opens, delivers and half-closes in one: every flag counts, none hides another. */
+    @Test
+    void synFinDataFrameIsHandledFully() throws Exception {
+        start();
+        remote.send(new Data(2, Flags.of(SYN, FIN), "hi".getBytes()));
+        MuxedStream s = session.acceptStream(WAIT);
+        assertThat(s.id()).isEqualTo(2);
+        assertThat(s.in().readAllBytes()).isEqualTo("hi".getBytes());
+        RawPeer.Frame ack = remote.nextAnsweringPings();
+        assertThat(ack.flags()).isEqualTo(ACK);
+        assertThat(ack.streamId()).isEqualTo(2);
+        s.out().write(1); // our direction is still open
+        assertThat(remote.nextAnsweringPings().payload()).containsExactly(1);
+    }
+
+    @Test
+    void ackWithFinIsHandledFully() throws Exception {
+        start();
+        MuxedStream s = session.openStream();
+        remote.nextAnsweringPings(); // SYN
+        remote.send(new WindowUpdate(1, Flags.of(ACK, FIN), 0));
+        assertThat(s.in().read()).isEqualTo(-1);
+    }
+
+    @Test
+    void pingsAreAnswered() throws Exception {
+        start();
+        remote.send(new Ping(false, 4242));
+        RawPeer.Frame f;
+        do {
+            f = remote.next();
+        } while ((f.flags() & ACK) == 0);
+        assertThat(f.type()).isEqualTo(YamuxFrame.TYPE_PING);
+        assertThat(f.length()).isEqualTo(4242);
+    }
+
+    @Test
+    void goAwayStopsNewStreamsButNotExistingOnes() throws Exception {
+        start();
+        MuxedStream s = session.openStream();
+        remote.nextAnsweringPings();
+        remote.send(new GoAway(GoAwayCode.NORMAL));
+        remote.send(new Data(1, Flags.of(ACK), "still here".getBytes()));
+        assertThat(s.in().readNBytes(10)).isEqualTo("still here".getBytes());
+        assertThatThrownBy(() -> session.openStream()).isInstanceOf(IOException.class).hasMessageContaining("Go Away");
+        assertThat(session.isClosed()).isFalse();
+    }
+
+    @Test
+    void remoteResetEndsTheStream() throws Exception {
+        start();
+        MuxedStream s = session.openStream();
+        remote.nextAnsweringPings();
+        remote.send(new WindowUpdate(1, Flags.of(RST), 0));
+        assertThatThrownBy(() -> s.in().read()).isInstanceOf(org.jlibp2p.core.StreamResetException.class);
+        assertThat(session.streamCount()).isZero();
+    }
+
+    /** Each violation ends the session with Go Away (protocol error); the exception names it. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "unknown type        | 000700010000000200000000 | unknown yamux frame type 7",
+        "bad version         | 010000010000000200000000 | unsupported yamux version 1",
+        "data over window    | 000000010000000200040001 | exceeds its receive window",
+        "window overflow     | 000100010000000200000000 00010000 00000002 ffffffff | overflows",
+        "SYN reusing an id   | 000100010000000200000000 000100010000000200000000 | which is open already",
+        "SYN with our parity | 000100010000000100000000 | an id of our side",
+        "data after FIN      | 000100050000000200000000 000000000000000200000001 ff | after its FIN",
+        "never opened        | 000000000000000400000001 ff | never opened",
+        "ping off stream 0   | 000200010000000500000001 | frame type 2 on stream 5",
+        "go away off stream 0| 000300000000000300000000 | frame type 3 on stream 3",
+    })
+    void protocolViolationsEndTheSessionWithGoAway(String name, String hex, String message) throws Exception {
+        start();
+        remote.sendHex(hex);
+        RawPeer.Frame f;
+        do {
+            f = remote.nextAnsweringPings();
+        } while (f != null && f.type() != YamuxFrame.TYPE_GO_AWAY);
+        assertThat(f).as("a Go Away frame").isNotNull();
+        assertThat(f.length()).isEqualTo(GoAwayCode.PROTOCOL_ERROR.code());
+        while (f != null) {
+            f = remote.next(); // then the connection closes
+        }
+        assertThat(session.awaitTermination(WAIT)).isTrue();
+        assertThat(session.isClosed()).isTrue();
+        assertThat(session.closeCause()).isInstanceOf(YamuxProtocolException.class).hasMessageContaining(message);
+        assertThat(((YamuxProtocolException) session.closeCause()).code()).isEqualTo(GoAwayCode.PROTOCOL_ERROR);
+    }
+
+    @Test
+    void goAwayWithAnErrorCodeEndsTheSessionWithoutAnswer() throws Exception {
+        start();
+        remote.send(new GoAway(GoAwayCode.INTERNAL_ERROR));
+        assertThat(session.awaitTermination(WAIT)).isTrue();
+        assertThat(session.closeCause()).isInstanceOf(YamuxProtocolException.class).hasMessageContaining("INTERNAL_ERROR");
+    }
+
+    @Test
+    void inboundStreamsBeyondTheBacklogAreReset() throws Exception {
+        start(YamuxConfig.defaults().withAcceptBacklog(2));
+        remote.send(new WindowUpdate(2, Flags.of(SYN), 0));
+        remote.send(new WindowUpdate(4, Flags.of(SYN), 0));
+        remote.send(new WindowUpdate(6, Flags.of(SYN), 0));
+        RawPeer.Frame f = remote.nextAnsweringPings();
+        assertThat(f.streamId()).isEqualTo(6);
+        assertThat(f.flags()).isEqualTo(RST);
+        assertThat(session.acceptStream(WAIT).id()).isEqualTo(2);
+        assertThat(session.acceptStream(WAIT).id()).isEqualTo(4);
+    }
+
+    @Test
+    void inboundStreamsBeyondTheLimitAreReset() throws Exception {
+        start(YamuxConfig.defaults().withMaxStreams(1, 10));
+        remote.send(new WindowUpdate(2, Flags.of(SYN), 0));
+        remote.send(new WindowUpdate(4, Flags.of(SYN), 0));
+        RawPeer.Frame f = remote.nextAnsweringPings();
+        assertThat(f.streamId()).isEqualTo(4);
+        assertThat(f.flags()).isEqualTo(RST);
+    }
+
+    /**
+     * Auto-tuning: with a round trip of ~50 ms (the remote answers our first ping late) and an
+     * application that reads a window at once, the window update carries more than was consumed.
+     */
+    @Test
+    void windowGrowsWhenTheApplicationKeepsUp() throws Exception {
+        start();
+        RawPeer.Frame ping = remote.next();
+        assertThat(ping.isPing()).isTrue();
+        Thread.sleep(50);
+        remote.send(new Ping(true, (int) ping.length()));
+        Thread.sleep(20); // the RTT is recorded
+        byte[] chunk = new byte[64 * 1024];
+        remote.send(new WindowUpdate(2, Flags.of(SYN), 0));
+        MuxedStream s = session.acceptStream(WAIT);
+        remote.nextAnsweringPings(); // ACK
+        for (int i = 0; i < 4; i++) {
+            remote.send(new Data(2, Flags.NONE, chunk));
+        }
+        assertThat(s.in().readNBytes(4 * chunk.length)).hasSize(4 * chunk.length);
+        RawPeer.Frame update = remote.nextAnsweringPings();
+        assertThat(update.type()).isEqualTo(YamuxFrame.TYPE_WINDOW_UPDATE);
+        // consumed at least half a window (128 KiB), plus the growth from 256 KiB to 512 KiB
+        assertThat(update.length()).isGreaterThanOrEqualTo(128 * 1024 + 256 * 1024);
+    }
+
+    @Test
+    void fixedWindowNeverGrows() throws Exception {
+        start(YamuxConfig.defaults().withFixedWindow(YamuxConfig.SPEC_INITIAL_WINDOW));
+        RawPeer.Frame ping = remote.next();
+        Thread.sleep(50);
+        remote.send(new Ping(true, (int) ping.length()));
+        Thread.sleep(20);
+        remote.send(new WindowUpdate(2, Flags.of(SYN), 0));
+        MuxedStream s = session.acceptStream(WAIT);
+        remote.nextAnsweringPings();
+        byte[] chunk = new byte[64 * 1024];
+        for (int i = 0; i < 4; i++) {
+            remote.send(new Data(2, Flags.NONE, chunk));
+        }
+        s.in().readNBytes(4 * chunk.length);
+        assertThat(remote.nextAnsweringPings().length()).isLessThanOrEqualTo(256 * 1024);
+    }
+}
