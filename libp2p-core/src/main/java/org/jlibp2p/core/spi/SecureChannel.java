@@ -9,8 +9,8 @@ import org.jlibp2p.core.PeerId;
  * connections/README.md, "Upgrading Connections". Implementations: {@code /noise} (module
  * libp2p-noise) and {@code /plaintext/2.0.0} (in core, for tests only).
  *
- * <p>Both methods perform the whole handshake before they return. On any failure they throw and
- * leave the raw connection for the caller to close.
+ * <p>Both methods perform the whole handshake, within the channel's handshake deadline, before they
+ * return. On any failure they close the raw connection and throw.
  */
 public interface SecureChannel {
     /** {@return the protocol id negotiated with multistream-select, such as {@code /noise}} */

@@ -1,0 +1,11 @@
+/**
+ * The Noise security handshake for libp2p, {@code /noise} (libp2p/specs noise/README.md): the
+ * {@code Noise_XX_25519_ChaChaPoly_SHA256} handshake of the Noise Protocol Framework, revision 34,
+ * on the JDK's own X25519, ChaCha20-Poly1305 and SHA-256. The entry point is
+ * {@link org.jlibp2p.noise.NoiseSecureChannel}.
+ */
+module org.jlibp2p.noise {
+    requires transitive org.jlibp2p.core;
+
+    exports org.jlibp2p.noise;
+}

@@ -1,0 +1,277 @@
+package org.jlibp2p.noise;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.crypto.PublicKey;
+import org.jlibp2p.core.spi.RawConnection;
+import org.jlibp2p.core.spi.SecureConnection;
+
+/**
+ * The encrypted connection after the handshake (noise/README.md, "Wire Format"): every frame is a
+ * 2-byte big-endian length and a Noise transport message of at most 65535 bytes, that is at most
+ * 65519 bytes of plaintext and a 16-byte tag.
+ *
+ * <p>Writing buffers plaintext until a frame is full or {@code flush()} is called, so many small
+ * writes become one frame and one system call; a large write becomes full frames, each encrypted
+ * straight from the caller's array into the frame buffer. Reading decrypts each frame in place in one
+ * reused buffer. Reads and writes may run on different threads; concurrent writers are serialised.
+ */
+final class NoiseConnection implements SecureConnection {
+    static final int MAX_FRAME = 65535;
+    static final int MAX_PLAINTEXT = MAX_FRAME - CipherState.TAG_LENGTH;
+
+    private final RawConnection raw;
+    private final CipherState sendCipher;
+    private final CipherState receiveCipher;
+    private final PeerId localPeer;
+    private final PeerId remotePeer;
+    private final PublicKey remoteKey;
+    private final Optional<String> muxer;
+    private final InputStream rawIn;
+    private final OutputStream rawOut;
+
+    // reading: a decrypted frame, consumed from readPos to readLimit
+    private final ReentrantLock readLock = new ReentrantLock();
+    private byte[] readBuf;
+    private int readPos;
+    private int readLimit;
+
+    // writing: the frame being built, plaintext from offset 2
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private byte[] writeBuf;
+    private int pending;
+
+    private final InputStream in = new Input();
+    private final OutputStream out = new Output();
+
+    NoiseConnection(RawConnection raw, NoiseHandshake.Result result, PeerId localPeer) {
+        this.raw = raw;
+        this.sendCipher = result.send();
+        this.receiveCipher = result.receive();
+        this.localPeer = localPeer;
+        this.remotePeer = result.remotePeer();
+        this.remoteKey = result.remoteKey();
+        this.muxer = result.muxer();
+        this.rawIn = raw.in();
+        this.rawOut = raw.out();
+    }
+
+    @Override
+    public InputStream in() {
+        return in;
+    }
+
+    @Override
+    public OutputStream out() {
+        return out;
+    }
+
+    @Override
+    public void setReadTimeout(Duration timeout) throws IOException {
+        raw.setReadTimeout(timeout);
+    }
+
+    @Override
+    public void close() throws IOException {
+        raw.close();
+    }
+
+    @Override
+    public PeerId localPeer() {
+        return localPeer;
+    }
+
+    @Override
+    public PeerId remotePeer() {
+        return remotePeer;
+    }
+
+    @Override
+    public PublicKey remotePublicKey() {
+        return remoteKey;
+    }
+
+    @Override
+    public String securityProtocol() {
+        return NoiseSecureChannel.PROTOCOL_ID;
+    }
+
+    @Override
+    public Optional<String> earlyMuxer() {
+        return muxer;
+    }
+
+    @Override
+    public Multiaddr localAddress() {
+        return raw.localAddress();
+    }
+
+    @Override
+    public Multiaddr remoteAddress() {
+        return raw.remoteAddress();
+    }
+
+    @Override
+    public String toString() {
+        return "noise connection to " + remotePeer + " at " + raw.remoteAddress();
+    }
+
+    // ---- reading -----------------------------------------------------------------------------
+
+    private int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        readLock.lock();
+        try {
+            while (readPos == readLimit) {
+                if (!readFrame()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(len, readLimit - readPos);
+            System.arraycopy(readBuf, readPos, b, off, n);
+            readPos += n;
+            return n;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** Reads and decrypts one frame into the read buffer; false on a clean end of stream between frames. */
+    private boolean readFrame() throws IOException {
+        int hi = rawIn.read();
+        if (hi < 0) {
+            return false;
+        }
+        int lo = rawIn.read();
+        if (lo < 0) {
+            throw new EOFException("noise: connection ended inside a frame length");
+        }
+        int length = hi << 8 | lo;
+        if (length < CipherState.TAG_LENGTH) {
+            throw new NoiseException("noise: frame of " + length + " bytes cannot hold its 16-byte tag");
+        }
+        if (readBuf == null) {
+            readBuf = new byte[MAX_FRAME]; // allocated on first use: an idle connection holds no buffer
+        }
+        int got = rawIn.readNBytes(readBuf, 0, length);
+        if (got < length) {
+            throw new EOFException("noise: connection ended inside a frame (" + got + " of " + length + " bytes)");
+        }
+        readLimit = receiveCipher.decryptInPlace(null, readBuf, 0, length);
+        readPos = 0;
+        return true;
+    }
+
+    // ---- writing -----------------------------------------------------------------------------
+
+    private void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        writeLock.lock();
+        try {
+            if (writeBuf == null) {
+                writeBuf = new byte[2 + MAX_FRAME];
+            }
+            while (len > 0) {
+                if (pending == 0 && len >= MAX_PLAINTEXT) {
+                    // A whole frame straight from the caller's array: encrypt into the frame buffer.
+                    int ct = sendCipher.encrypt(null, b, off, MAX_PLAINTEXT, writeBuf, 2);
+                    sendFrame(ct);
+                    off += MAX_PLAINTEXT;
+                    len -= MAX_PLAINTEXT;
+                    continue;
+                }
+                int n = Math.min(len, MAX_PLAINTEXT - pending);
+                System.arraycopy(b, off, writeBuf, 2 + pending, n);
+                pending += n;
+                off += n;
+                len -= n;
+                if (pending == MAX_PLAINTEXT) {
+                    sealPending();
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void flush() throws IOException {
+        writeLock.lock();
+        try {
+            if (pending > 0) {
+                sealPending();
+            }
+            rawOut.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void sealPending() throws IOException {
+        int ct = sendCipher.encryptInPlace(null, writeBuf, 2, pending);
+        pending = 0;
+        sendFrame(ct);
+    }
+
+    private void sendFrame(int ciphertextLength) throws IOException {
+        writeBuf[0] = (byte) (ciphertextLength >>> 8);
+        writeBuf[1] = (byte) ciphertextLength;
+        rawOut.write(writeBuf, 0, 2 + ciphertextLength);
+    }
+
+    private final class Input extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return NoiseConnection.this.read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return NoiseConnection.this.read(b, off, len);
+        }
+
+        @Override
+        public int available() {
+            return readLimit - readPos;
+        }
+
+        @Override
+        public void close() throws IOException {
+            raw.close();
+        }
+    }
+
+    private final class Output extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            NoiseConnection.this.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            NoiseConnection.this.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            NoiseConnection.this.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+            raw.out().close();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.jlibp2p.noise;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.XECPrivateKey;
+import java.security.interfaces.XECPublicKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
+import java.security.spec.XECPublicKeySpec;
+import javax.crypto.KeyAgreement;
+
+/**
+ * The Noise DH functions for Curve25519 (rev. 34, §12.1), on the JDK's own X25519 (RFC 7748). Keys
+ * travel as 32-byte little-endian u-coordinates.
+ *
+ * @param keyPair   the JDK key pair
+ * @param publicKey the public key as 32 bytes, as it goes on the wire
+ */
+record X25519(KeyPair keyPair, byte[] publicKey) {
+    static final int DHLEN = 32;
+
+    /** GENERATE_KEYPAIR(). */
+    static X25519 generate() {
+        try {
+            KeyPair pair = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+            return new X25519(pair, encode(((XECPublicKey) pair.getPublic()).getU()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks X25519", e);
+        }
+    }
+
+    /** A key pair from a known private scalar (for the test vectors). */
+    static X25519 fromPrivate(byte[] scalar) {
+        try {
+            KeyFactory factory = KeyFactory.getInstance("X25519");
+            XECPrivateKey priv = (XECPrivateKey) factory.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar.clone()));
+            // The public key is the scalar times the base point u = 9: a DH with the base point.
+            byte[] basePoint = new byte[DHLEN];
+            basePoint[0] = 9;
+            byte[] pub = dh(priv, basePoint);
+            return new X25519(new KeyPair(factory.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, decode(pub))), priv), pub);
+        } catch (GeneralSecurityException | NoiseException e) {
+            throw new IllegalStateException("cannot build an X25519 key from the given scalar", e);
+        }
+    }
+
+    /** DH(key_pair, public_key): the 32-byte shared secret. */
+    byte[] dh(byte[] remotePublic) throws NoiseException {
+        return dh(keyPair.getPrivate(), remotePublic);
+    }
+
+    private static byte[] dh(java.security.PrivateKey priv, byte[] remotePublic) throws NoiseException {
+        try {
+            KeyAgreement agreement = KeyAgreement.getInstance("X25519");
+            agreement.init(priv);
+            KeyFactory factory = KeyFactory.getInstance("X25519");
+            agreement.doPhase(factory.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, decode(remotePublic))), true);
+            return agreement.generateSecret();
+        } catch (java.security.InvalidKeyException e) {
+            // The JDK refuses public keys of small order, whose shared secret would be all zeros.
+            throw new NoiseHandshakeException("noise: invalid X25519 public key from the remote");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK's X25519 failed", e);
+        }
+    }
+
+    private static byte[] encode(BigInteger u) {
+        byte[] be = u.toByteArray();
+        byte[] le = new byte[DHLEN];
+        for (int i = 0; i < DHLEN && i < be.length; i++) {
+            le[i] = be[be.length - 1 - i];
+        }
+        return le;
+    }
+
+    /** RFC 7748 §5: little-endian, and "implementations of X25519 MUST mask the most significant bit in the final byte". */
+    private static BigInteger decode(byte[] le) {
+        byte[] be = new byte[DHLEN];
+        for (int i = 0; i < DHLEN; i++) {
+            be[i] = le[DHLEN - 1 - i];
+        }
+        be[0] &= 0x7F;
+        return new BigInteger(1, be);
+    }
+}

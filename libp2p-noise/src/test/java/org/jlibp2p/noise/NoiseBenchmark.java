@@ -1,0 +1,89 @@
+package org.jlibp2p.noise;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jlibp2p.core.crypto.KeyType;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.spi.SecureConnection;
+import org.jlibp2p.testing.RawConnections;
+
+/**
+ * One Noise connection's throughput over in-memory pipes and loopback TCP, and handshakes per second.
+ * Not a test: run it with {@code scripts/bench-noise.sh}.
+ */
+public final class NoiseBenchmark {
+    private NoiseBenchmark() {}
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args optional: MiB per throughput run (default 2048)
+     * @throws Exception if a run fails
+     */
+    public static void main(String[] args) throws Exception {
+        long bytes = (args.length > 0 ? Long.parseLong(args[0]) : 2048) << 20;
+        PrivateKey a = PrivateKey.generate(KeyType.ED25519);
+        PrivateKey b = PrivateKey.generate(KeyType.ED25519);
+        System.out.printf("%-34s %12s%n", "noise, one connection", "MB/s");
+        for (String link : new String[] {"pipe", "tcp"}) {
+            throughput(link, a, b, bytes / 4);
+            double best = 0;
+            for (int i = 0; i < 3; i++) {
+                best = Math.max(best, throughput(link, a, b, bytes));
+            }
+            System.out.printf("%-34s %12.0f%n", link, best);
+        }
+        handshakes(a, b, 300);
+        System.out.printf("%-34s %12.0f%n", "handshakes/s (pipe, Ed25519)", handshakes(a, b, 2000));
+        System.out.printf("(JDK %s, %d cores; best of 3 runs of %d MiB)%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), bytes >> 20);
+    }
+
+    private static SecureConnection[] connect(RawConnections.Pair link, PrivateKey a, PrivateKey b, ExecutorService executor) throws Exception {
+        Future<SecureConnection> inbound = executor.submit(() -> new NoiseSecureChannel(b).secureInbound(link.b(), List.of()));
+        SecureConnection outbound = new NoiseSecureChannel(a).secureOutbound(link.a(), null, List.of());
+        return new SecureConnection[] {outbound, inbound.get()};
+    }
+
+    private static double throughput(String kind, PrivateKey a, PrivateKey b, long bytes) throws Exception {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            SecureConnection[] c = connect(kind.equals("pipe") ? RawConnections.pipes() : RawConnections.tcp(), a, b, executor);
+            Future<Long> sink = executor.submit(() -> {
+                byte[] buf = new byte[256 * 1024];
+                long total = 0;
+                for (int n; total < bytes && (n = c[1].in().read(buf)) >= 0; ) {
+                    total += n;
+                }
+                return total;
+            });
+            byte[] chunk = new byte[256 * 1024];
+            long start = System.nanoTime();
+            for (long sent = 0; sent < bytes; sent += chunk.length) {
+                c[0].out().write(chunk);
+            }
+            c[0].out().flush();
+            long received = sink.get();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            c[0].close();
+            c[1].close();
+            if (received != bytes) {
+                throw new IllegalStateException("received " + received + " of " + bytes);
+            }
+            return bytes / seconds / 1e6;
+        }
+    }
+
+    private static double handshakes(PrivateKey a, PrivateKey b, int count) throws Exception {
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                SecureConnection[] c = connect(RawConnections.pipes(), a, b, executor);
+                c[0].close();
+                c[1].close();
+            }
+            return count / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+}
