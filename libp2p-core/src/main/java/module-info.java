@@ -16,5 +16,11 @@ module org.jlibp2p.core {
     exports org.jlibp2p.core.crypto;
     exports org.jlibp2p.core.memory;
     exports org.jlibp2p.core.multistream;
+    exports org.jlibp2p.core.plaintext;
     exports org.jlibp2p.core.spi;
+    exports org.jlibp2p.core.host;
+
+    uses org.jlibp2p.core.spi.Transport;
+    uses org.jlibp2p.core.spi.SecureChannelFactory;
+    uses org.jlibp2p.core.spi.StreamMuxer;
 }

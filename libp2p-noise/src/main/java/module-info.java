@@ -8,4 +8,6 @@ module org.jlibp2p.noise {
     requires transitive org.jlibp2p.core;
 
     exports org.jlibp2p.noise;
+
+    provides org.jlibp2p.core.spi.SecureChannelFactory with org.jlibp2p.noise.NoiseSecureChannelFactory;
 }

@@ -40,6 +40,7 @@ final class NoiseConnection implements SecureConnection {
 
     // reading: a decrypted frame, consumed from readPos to readLimit
     private final ReentrantLock readLock = new ReentrantLock();
+    private final byte[] lengthBytes = new byte[2];
     private byte[] readBuf;
     private int readPos;
     private int readLimit;
@@ -149,15 +150,14 @@ final class NoiseConnection implements SecureConnection {
 
     /** Reads and decrypts one frame into the read buffer; false on a clean end of stream between frames. */
     private boolean readFrame() throws IOException {
-        int hi = rawIn.read();
-        if (hi < 0) {
+        int n = rawIn.readNBytes(lengthBytes, 0, 2);
+        if (n == 0) {
             return false;
         }
-        int lo = rawIn.read();
-        if (lo < 0) {
+        if (n == 1) {
             throw new EOFException("noise: connection ended inside a frame length");
         }
-        int length = hi << 8 | lo;
+        int length = (lengthBytes[0] & 0xFF) << 8 | (lengthBytes[1] & 0xFF);
         if (length < CipherState.TAG_LENGTH) {
             throw new NoiseException("noise: frame of " + length + " bytes cannot hold its 16-byte tag");
         }

@@ -579,7 +579,8 @@ final class YamuxSession implements MuxedSession {
      * @return true if both ended
      * @throws InterruptedException if interrupted
      */
-    boolean awaitTermination(Duration timeout) throws InterruptedException {
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return reader.join(timeout) && timer.join(timeout);
     }
 

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import org.jlibp2p.core.MessageTooLargeException;
 
 /**
@@ -36,6 +37,24 @@ public final class LengthPrefixed {
             throw new EOFException("end of stream after " + message.length + " of " + length + " message bytes");
         }
         return message;
+    }
+
+    /**
+     * Reads one message, or learns that the sender has finished.
+     *
+     * @param in        the stream
+     * @param maxLength the largest length accepted
+     * @return the message bytes, or null if the stream ended cleanly before the message began
+     * @throws IOException as {@link #read(InputStream, int)}, including an end of stream inside a message
+     */
+    public static byte[] readIfPresent(InputStream in, int maxLength) throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        PushbackInputStream again = new PushbackInputStream(in, 1);
+        again.unread(first);
+        return read(again, maxLength);
     }
 
     /**

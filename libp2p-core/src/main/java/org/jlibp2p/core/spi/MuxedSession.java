@@ -46,6 +46,17 @@ public interface MuxedSession extends Closeable {
     String protocolId();
 
     /**
+     * Waits until the threads the session runs have ended, after {@link #close()}.
+     *
+     * @param timeout how long to wait
+     * @return true if they ended in time
+     * @throws InterruptedException if interrupted
+     */
+    default boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return true;
+    }
+
+    /**
      * Ends the session (see the class comment).
      */
     @Override

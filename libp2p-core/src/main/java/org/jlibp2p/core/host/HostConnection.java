@@ -1,0 +1,184 @@
+package org.jlibp2p.core.host;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.Role;
+import org.jlibp2p.core.crypto.PublicKey;
+import org.jlibp2p.core.multistream.MultistreamSelect;
+import org.jlibp2p.core.spi.MuxedStream;
+
+/**
+ * One upgraded connection of a host. Its stream loop runs on one virtual thread: it accepts inbound
+ * streams and gives each its own virtual thread, which negotiates the protocol and runs the handler.
+ */
+final class HostConnection implements Connection {
+    private static final System.Logger LOG = System.getLogger(Host.class.getName());
+
+    private final Host host;
+    private final Upgrader.Upgraded upgraded;
+    private final Role direction;
+    private final Instant openedAt = Instant.now();
+    private final Set<HostStream> streams = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger inbound = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    HostConnection(Host host, Upgrader.Upgraded upgraded, Role direction) {
+        this.host = host;
+        this.upgraded = upgraded;
+        this.direction = direction;
+    }
+
+    /** The stream loop: until the session ends. */
+    void acceptStreams() {
+        try {
+            while (true) {
+                MuxedStream stream = upgraded.session().acceptStream(Duration.ZERO);
+                if (inbound.incrementAndGet() > host.limits().maxStreamsPerConnection()) {
+                    inbound.decrementAndGet();
+                    LOG.log(Level.INFO, () -> "resetting a stream from " + remotePeer() + ": the limit of "
+                            + host.limits().maxStreamsPerConnection() + " inbound streams per connection is reached");
+                    stream.reset();
+                    continue;
+                }
+                host.run("stream-" + remotePeer().toBase58().substring(0, 8), () -> serve(stream));
+            }
+        } catch (IOException e) {
+            // the session ended
+        } finally {
+            close();
+        }
+    }
+
+    /** Negotiates an inbound stream's protocol and runs its handler; resets the stream if the handler throws. */
+    private void serve(MuxedStream stream) {
+        try {
+            String protocol;
+            try {
+                protocol = MultistreamSelect.listenerSelect(stream, host::hasHandler, host::protocols, host.limits().streamNegotiationTimeout());
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, () -> "stream negotiation with " + remotePeer() + " failed: " + e.getMessage());
+                stream.reset();
+                return;
+            }
+            StreamHandler handler = host.handler(protocol);
+            HostStream hostStream = new HostStream(stream, protocol, this);
+            streams.add(hostStream);
+            try {
+                if (handler == null) {
+                    throw new IOException("handler for " + protocol + " was removed");
+                }
+                handler.handle(hostStream);
+                hostStream.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, () -> protocol + " handler failed for " + remotePeer() + ": " + e);
+                hostStream.reset();
+            }
+        } finally {
+            inbound.decrementAndGet();
+        }
+    }
+
+    void forget(HostStream stream) {
+        streams.remove(stream);
+    }
+
+    @Override
+    public ProtocolStream newStream(String... protocols) throws IOException {
+        if (protocols.length == 0) {
+            throw new IllegalArgumentException("name at least one protocol");
+        }
+        MuxedStream stream = upgraded.session().openStream();
+        try {
+            String agreed = MultistreamSelect.dialerSelect(stream, List.of(protocols), host.limits().streamNegotiationTimeout());
+            HostStream hostStream = new HostStream(stream, agreed, this);
+            streams.add(hostStream);
+            return hostStream;
+        } catch (IOException | RuntimeException e) {
+            stream.reset();
+            throw e;
+        }
+    }
+
+    @Override
+    public PeerId remotePeer() {
+        return upgraded.secure().remotePeer();
+    }
+
+    @Override
+    public PublicKey remotePublicKey() {
+        return upgraded.secure().remotePublicKey();
+    }
+
+    @Override
+    public Role direction() {
+        return direction;
+    }
+
+    @Override
+    public Multiaddr localAddress() {
+        return upgraded.secure().localAddress();
+    }
+
+    @Override
+    public Multiaddr remoteAddress() {
+        return upgraded.secure().remoteAddress();
+    }
+
+    @Override
+    public String securityProtocol() {
+        return upgraded.secure().securityProtocol();
+    }
+
+    @Override
+    public String muxerProtocol() {
+        return upgraded.muxer();
+    }
+
+    @Override
+    public boolean muxerFromSecurityHandshake() {
+        return upgraded.muxerFromHandshake();
+    }
+
+    @Override
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    @Override
+    public List<ProtocolStream> streams() {
+        return List.copyOf(streams);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            upgraded.session().close();
+            streams.clear();
+            host.connectionClosed(this);
+        }
+    }
+
+    boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return upgraded.session().awaitTermination(timeout);
+    }
+
+    @Override
+    public String toString() {
+        return (direction == Role.INITIATOR ? "outbound" : "inbound") + " connection to " + remotePeer() + " at " + remoteAddress()
+                + " (" + securityProtocol() + ", " + muxerProtocol() + ", " + streams.size() + " streams)";
+    }
+}

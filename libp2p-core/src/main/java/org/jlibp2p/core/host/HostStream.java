@@ -1,0 +1,72 @@
+package org.jlibp2p.core.host;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import org.jlibp2p.core.spi.MuxedStream;
+
+/** A muxed stream with its agreed protocol and its connection; it leaves the connection's list when it ends. */
+final class HostStream implements ProtocolStream {
+    private final MuxedStream stream;
+    private final String protocol;
+    private final HostConnection connection;
+
+    HostStream(MuxedStream stream, String protocol, HostConnection connection) {
+        this.stream = stream;
+        this.protocol = protocol;
+        this.connection = connection;
+    }
+
+    @Override
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public InputStream in() {
+        return stream.in();
+    }
+
+    @Override
+    public OutputStream out() {
+        return stream.out();
+    }
+
+    @Override
+    public void setReadTimeout(Duration timeout) throws IOException {
+        stream.setReadTimeout(timeout);
+    }
+
+    @Override
+    public void closeWrite() throws IOException {
+        stream.closeWrite();
+    }
+
+    @Override
+    public void reset() {
+        stream.reset();
+        connection.forget(this);
+    }
+
+    @Override
+    public void close() throws IOException {
+        connection.forget(this);
+        stream.close();
+    }
+
+    @Override
+    public long id() {
+        return stream.id();
+    }
+
+    @Override
+    public String toString() {
+        return protocol + " stream " + id() + " to " + connection.remotePeer();
+    }
+}

@@ -1,0 +1,93 @@
+package org.jlibp2p.core.host;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jlibp2p.core.MalformedMessageException;
+import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.codec.ProtobufReader;
+import org.jlibp2p.core.codec.ProtobufWriter;
+import org.jlibp2p.core.crypto.PublicKey;
+
+/**
+ * The identify message (identify/README.md): what a peer says about itself.
+ *
+ * <pre>
+ * message Identify {
+ *   optional string protocolVersion = 5;
+ *   optional string agentVersion = 6;
+ *   optional bytes publicKey = 1;
+ *   repeated bytes listenAddrs = 2;
+ *   optional bytes observedAddr = 4;
+ *   repeated string protocols = 3;
+ * }
+ * </pre>
+ *
+ * Addresses that do not parse (protocols this library does not know) are skipped, not fatal.
+ *
+ * @param publicKey       the sender's public key
+ * @param listenAddrs     where it listens
+ * @param protocols       what it serves; null in a push that does not mention protocols
+ * @param observedAddr    the address the sender sees us at
+ * @param protocolVersion its protocol family, such as {@code ipfs/0.1.0}
+ * @param agentVersion    its implementation, such as {@code jlibp2p/0.1.0}
+ */
+public record IdentifyInfo(Optional<PublicKey> publicKey, List<Multiaddr> listenAddrs, List<String> protocols,
+                           Optional<Multiaddr> observedAddr, Optional<String> protocolVersion, Optional<String> agentVersion) {
+    /** The largest identify message accepted; go-libp2p sends at most 4 KiB and accepts 8 KiB. */
+    public static final int MAX_MESSAGE_LENGTH = 8 * 1024;
+    private static final int MAX_ENTRIES = 1024;
+
+    byte[] encode() {
+        ProtobufWriter w = new ProtobufWriter();
+        publicKey.ifPresent(k -> w.writeBytes(1, k.marshal()));
+        listenAddrs.forEach(a -> w.writeBytes(2, a.bytes()));
+        if (protocols != null) {
+            protocols.forEach(p -> w.writeString(3, p));
+        }
+        observedAddr.ifPresent(a -> w.writeBytes(4, a.bytes()));
+        protocolVersion.ifPresent(v -> w.writeString(5, v));
+        agentVersion.ifPresent(v -> w.writeString(6, v));
+        return w.toByteArray();
+    }
+
+    static IdentifyInfo decode(byte[] message) throws MalformedMessageException {
+        PublicKey key = null;
+        List<Multiaddr> addrs = new ArrayList<>();
+        List<String> protocols = null;
+        Multiaddr observed = null;
+        String protocolVersion = null;
+        String agentVersion = null;
+        int entries = 0;
+        ProtobufReader r = new ProtobufReader(message);
+        while (r.next()) {
+            if (++entries > MAX_ENTRIES) {
+                throw new MalformedMessageException("identify: more than " + MAX_ENTRIES + " fields");
+            }
+            switch (r.fieldNumber()) {
+                case 1 -> key = PublicKey.unmarshal(r.readBytes(MAX_MESSAGE_LENGTH));
+                case 2 -> parse(r.readBytes(MAX_MESSAGE_LENGTH)).ifPresent(addrs::add);
+                case 3 -> {
+                    if (protocols == null) {
+                        protocols = new ArrayList<>();
+                    }
+                    protocols.add(r.readString(1024));
+                }
+                case 4 -> observed = parse(r.readBytes(MAX_MESSAGE_LENGTH)).orElse(null);
+                case 5 -> protocolVersion = r.readString(1024);
+                case 6 -> agentVersion = r.readString(1024);
+                default -> r.skip();
+            }
+        }
+        return new IdentifyInfo(Optional.ofNullable(key), addrs, protocols, Optional.ofNullable(observed),
+                Optional.ofNullable(protocolVersion), Optional.ofNullable(agentVersion));
+    }
+
+    private static Optional<Multiaddr> parse(byte[] bytes) {
+        try {
+            return Optional.of(Multiaddr.fromBytes(bytes));
+        } catch (MalformedMessageException e) {
+            return Optional.empty();
+        }
+    }
+}

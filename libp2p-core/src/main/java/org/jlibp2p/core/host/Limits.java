@@ -1,0 +1,79 @@
+package org.jlibp2p.core.host;
+
+import java.time.Duration;
+
+/**
+ * A host's resource limits. Every one is checked, and a refusal is logged with the limit that was hit.
+ *
+ * @param maxConnections           connections open at once, both directions; more are refused
+ * @param maxPendingInbound        inbound connections still in their handshake; the accept loop waits
+ *                                 for a slot before it accepts, so slow handshakes cannot pile up
+ * @param maxStreamsPerConnection  inbound streams open at once on one connection; more are reset
+ * @param handshakeTimeout         the deadline of each step of a connection upgrade
+ * @param streamNegotiationTimeout the deadline of a stream's protocol negotiation
+ * @param dialTimeout              how long connecting to one address may take
+ */
+public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPerConnection,
+                     Duration handshakeTimeout, Duration streamNegotiationTimeout, Duration dialTimeout) {
+
+    /**
+     * Checks the limits.
+     *
+     * @param maxConnections           see the class comment
+     * @param maxPendingInbound        see the class comment
+     * @param maxStreamsPerConnection  see the class comment
+     * @param handshakeTimeout         see the class comment
+     * @param streamNegotiationTimeout see the class comment
+     * @param dialTimeout              see the class comment
+     */
+    public Limits {
+        if (maxConnections < 1 || maxPendingInbound < 1 || maxStreamsPerConnection < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        if (!isPositive(handshakeTimeout) || !isPositive(streamNegotiationTimeout) || !isPositive(dialTimeout)) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+    }
+
+    /** {@return limits for a small node: 256 connections, 64 pending handshakes, 256 streams per connection, 10 s handshakes and stream negotiations, 10 s dials} */
+    public static Limits defaults() {
+        return new Limits(256, 64, 256, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10));
+    }
+
+    /**
+     * A copy with other connection limits.
+     *
+     * @param connections connections open at once
+     * @param pending     inbound handshakes at once
+     * @return the new limits
+     */
+    public Limits withConnections(int connections, int pending) {
+        return new Limits(connections, pending, maxStreamsPerConnection, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
+    }
+
+    /**
+     * A copy with other timeouts.
+     *
+     * @param handshake   upgrade step deadline
+     * @param negotiation stream negotiation deadline
+     * @param dial        dial timeout
+     * @return the new limits
+     */
+    public Limits withTimeouts(Duration handshake, Duration negotiation, Duration dial) {
+        return new Limits(maxConnections, maxPendingInbound, maxStreamsPerConnection, handshake, negotiation, dial);
+    }
+
+    /**
+     * A copy with another stream limit.
+     *
+     * @param streams inbound streams per connection
+     * @return the new limits
+     */
+    public Limits withStreamsPerConnection(int streams) {
+        return new Limits(maxConnections, maxPendingInbound, streams, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
+    }
+
+    private static boolean isPositive(Duration d) {
+        return !d.isNegative() && !d.isZero();
+    }
+}

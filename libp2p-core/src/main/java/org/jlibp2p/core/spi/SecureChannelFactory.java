@@ -1,0 +1,17 @@
+package org.jlibp2p.core.spi;
+
+import org.jlibp2p.core.crypto.PrivateKey;
+
+/**
+ * Makes a {@link SecureChannel} for an identity. Security modules register one as a
+ * {@link java.util.ServiceLoader} service, so a host with nothing configured finds them.
+ */
+public interface SecureChannelFactory {
+    /**
+     * Makes the channel.
+     *
+     * @param identity the host's identity
+     * @return a channel that authenticates as that identity
+     */
+    SecureChannel create(PrivateKey identity);
+}
