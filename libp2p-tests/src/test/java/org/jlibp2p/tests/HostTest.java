@@ -264,6 +264,35 @@ class HostTest {
         assertThatThrownBy(() -> a.connect(b.fullAddrs().get(0))).isInstanceOf(IOException.class);
     }
 
+    /** Sockets are file descriptors: after close() the process holds no more of them than before. */
+    @Test
+    void noSocketOutlivesClose() throws Exception {
+        scenario(); // warm-up: classes and jars are opened once, for good
+        long before = openFileDescriptors();
+        scenario();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (openFileDescriptors() > before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(openFileDescriptors()).isLessThanOrEqualTo(before);
+    }
+
+    private void scenario() throws Exception {
+        try (Host a = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build();
+             Host b = Host.builder().listen("/ip4/127.0.0.1/tcp/0").build()) {
+            try (ProtocolStream s = a.newStream(b.fullAddrs().get(0), "/ipfs/ping/1.0.0")) {
+                org.jlibp2p.core.host.Ping.ping(s, 1);
+            }
+            b.connect(a.fullAddrs().get(0)); // reuses the connection, or dials the other way
+        }
+    }
+
+    private static long openFileDescriptors() throws IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {

@@ -177,6 +177,31 @@ class YamuxWireTest {
     }
 
     @Test
+    void anUnansweredKeepAlivePingEndsTheSession() throws Exception {
+        start(YamuxConfig.defaults().withTimers(Duration.ofMillis(100), Duration.ofMillis(200)));
+        RawPeer.Frame ping = remote.next(); // never answered
+        assertThat(ping.isPing()).isTrue();
+        assertThat(session.awaitTermination(WAIT)).isTrue();
+        assertThat(session.closeCause()).isInstanceOf(java.net.SocketTimeoutException.class).hasMessageContaining("unanswered");
+    }
+
+    @Test
+    void answeredKeepAlivePingsKeepTheSessionOpen() throws Exception {
+        start(YamuxConfig.defaults().withTimers(Duration.ofMillis(50), Duration.ofMillis(200)));
+        long end = System.nanoTime() + Duration.ofMillis(600).toNanos();
+        int pings = 0;
+        while (System.nanoTime() < end) {
+            RawPeer.Frame f = remote.next();
+            if (f.isPing()) {
+                pings++;
+                remote.send(new Ping(true, (int) f.length()));
+            }
+        }
+        assertThat(pings).isGreaterThanOrEqualTo(3);
+        assertThat(session.isClosed()).isFalse();
+    }
+
+    @Test
     void inboundStreamsBeyondTheBacklogAreReset() throws Exception {
         start(YamuxConfig.defaults().withAcceptBacklog(2));
         remote.send(new WindowUpdate(2, Flags.of(SYN), 0));

@@ -1,0 +1,180 @@
+// A js-libp2p node for jlibp2p's interoperability tests.
+//
+//   node peer.mjs listen [--key ed25519|secp256k1|rsa]
+//       prints {"event":"listening","peerId":...,"addrs":[...]} and serves ping, identify,
+//       /echo/1.0.0 and /perf/1.0.0 until stdin closes or the process is killed.
+//   node peer.mjs dial <multiaddr> ping|identify|echo <bytes> <streams>|perf <upload> <download> [--key ...]
+//       prints one JSON result line and exits 0, or {"ok":false,"error":...} and exits 1.
+//
+// Logs go to stderr; stdout carries only JSON lines.
+
+// Node 20 lacks Promise.withResolvers, which js-libp2p 3 calls.
+if (typeof Promise.withResolvers !== 'function') {
+  Promise.withResolvers = function () {
+    let resolve, reject
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
+    return { promise, resolve, reject }
+  }
+}
+
+const { createLibp2p } = await import('libp2p')
+const { tcp } = await import('@libp2p/tcp')
+const { noise } = await import('@chainsafe/libp2p-noise')
+const { yamux } = await import('@chainsafe/libp2p-yamux')
+const { identify } = await import('@libp2p/identify')
+const { ping } = await import('@libp2p/ping')
+const { generateKeyPair } = await import('@libp2p/crypto/keys')
+const { multiaddr } = await import('@multiformats/multiaddr')
+
+const ECHO = '/echo/1.0.0'
+const PERF = '/perf/1.0.0'
+
+const args = process.argv.slice(2)
+const option = (name, fallback) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? args[i + 1] : fallback
+}
+const keyType = option('--key', 'ed25519')
+const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
+
+async function newNode (listen) {
+  const privateKey = await generateKeyPair(keyType === 'ed25519' ? 'Ed25519' : keyType === 'secp256k1' ? 'secp256k1' : 'RSA', 2048)
+  const node = await createLibp2p({
+    privateKey,
+    addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 1000 },
+    services: { identify: identify(), ping: ping() }
+  })
+  await node.handle(ECHO, async (stream) => {
+    for await (const chunk of stream) {
+      if (!stream.send(chunk)) await stream.onDrain()
+    }
+    await stream.close()
+  }, { maxInboundStreams: 1024 })
+  await node.handle(PERF, servePerf, { maxInboundStreams: 64 })
+  return node
+}
+
+// perf/perf.md: read the u64 big-endian count of bytes to send back, drain the upload to EOF,
+// then send that many bytes and close.
+async function servePerf (stream) {
+  let header = new Uint8Array(0)
+  let sendBack = null
+  for await (const chunk of stream) {
+    if (sendBack === null) {
+      const bytes = chunk.subarray ? chunk.subarray() : chunk
+      const merged = new Uint8Array(header.length + bytes.length)
+      merged.set(header); merged.set(bytes, header.length)
+      header = merged
+      if (header.length >= 8) sendBack = new DataView(header.buffer, header.byteOffset, 8).getBigUint64(0)
+    }
+  }
+  const block = new Uint8Array(64 * 1024)
+  let left = sendBack ?? 0n
+  while (left > 0n) {
+    const n = left < BigInt(block.length) ? Number(left) : block.length
+    if (!stream.send(block.subarray(0, n))) await stream.onDrain()
+    left -= BigInt(n)
+  }
+  await stream.close()
+}
+
+async function readAll (stream, expected) {
+  const chunks = []
+  let n = 0
+  for await (const chunk of stream) {
+    const bytes = chunk.subarray ? chunk.subarray() : chunk
+    chunks.push(bytes); n += bytes.length
+  }
+  const all = new Uint8Array(n)
+  let at = 0
+  for (const c of chunks) { all.set(c, at); at += c.length }
+  return all
+}
+
+async function dial (target, action) {
+  const node = await newNode(false)
+  try {
+    const ma = multiaddr(target)
+    const start = performance.now()
+    if (action === 'ping') {
+      const rtt = await node.services.ping.ping(ma)
+      out({ action: 'ping', ok: true, rttMs: rtt, handshakePlusOneRttMs: performance.now() - start })
+    } else if (action === 'identify') {
+      const conn = await node.dial(ma)
+      await new Promise(r => setTimeout(r, 500))
+      const peer = await node.peerStore.get(conn.remotePeer)
+      out({
+        action: 'identify', ok: true, peerId: conn.remotePeer.toString(),
+        protocols: peer.protocols,
+        agentVersion: new TextDecoder().decode(peer.metadata.get('AgentVersion') ?? new Uint8Array()),
+        listenAddrs: peer.addresses.map(a => a.multiaddr.toString()),
+        muxer: conn.multiplexer, encryption: conn.encryption
+      })
+    } else if (action === 'echo') {
+      const size = Number(args[3] ?? 1024)
+      const streams = Number(args[4] ?? 1)
+      const conn = await node.dial(ma)
+      await Promise.all(Array.from({ length: streams }, async (_, i) => {
+        const data = new Uint8Array(size).map((_, j) => (i * 31 + j) & 0xff)
+        const s = await conn.newStream(ECHO)
+        const back = readAll(s)
+        for (let at = 0; at < size; at += 65536) {
+          if (!s.send(data.subarray(at, Math.min(size, at + 65536)))) await s.onDrain()
+        }
+        await s.close()
+        const got = await back
+        if (got.length !== size || got.some((b, j) => b !== data[j])) throw new Error('echo mismatch on stream ' + i)
+      }))
+      out({ action: 'echo', ok: true, bytes: size, streams, seconds: (performance.now() - start) / 1000 })
+    } else if (action === 'perf') {
+      const up = BigInt(args[3] ?? 0)
+      const down = BigInt(args[4] ?? 0)
+      const conn = await node.dial(ma)
+      const s = await conn.newStream(PERF)
+      const header = new Uint8Array(8)
+      new DataView(header.buffer).setBigUint64(0, down)
+      s.send(header)
+      const block = new Uint8Array(64 * 1024)
+      for (let left = up; left > 0n;) {
+        const n = left < 65536n ? Number(left) : 65536
+        if (!s.send(block.subarray(0, n))) await s.onDrain()
+        left -= BigInt(n)
+      }
+      await s.close()
+      let received = 0
+      for await (const chunk of s) received += chunk.byteLength ?? chunk.length
+      out({ action: 'perf', ok: true, uploadBytes: Number(up), downloadBytes: received, seconds: (performance.now() - start) / 1000 })
+    } else {
+      throw new Error('unknown action ' + action)
+    }
+  } finally {
+    await node.stop()
+  }
+}
+
+try {
+  if (args[0] === 'listen') {
+    const node = await newNode(true)
+    node.addEventListener('connection:open', (e) => {
+      const c = e.detail
+      out({ event: 'connection', peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), muxer: c.multiplexer, encryption: c.encryption })
+    })
+    out({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) })
+    process.stdin.resume()
+    process.stdin.on('end', async () => { await node.stop(); process.exit(0) })
+  } else if (args[0] === 'dial') {
+    await dial(args[1], args[2])
+    process.exit(0)
+  } else {
+    process.stderr.write('usage: node peer.mjs listen | dial <multiaddr> <action> ...\n')
+    process.exit(2)
+  }
+} catch (e) {
+  out({ ok: false, error: String(e?.message ?? e), errorType: e?.name })
+  process.stderr.write(String(e?.stack ?? e) + '\n')
+  process.exit(1)
+}
