@@ -77,8 +77,33 @@ public final class NoiseSecureChannel implements SecureChannel {
      * @param identity the local libp2p identity
      */
     public NoiseSecureChannel(PrivateKey identity) {
-        this(identity, DEFAULT_HANDSHAKE_TIMEOUT, Observer.NONE);
+        this(identity, DEFAULT_HANDSHAKE_TIMEOUT, TRACING);
     }
+
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.noise");
+
+    /** Narrates handshakes at TRACE level on the "org.jlibp2p.noise" logger (what {@code --trace} shows). */
+    private static final Observer TRACING = new Observer() {
+        @Override
+        public void handshakeMessage(int number, String tokens, int length, boolean sent) {
+            if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+                LOG.log(System.Logger.Level.TRACE, "noise " + (sent ? "-> " : "<- ") + "message " + number + " (" + tokens + "), " + length + " bytes");
+            }
+        }
+
+        @Override
+        public void handshakeComplete(PeerId remote, Optional<String> muxer) {
+            if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+                LOG.log(System.Logger.Level.TRACE, "noise handshake complete: remote is " + remote
+                        + muxer.map(m -> ", muxer " + m + " agreed in the handshake extensions").orElse(", no muxer agreed in the handshake"));
+            }
+        }
+
+        @Override
+        public void note(String message) {
+            LOG.log(System.Logger.Level.DEBUG, message);
+        }
+    };
 
     /**
      * A channel for an identity.

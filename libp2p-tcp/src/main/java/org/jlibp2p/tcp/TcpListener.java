@@ -10,6 +10,7 @@ import org.jlibp2p.core.spi.RawConnection;
 
 /** A listening socket. Closing it wakes a blocked {@link #accept()} with an exception. */
 final class TcpListener implements Listener {
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.tcp");
     private final ServerSocket server;
     private final Multiaddr local;
 
@@ -27,7 +28,11 @@ final class TcpListener implements Listener {
     public RawConnection accept() throws IOException {
         Socket socket = server.accept();
         try {
-            return new TcpConnection(socket);
+            TcpConnection connection = new TcpConnection(socket);
+            if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+                LOG.log(System.Logger.Level.TRACE, "tcp accepted " + connection.remoteAddress() + " on " + local);
+            }
+            return connection;
         } catch (IOException e) {
             socket.close();
             throw e;

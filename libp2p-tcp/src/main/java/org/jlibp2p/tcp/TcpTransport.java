@@ -36,6 +36,8 @@ public final class TcpTransport implements Transport {
     /** The accept backlog of listening sockets. */
     public static final int LISTEN_BACKLOG = 512;
 
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.tcp");
+
     /** A TCP transport. Stateless: one instance can serve any number of hosts. */
     public TcpTransport() {}
 
@@ -66,7 +68,11 @@ public final class TcpTransport implements Transport {
             Socket socket = new Socket();
             try {
                 socket.connect(new InetSocketAddress(ip, port), (int) Math.max(1, Duration.ofNanos(left).toMillis()));
-                return new TcpConnection(socket);
+                TcpConnection connection = new TcpConnection(socket);
+                if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+                    LOG.log(System.Logger.Level.TRACE, "tcp connected " + connection.localAddress() + " -> " + connection.remoteAddress());
+                }
+                return connection;
             } catch (IOException e) {
                 socket.close();
                 last = e;

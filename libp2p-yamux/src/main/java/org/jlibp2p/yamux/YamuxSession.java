@@ -41,7 +41,7 @@ import org.jlibp2p.yamux.YamuxFrame.Header;
  * the same without the Go Away. Either way every blocked caller wakes.
  */
 final class YamuxSession implements MuxedSession {
-    private static final System.Logger LOG = System.getLogger(YamuxSession.class.getName());
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
     private static final AtomicLong SESSION_IDS = new AtomicLong();
 
     final YamuxConfig config;
@@ -78,6 +78,8 @@ final class YamuxSession implements MuxedSession {
 
     private final Thread reader;
     private final Thread timer;
+    /** Frame tracing, decided once per session so that it costs nothing per frame when off. */
+    private final boolean trace = LOG.isLoggable(Level.TRACE);
 
     YamuxSession(Duplex connection, Role role, YamuxConfig config) {
         this.connection = connection;
@@ -210,6 +212,9 @@ final class YamuxSession implements MuxedSession {
                 if (h == null) {
                     failure = closed ? null : new EOFException("yamux: connection closed by the remote");
                     return;
+                }
+                if (trace) {
+                    trace("<-", h.type(), h.flags().bits(), h.streamId(), h.length());
                 }
                 switch (h.type()) {
                     case YamuxFrame.TYPE_DATA, YamuxFrame.TYPE_WINDOW_UPDATE -> onStreamFrame(h);
@@ -433,6 +438,9 @@ final class YamuxSession implements MuxedSession {
         try {
             ensureOpen();
             writeStartedNanos = System.nanoTime() | 1;
+            if (trace) {
+                trace("->", type, flags, streamId, length);
+            }
             YamuxFrame.writeHeader(header, type, flags, streamId, length);
             out.write(header);
             if (len > 0) {
@@ -448,6 +456,16 @@ final class YamuxSession implements MuxedSession {
             writeStartedNanos = 0;
             writeLock.unlock();
         }
+    }
+
+    private void trace(String direction, int type, int flags, int streamId, long length) {
+        String frame = switch (type) {
+            case YamuxFrame.TYPE_DATA -> "Data stream=" + Integer.toUnsignedString(streamId) + " flags=" + new Flags(flags) + " length=" + length;
+            case YamuxFrame.TYPE_WINDOW_UPDATE -> "WindowUpdate stream=" + Integer.toUnsignedString(streamId) + " flags=" + new Flags(flags) + " delta=" + length;
+            case YamuxFrame.TYPE_PING -> "Ping " + new Flags(flags) + " opaque=" + length;
+            default -> "GoAway " + GoAwayCode.of(length);
+        };
+        LOG.log(Level.TRACE, "yamux " + direction + " " + frame);
     }
 
     /** RST for a stream, without ever blocking the caller: inline if the connection is free, else on a virtual thread. */

@@ -213,10 +213,11 @@ final class YamuxStream implements MuxedStream {
         lock.lock();
         try {
             if (resetCause != null || readClosed) {
-                // Nobody will read it. A closed reader still returns the credit, so the remote can finish.
-                if (resetCause == null) {
-                    recvCredit += length;
-                    discardCredit = length;
+                // Nobody will read it. A closed reader still returns the credit, in half-window steps
+                // like a reading one, so the remote can finish.
+                if (resetCause == null && recvWindow - recvCredit >= recvWindow / 2) {
+                    discardCredit = recvWindow - recvCredit;
+                    recvCredit = recvWindow;
                 }
             } else {
                 chunks.add(payload);
@@ -390,11 +391,9 @@ final class YamuxStream implements MuxedStream {
             // Unread data is dropped; its credit goes back so the remote is not stuck mid-write.
             chunks.clear();
             buffered = 0;
-            credit = recvWindow - recvCredit;
-            recvCredit = recvWindow;
-            if (finReceived) {
-                credit = 0;
-            }
+            // Credit matters only while the remote may still write, and only once it runs low.
+            credit = finReceived || recvWindow - recvCredit < recvWindow / 2 ? 0 : recvWindow - recvCredit;
+            recvCredit += credit;
             readable.signalAll();
         } finally {
             lock.unlock();

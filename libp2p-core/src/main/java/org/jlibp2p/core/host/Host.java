@@ -76,7 +76,7 @@ public final class Host implements Closeable {
     /** Identify push. */
     public static final String IDENTIFY_PUSH = "/ipfs/id/push/1.0.0";
 
-    private static final System.Logger LOG = System.getLogger(Host.class.getName());
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.host");
 
     private final PrivateKey identity;
     private final PeerId peerId;

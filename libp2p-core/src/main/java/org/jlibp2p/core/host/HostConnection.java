@@ -21,7 +21,7 @@ import org.jlibp2p.core.spi.MuxedStream;
  * streams and gives each its own virtual thread, which negotiates the protocol and runs the handler.
  */
 final class HostConnection implements Connection {
-    private static final System.Logger LOG = System.getLogger(Host.class.getName());
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.host");
 
     private final Host host;
     private final Upgrader.Upgraded upgraded;
@@ -71,6 +71,9 @@ final class HostConnection implements Connection {
             }
             StreamHandler handler = host.handler(protocol);
             HostStream hostStream = new HostStream(stream, protocol, this);
+            if (LOG.isLoggable(Level.TRACE)) {
+                LOG.log(Level.TRACE, "inbound stream " + stream.id() + " from " + remotePeer() + " speaks " + protocol);
+            }
             streams.add(hostStream);
             try {
                 if (handler == null) {
@@ -101,6 +104,9 @@ final class HostConnection implements Connection {
             String agreed = MultistreamSelect.dialerSelect(stream, List.of(protocols), host.limits().streamNegotiationTimeout());
             HostStream hostStream = new HostStream(stream, agreed, this);
             streams.add(hostStream);
+            if (LOG.isLoggable(Level.TRACE)) {
+                LOG.log(Level.TRACE, "outbound stream " + stream.id() + " to " + remotePeer() + " speaks " + agreed);
+            }
             return hostStream;
         } catch (IOException | RuntimeException e) {
             stream.reset();

@@ -34,9 +34,10 @@ public final class Peerstore {
      * @param protocols       the protocols it said it supports
      * @param agentVersion    its implementation, as it reported it
      * @param protocolVersion its protocol family, as it reported it
+     * @param observedAddr    the address at which it last said it sees us
      */
     public record PeerInfo(PeerId peer, List<Multiaddr> addrs, Optional<PublicKey> publicKey, List<String> protocols,
-                           Optional<String> agentVersion, Optional<String> protocolVersion) {}
+                           Optional<String> agentVersion, Optional<String> protocolVersion, Optional<Multiaddr> observedAddr) {}
 
     private static final class Entry {
         final Set<Multiaddr> addrs = new LinkedHashSet<>();
@@ -44,6 +45,7 @@ public final class Peerstore {
         List<String> protocols = List.of();
         String agentVersion;
         String protocolVersion;
+        Multiaddr observedAddr;
     }
 
     private final Map<PeerId, Entry> peers = new ConcurrentHashMap<>();
@@ -92,6 +94,7 @@ public final class Peerstore {
             }
             info.agentVersion().ifPresent(v -> e.agentVersion = v);
             info.protocolVersion().ifPresent(v -> e.protocolVersion = v);
+            info.observedAddr().ifPresent(a -> e.observedAddr = a);
         }
         addAddrs(peer, info.listenAddrs());
     }
@@ -109,7 +112,7 @@ public final class Peerstore {
         }
         synchronized (e) {
             return Optional.of(new PeerInfo(peer, List.copyOf(e.addrs), Optional.ofNullable(e.publicKey), e.protocols,
-                    Optional.ofNullable(e.agentVersion), Optional.ofNullable(e.protocolVersion)));
+                    Optional.ofNullable(e.agentVersion), Optional.ofNullable(e.protocolVersion), Optional.ofNullable(e.observedAddr)));
         }
     }
 

@@ -34,6 +34,8 @@ final class Upgrader {
     /** An upgraded connection. */
     record Upgraded(SecureConnection secure, MuxedSession session, String muxer, boolean muxerFromHandshake) {}
 
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.host");
+
     private final Map<String, SecureChannel> security;
     private final Map<String, StreamMuxer> muxers;
     private final Duration timeout;
@@ -59,6 +61,7 @@ final class Upgrader {
             Optional<String> early = secure.earlyMuxer().filter(muxers::containsKey);
             String muxerId = early.isPresent() ? early.get() : MultistreamSelect.dialerSelect(secure, List.copyOf(muxers.keySet()), timeout);
             stage = UpgradeException.Stage.MUXER_START;
+            trace(muxerId, early.isPresent(), secure);
             return new Upgraded(secure, muxers.get(muxerId).newSession(secure, Role.INITIATOR), muxerId, early.isPresent());
         } catch (PeerIdMismatchException e) {
             raw.close();
@@ -66,6 +69,13 @@ final class Upgrader {
         } catch (IOException e) {
             raw.close();
             throw new UpgradeException(stage, e);
+        }
+    }
+
+    private static void trace(String muxer, boolean early, SecureConnection secure) {
+        if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+            LOG.log(System.Logger.Level.TRACE, "upgrade complete: " + secure.securityProtocol() + " with " + secure.remotePeer()
+                    + ", muxer " + muxer + (early ? " (from the security handshake)" : " (from multistream-select)"));
         }
     }
 
@@ -79,6 +89,7 @@ final class Upgrader {
             Optional<String> early = secure.earlyMuxer().filter(muxers::containsKey);
             String muxerId = early.isPresent() ? early.get() : MultistreamSelect.listenerSelect(secure, muxers.keySet(), timeout);
             stage = UpgradeException.Stage.MUXER_START;
+            trace(muxerId, early.isPresent(), secure);
             return new Upgraded(secure, muxers.get(muxerId).newSession(secure, Role.RESPONDER), muxerId, early.isPresent());
         } catch (IOException e) {
             raw.close();

@@ -67,7 +67,22 @@ public final class MultistreamSelect {
      */
     public static final int MAX_PROPOSALS = 100;
 
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.multistream");
+
     private MultistreamSelect() {}
+
+    /** Writes messages in one write and flushes, tracing each line. */
+    private static void send(OutputStream out, String... messages) throws IOException {
+        byte[] all = new byte[0];
+        for (String m : messages) {
+            all = concat(all, encode(m));
+            if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+                LOG.log(System.Logger.Level.TRACE, "multistream -> " + m);
+            }
+        }
+        out.write(all);
+        out.flush();
+    }
 
     /**
      * The dialer's side: proposes {@code protocols} one by one, in order, until the listener echoes one.
@@ -88,8 +103,7 @@ public final class MultistreamSelect {
         Deadline deadline = new Deadline(channel, timeout);
         try {
             OutputStream out = channel.out();
-            out.write(concat(encode(PROTOCOL_ID), encode(protocols.get(0))));
-            out.flush();
+            send(out, PROTOCOL_ID, protocols.get(0));
             expectHeader(readMessage(channel.in(), deadline));
             for (int i = 0; ; i++) {
                 String proposal = protocols.get(i);
@@ -103,8 +117,7 @@ public final class MultistreamSelect {
                 if (i + 1 == protocols.size()) {
                     throw new ProtocolNotSupportedException(protocols);
                 }
-                out.write(encode(protocols.get(i + 1)));
-                out.flush();
+                send(out, protocols.get(i + 1));
             }
         } finally {
             deadline.clear();
@@ -128,8 +141,7 @@ public final class MultistreamSelect {
      * @throws IOException if writing the proposal fails
      */
     public static Duplex dialerSelectLazy(Duplex channel, String protocol) throws IOException {
-        channel.out().write(concat(encode(PROTOCOL_ID), encode(protocol)));
-        channel.out().flush();
+        send(channel.out(), PROTOCOL_ID, protocol);
         return new LazyChannel(channel, protocol);
     }
 
@@ -165,21 +177,19 @@ public final class MultistreamSelect {
         try {
             OutputStream out = channel.out();
             // The listener need not wait for the dialer's header to send its own.
-            out.write(encode(PROTOCOL_ID));
-            out.flush();
+            send(out, PROTOCOL_ID);
             expectHeader(readMessage(channel.in(), deadline));
             for (int i = 0; i < MAX_PROPOSALS; i++) {
                 String proposal = readMessage(channel.in(), deadline);
                 if (proposal.equals(LS)) {
                     out.write(encodeList(listing.get()));
-                } else if (supported.test(proposal)) {
-                    out.write(encode(proposal));
                     out.flush();
+                } else if (supported.test(proposal)) {
+                    send(out, proposal);
                     return proposal;
                 } else {
-                    out.write(encode(NA));
+                    send(out, NA);
                 }
-                out.flush();
             }
             throw new MalformedMessageException("multistream: dialer made more than " + MAX_PROPOSALS + " proposals");
         } finally {
@@ -199,8 +209,7 @@ public final class MultistreamSelect {
     public static List<String> listProtocols(Duplex channel, Duration timeout) throws IOException {
         Deadline deadline = new Deadline(channel, timeout);
         try {
-            channel.out().write(concat(encode(PROTOCOL_ID), encode(LS)));
-            channel.out().flush();
+            send(channel.out(), PROTOCOL_ID, LS);
             expectHeader(readMessage(channel.in(), deadline));
             // The answer is one message whose content is itself a sequence of messages.
             byte[] body = readFrame(channel.in(), deadline, MAX_MESSAGE_LENGTH * 64);
@@ -256,9 +265,14 @@ public final class MultistreamSelect {
         return readMessage(in, null);
     }
 
+
     private static String readMessage(InputStream in, Deadline deadline) throws IOException {
         byte[] frame = readFrame(in, deadline, MAX_MESSAGE_LENGTH);
-        return text(Arrays.copyOf(frame, frame.length - 1));
+        String message = text(Arrays.copyOf(frame, frame.length - 1));
+        if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+            LOG.log(System.Logger.Level.TRACE, "multistream <- " + message);
+        }
+        return message;
     }
 
     /** Reads {@code uvarint(len) || bytes}, checks the length and the trailing newline, returns the bytes. */

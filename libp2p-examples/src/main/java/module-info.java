@@ -1,0 +1,14 @@
+/**
+ * The jlibp2p command-line tool and the examples that teach the stack. Run
+ * {@code java -jar libp2p-examples/target/jlibp2p.jar help}.
+ */
+module org.jlibp2p.examples {
+    requires org.jlibp2p.core;
+    requires org.jlibp2p.tcp;
+    requires org.jlibp2p.noise;
+    requires org.jlibp2p.yamux;
+
+    exports org.jlibp2p.examples;
+
+    provides java.lang.System.LoggerFinder with org.jlibp2p.examples.ConsoleLoggerFinder;
+}

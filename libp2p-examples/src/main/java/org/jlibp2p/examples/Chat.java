@@ -1,0 +1,50 @@
+package org.jlibp2p.examples;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import org.jlibp2p.core.host.ProtocolStream;
+
+/**
+ * {@code /chat/1.0.0}: UTF-8 lines, each ending in a newline, in both directions on one stream, as
+ * in the seed's two-terminal chat.
+ */
+final class Chat {
+    static final String PROTOCOL_ID = "/chat/1.0.0";
+    static final int MAX_LINE = 64 * 1024;
+
+    private Chat() {}
+
+    /**
+     * Bridges a stream and a terminal until either side ends: typed lines go out, received lines
+     * are handed to {@code onLine}. Returns when the remote closes (or, after stdin ends, once the
+     * remote has closed too).
+     */
+    static void converse(ProtocolStream stream, InputStream typed, Consumer<String> onLine) throws Exception {
+        Thread sender = Thread.ofVirtual().name("chat-sender").start(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(typed, StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    stream.out().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                    stream.out().flush();
+                }
+                stream.closeWrite();
+            } catch (IOException e) {
+                // the stream or the terminal ended
+            }
+        });
+        try {
+            BufferedReader received = new BufferedReader(new InputStreamReader(stream.in(), StandardCharsets.UTF_8));
+            for (String line; (line = received.readLine()) != null; ) {
+                if (line.length() > MAX_LINE) {
+                    throw new java.net.ProtocolException("chat: line longer than " + MAX_LINE);
+                }
+                onLine.accept(line);
+            }
+        } finally {
+            sender.interrupt();
+        }
+    }
+}

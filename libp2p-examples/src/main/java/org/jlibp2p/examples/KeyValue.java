@@ -1,0 +1,112 @@
+package org.jlibp2p.examples;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jlibp2p.core.host.ProtocolStream;
+import org.jlibp2p.core.host.StreamHandler;
+
+/**
+ * {@code /kv/1.0.0}: a tiny key-value store, one request per stream (the seed's "DHT node", renamed so
+ * that it is never mistaken for Kademlia). Request: opcode (1 PUT, 2 GET), u16 key length, key, and
+ * for PUT a u32 value length and the value. Response: status (0 OK, 1 NOT FOUND, 2 REFUSED), and for
+ * a found GET a u32 length and the value.
+ */
+final class KeyValue {
+    static final String PROTOCOL_ID = "/kv/1.0.0";
+    static final int PUT = 1;
+    static final int GET = 2;
+    static final int OK = 0;
+    static final int NOT_FOUND = 1;
+    static final int REFUSED = 2;
+    static final int MAX_KEY = 1024;
+    static final int MAX_VALUE = 1024 * 1024;
+    static final int MAX_ENTRIES = 10_000;
+
+    private final Map<String, byte[]> store = new ConcurrentHashMap<>();
+
+    StreamHandler handler() {
+        return stream -> {
+            DataInputStream in = new DataInputStream(stream.in());
+            DataOutputStream out = new DataOutputStream(stream.out());
+            int op = in.readUnsignedByte();
+            String key = readKey(in);
+            if (op == PUT) {
+                byte[] value = readValue(in);
+                if (store.size() >= MAX_ENTRIES && !store.containsKey(key)) {
+                    out.writeByte(REFUSED);
+                } else {
+                    store.put(key, value);
+                    out.writeByte(OK);
+                }
+            } else if (op == GET) {
+                byte[] value = store.get(key);
+                if (value == null) {
+                    out.writeByte(NOT_FOUND);
+                } else {
+                    out.writeByte(OK);
+                    out.writeInt(value.length);
+                    out.write(value);
+                }
+            } else {
+                throw new ProtocolException("kv: unknown opcode " + op);
+            }
+            out.flush();
+            stream.closeWrite();
+        };
+    }
+
+    static int put(ProtocolStream stream, String key, byte[] value) throws IOException {
+        DataOutputStream out = new DataOutputStream(stream.out());
+        out.writeByte(PUT);
+        writeKey(out, key);
+        out.writeInt(value.length);
+        out.write(value);
+        stream.closeWrite();
+        return new DataInputStream(stream.in()).readUnsignedByte();
+    }
+
+    /** {@return the value, or null if the key is unknown} */
+    static byte[] get(ProtocolStream stream, String key) throws IOException {
+        DataOutputStream out = new DataOutputStream(stream.out());
+        out.writeByte(GET);
+        writeKey(out, key);
+        stream.closeWrite();
+        DataInputStream in = new DataInputStream(stream.in());
+        int status = in.readUnsignedByte();
+        return status == OK ? readValue(in) : null;
+    }
+
+    private static void writeKey(DataOutputStream out, String key) throws IOException {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        if (k.length > MAX_KEY) {
+            throw new IllegalArgumentException("key longer than " + MAX_KEY + " bytes");
+        }
+        out.writeShort(k.length);
+        out.write(k);
+    }
+
+    private static String readKey(DataInputStream in) throws IOException {
+        int length = in.readUnsignedShort();
+        if (length > MAX_KEY) {
+            throw new ProtocolException("kv: key of " + length + " bytes");
+        }
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readValue(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_VALUE) {
+            throw new ProtocolException("kv: value of " + length + " bytes");
+        }
+        byte[] value = in.readNBytes(length);
+        if (value.length < length) {
+            throw new java.io.EOFException("kv: value truncated");
+        }
+        return value;
+    }
+}
