@@ -82,6 +82,19 @@ async function servePerf (stream) {
   await stream.close()
 }
 
+function identifyFields (result) {
+  return {
+    peerId: result.peerId.toString(),
+    // identify results carry the public key as its protobuf bytes
+    publicKey: result.publicKey == null ? null : Buffer.from(result.publicKey).toString('hex'),
+    protocols: result.protocols,
+    agentVersion: result.agentVersion,
+    protocolVersion: result.protocolVersion,
+    listenAddrs: result.listenAddrs.map(a => a.toString()),
+    observedAddr: result.observedAddr?.toString() ?? null
+  }
+}
+
 async function readAll (stream, expected) {
   const chunks = []
   let n = 0
@@ -104,16 +117,15 @@ async function dial (target, action) {
       const rtt = await node.services.ping.ping(ma)
       out({ action: 'ping', ok: true, rttMs: rtt, handshakePlusOneRttMs: performance.now() - start })
     } else if (action === 'identify') {
-      const conn = await node.dial(ma)
-      await new Promise(r => setTimeout(r, 500))
-      const peer = await node.peerStore.get(conn.remotePeer)
-      out({
-        action: 'identify', ok: true, peerId: conn.remotePeer.toString(),
-        protocols: peer.protocols,
-        agentVersion: new TextDecoder().decode(peer.metadata.get('AgentVersion') ?? new Uint8Array()),
-        listenAddrs: peer.addresses.map(a => a.multiaddr.toString()),
-        muxer: conn.multiplexer, encryption: conn.encryption
+      // js runs identify by itself on every new connection (and allows one identify stream at a
+      // time), so wait for that result rather than asking a second time.
+      const identified = new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no identify result in 10 s')), 10000)
+        node.addEventListener('peer:identify', (e) => { clearTimeout(timer); resolve(e.detail) })
       })
+      const conn = await node.dial(ma)
+      const result = await identified
+      out({ action: 'identify', ok: true, ...identifyFields(result), muxer: conn.multiplexer, encryption: conn.encryption })
     } else if (action === 'echo') {
       const size = Number(args[3] ?? 1024)
       const streams = Number(args[4] ?? 1)
@@ -159,6 +171,9 @@ async function dial (target, action) {
 try {
   if (args[0] === 'listen') {
     const node = await newNode(true)
+    node.addEventListener('peer:identify', (e) => {
+      out({ event: 'identify', ...identifyFields(e.detail) })
+    })
     node.addEventListener('connection:open', (e) => {
       const c = e.detail
       out({ event: 'connection', peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), muxer: c.multiplexer, encryption: c.encryption })

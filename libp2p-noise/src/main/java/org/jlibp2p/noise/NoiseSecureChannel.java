@@ -70,6 +70,7 @@ public final class NoiseSecureChannel implements SecureChannel {
     private final PeerId localPeer;
     private final Duration handshakeTimeout;
     private final Observer observer;
+    private final boolean earlyMuxerNegotiation;
 
     /**
      * A channel for an identity, with the default handshake timeout.
@@ -113,6 +114,11 @@ public final class NoiseSecureChannel implements SecureChannel {
      * @param observer         receives handshake events ({@link Observer#NONE} for none)
      */
     public NoiseSecureChannel(PrivateKey identity, Duration handshakeTimeout, Observer observer) {
+        this(identity, handshakeTimeout, observer, true);
+    }
+
+    private NoiseSecureChannel(PrivateKey identity, Duration handshakeTimeout, Observer observer, boolean earlyMuxerNegotiation) {
+        this.earlyMuxerNegotiation = earlyMuxerNegotiation;
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new IllegalArgumentException("the handshake timeout must be positive");
         }
@@ -120,6 +126,18 @@ public final class NoiseSecureChannel implements SecureChannel {
         this.localPeer = PeerId.fromPublicKey(identity.publicKey());
         this.handshakeTimeout = handshakeTimeout;
         this.observer = observer;
+    }
+
+    /**
+     * A channel that offers no muxers in the handshake, so the muxer is always agreed afterwards with
+     * multistream-select: how a peer without inlined muxer negotiation behaves (for tests and
+     * comparisons).
+     *
+     * @param identity the local libp2p identity
+     * @return the channel
+     */
+    public static NoiseSecureChannel withoutEarlyMuxerNegotiation(PrivateKey identity) {
+        return new NoiseSecureChannel(identity, DEFAULT_HANDSHAKE_TIMEOUT, TRACING, false);
     }
 
     @Override
@@ -135,7 +153,7 @@ public final class NoiseSecureChannel implements SecureChannel {
     @Override
     public SecureConnection secureOutbound(RawConnection connection, PeerId expected, List<String> muxers) throws IOException {
         try {
-            NoiseHandshake.Result result = new NoiseHandshake(connection, identity, muxers, handshakeTimeout, observer)
+            NoiseHandshake.Result result = new NoiseHandshake(connection, identity, offer(muxers), handshakeTimeout, observer)
                     .initiate(expected, X25519::generate);
             return established(connection, result);
         } catch (IOException | RuntimeException e) {
@@ -152,13 +170,17 @@ public final class NoiseSecureChannel implements SecureChannel {
     @Override
     public SecureConnection secureInbound(RawConnection connection, List<String> muxers) throws IOException {
         try {
-            NoiseHandshake.Result result = new NoiseHandshake(connection, identity, muxers, handshakeTimeout, observer)
+            NoiseHandshake.Result result = new NoiseHandshake(connection, identity, offer(muxers), handshakeTimeout, observer)
                     .respond(X25519::generate);
             return established(connection, result);
         } catch (IOException | RuntimeException e) {
             connection.close();
             throw e;
         }
+    }
+
+    private List<String> offer(List<String> muxers) {
+        return earlyMuxerNegotiation ? muxers : List.of();
     }
 
     private SecureConnection established(RawConnection connection, NoiseHandshake.Result result) throws IOException {

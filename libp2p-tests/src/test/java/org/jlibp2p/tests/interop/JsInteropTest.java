@@ -1,0 +1,330 @@
+package org.jlibp2p.tests.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.crypto.KeyType;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.host.Connection;
+import org.jlibp2p.core.host.Host;
+import org.jlibp2p.core.host.Peerstore;
+import org.jlibp2p.core.host.ProtocolStream;
+import org.jlibp2p.core.host.StreamHandler;
+import org.jlibp2p.noise.NoiseSecureChannel;
+import org.jlibp2p.tcp.TcpTransport;
+import org.jlibp2p.yamux.YamuxMuxer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Our host and a real js-libp2p 3 node (interop/js-peer, from npm) in both directions over
+ * TCP + Noise + Yamux: ping, identify, echo, perf, every key type, early muxer negotiation and its
+ * multistream fallback, and a js process that dies mid-stream.
+ */
+@Timeout(180)
+class JsInteropTest {
+    private static final long MIB = 1024 * 1024;
+    private final List<Host> hosts = new ArrayList<>();
+    private final List<JsPeer> peers = new ArrayList<>();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    @BeforeEach
+    void needNode() throws Exception {
+        JsPeer.requireNode();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (JsPeer p : peers) {
+            p.close();
+        }
+        hosts.forEach(Host::close);
+        executor.shutdownNow();
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    private Host host(KeyType key, boolean earlyMuxer) throws IOException {
+        PrivateKey identity = PrivateKey.generate(key);
+        Host h = Host.builder()
+                .identity(identity)
+                .transport(new TcpTransport())
+                .security(earlyMuxer ? NoiseSecureChannel::new : NoiseSecureChannel::withoutEarlyMuxerNegotiation)
+                .muxer(new YamuxMuxer())
+                .listen("/ip4/127.0.0.1/tcp/0")
+                .handler("/echo/1.0.0", ECHO)
+                .handler("/perf/1.0.0", PERF)
+                .build();
+        hosts.add(h);
+        return h;
+    }
+
+    private Host host() throws IOException {
+        return host(KeyType.ED25519, true);
+    }
+
+    private JsPeer jsListener(String key) throws Exception {
+        JsPeer p = JsPeer.listen(key);
+        peers.add(p);
+        return p;
+    }
+
+    private static Multiaddr address(Map<String, Object> listening) {
+        return Multiaddr.parse((String) ((List<?>) listening.get("addrs")).get(0));
+    }
+
+    static final StreamHandler ECHO = s -> {
+        s.in().transferTo(s.out());
+        s.closeWrite();
+    };
+
+    /** perf/perf.md, server side. */
+    static final StreamHandler PERF = s -> {
+        long sendBack = new DataInputStream(s.in()).readLong();
+        byte[] buf = new byte[256 * 1024];
+        while (s.in().read(buf) >= 0) {
+            // drain the upload
+        }
+        for (long left = sendBack; left > 0; left -= buf.length) {
+            s.out().write(buf, 0, (int) Math.min(left, buf.length));
+        }
+        s.closeWrite();
+    };
+
+    // ---- Java dials js -----------------------------------------------------------------------
+
+    @Test
+    void javaDialsJsPingsAndAgreesOnTheMuxerInsideNoise() throws Exception {
+        JsPeer js = jsListener("ed25519");
+        Multiaddr addr = address(js.next(30));
+        Host h = host();
+        Connection c = h.connect(addr);
+        assertThat(c.securityProtocol()).isEqualTo("/noise");
+        assertThat(c.muxerProtocol()).isEqualTo("/yamux/1.0.0");
+        assertThat(c.muxerFromSecurityHandshake()).as("js offers its muxers in the Noise extensions").isTrue();
+        List<Duration> rtts = h.ping(c.remotePeer(), 3);
+        assertThat(rtts).hasSize(3).allSatisfy(d -> assertThat(d).isPositive().isLessThan(Duration.ofSeconds(5)));
+        Map<String, Object> seen = js.nextEvent("connection", 10);
+        assertThat(seen).containsEntry("peerId", h.peerId().toString()).containsEntry("muxer", "/yamux/1.0.0").containsEntry("encryption", "/noise");
+    }
+
+    @Test
+    void javaDialsJsAndEachIdentifiesTheOther() throws Exception {
+        JsPeer js = jsListener("ed25519");
+        Map<String, Object> listening = js.next(30);
+        Multiaddr addr = address(listening);
+        Host h = host();
+        Connection c = h.connect(addr);
+        awaitTrue(() -> h.peerstore().get(c.remotePeer()).flatMap(Peerstore.PeerInfo::agentVersion).isPresent());
+        Peerstore.PeerInfo theirs = h.peerstore().get(c.remotePeer()).orElseThrow();
+        assertThat(theirs.agentVersion().orElseThrow()).startsWith("js-libp2p/");
+        assertThat(theirs.protocols()).contains("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "/echo/1.0.0", "/perf/1.0.0");
+        assertThat(PeerId.fromPublicKey(theirs.publicKey().orElseThrow())).isEqualTo(c.remotePeer());
+        assertThat(theirs.addrs()).contains(addr.decapsulate(org.jlibp2p.core.MultiaddrProtocol.P2P).orElseThrow());
+        // js-libp2p 3 appends /p2p/<our id> to the address it observed us at
+        assertThat(theirs.observedAddr()).contains(c.localAddress().withPeerId(h.peerId()));
+
+        Map<String, Object> ours = js.nextEvent("identify", 15);
+        assertThat(ours).containsEntry("peerId", h.peerId().toString())
+                .containsEntry("agentVersion", "jlibp2p/" + Host.VERSION)
+                .containsEntry("protocolVersion", "ipfs/0.1.0")
+                .containsEntry("publicKey", HexFormat.of().formatHex(h.identity().publicKey().marshal()))
+                .containsEntry("observedAddr", c.remoteAddress().toString()); // where we see js
+        assertThat(strings(ours.get("protocols"))).contains("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "/echo/1.0.0", "/perf/1.0.0");
+        assertThat(strings(ours.get("listenAddrs"))).contains(h.listenAddrs().get(0).toString());
+    }
+
+    @Test
+    void javaEchoesSixteenMebibytesThroughJsOnSixteenStreams() throws Exception {
+        JsPeer js = jsListener("ed25519");
+        Multiaddr addr = address(js.next(30));
+        Host h = host();
+        Connection c = h.connect(addr);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            int seed = i;
+            results.add(executor.submit(() -> {
+                byte[] data = new byte[(int) MIB];
+                new Random(seed).nextBytes(data);
+                try (ProtocolStream s = c.newStream("/echo/1.0.0")) {
+                    Future<byte[]> back = executor.submit(() -> s.in().readAllBytes());
+                    s.out().write(data);
+                    s.closeWrite();
+                    return Arrays.equals(back.get(60, TimeUnit.SECONDS), data);
+                }
+            }));
+        }
+        for (Future<Boolean> r : results) {
+            assertThat(r.get(120, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(h.connections()).hasSize(1);
+    }
+
+    @Test
+    void javaPerfAgainstJs() throws Exception {
+        JsPeer js = jsListener("ed25519");
+        Multiaddr addr = address(js.next(30));
+        Host h = host();
+        try (ProtocolStream s = h.newStream(addr, "/perf/1.0.0")) {
+            new DataOutputStream(s.out()).writeLong(64 * MIB);
+            byte[] buf = new byte[256 * 1024];
+            for (long sent = 0; sent < 64 * MIB; sent += buf.length) {
+                s.out().write(buf);
+            }
+            s.closeWrite();
+            long received = 0;
+            for (int n; (n = s.in().read(buf)) >= 0; ) {
+                received += n;
+            }
+            assertThat(received).isEqualTo(64 * MIB);
+        }
+    }
+
+    // ---- js dials Java -----------------------------------------------------------------------
+
+    @Test
+    void jsDialsJavaAndPings() throws Exception {
+        Host h = host();
+        Map<String, Object> r = JsPeer.dial(h.fullAddrs().get(0).toString(), "ed25519", "ping");
+        assertThat(r).containsEntry("ok", true);
+        assertThat((Double) r.get("rttMs")).isGreaterThanOrEqualTo(0.0);
+    }
+
+    @Test
+    void jsDialsJavaAndEachIdentifiesTheOther() throws Exception {
+        Host h = host();
+        Map<String, Object> r = JsPeer.dial(h.fullAddrs().get(0).toString(), "ed25519", "identify");
+        assertThat(r).containsEntry("ok", true)
+                .containsEntry("peerId", h.peerId().toString())
+                .containsEntry("agentVersion", "jlibp2p/" + Host.VERSION)
+                .containsEntry("publicKey", HexFormat.of().formatHex(h.identity().publicKey().marshal()))
+                .containsEntry("muxer", "/yamux/1.0.0")
+                .containsEntry("encryption", "/noise");
+        assertThat(strings(r.get("protocols"))).contains("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "/echo/1.0.0", "/perf/1.0.0");
+        assertThat(strings(r.get("listenAddrs"))).contains(h.listenAddrs().get(0).toString());
+        assertThat((String) r.get("observedAddr")).startsWith("/ip4/127.0.0.1/tcp/");
+        // and we learned who the js dialer is
+        awaitTrue(() -> h.peerstore().peers().stream().anyMatch(p ->
+                h.peerstore().get(p).flatMap(Peerstore.PeerInfo::agentVersion).map(a -> a.startsWith("js-libp2p/")).orElse(false)));
+    }
+
+    @Test
+    void jsEchoesSixteenMebibytesThroughJavaOnSixteenStreams() throws Exception {
+        Host h = host();
+        Map<String, Object> r = JsPeer.dial(h.fullAddrs().get(0).toString(), "ed25519", "echo", Long.toString(MIB), "16");
+        assertThat(r).containsEntry("ok", true).containsEntry("bytes", (double) MIB).containsEntry("streams", 16.0);
+    }
+
+    @Test
+    void jsPerfAgainstJava() throws Exception {
+        Host h = host();
+        Map<String, Object> r = JsPeer.dial(h.fullAddrs().get(0).toString(), "ed25519", "perf", Long.toString(64 * MIB), Long.toString(64 * MIB));
+        assertThat(r).containsEntry("ok", true).containsEntry("uploadBytes", (double) (64 * MIB)).containsEntry("downloadBytes", (double) (64 * MIB));
+    }
+
+    // ---- key types ---------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ED25519", "SECP256K1", "RSA"})
+    void ourKeyTypesAgainstJsEd25519(String type) throws Exception {
+        JsPeer js = jsListener("ed25519");
+        Multiaddr addr = address(js.next(30));
+        Host h = host(KeyType.valueOf(type), true);
+        assertThat(h.ping(h.connect(addr).remotePeer(), 1)).hasSize(1);
+        assertThat(js.nextEvent("connection", 10)).containsEntry("peerId", h.peerId().toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ed25519", "secp256k1", "rsa"})
+    void theirKeyTypesAgainstOurs(String type) throws Exception {
+        Host h = host();
+        assertThat(JsPeer.dial(h.fullAddrs().get(0).toString(), type, "ping")).containsEntry("ok", true);
+        JsPeer js = jsListener(type);
+        Multiaddr addr = address(js.next(30));
+        String expectedPrefix = switch (type) {
+            case "ed25519" -> "12D3KooW";
+            case "secp256k1" -> "16Uiu2";
+            default -> "Qm";
+        };
+        assertThat(addr.peerId().orElseThrow().toString()).startsWith(expectedPrefix);
+        assertThat(h.ping(h.connect(addr).remotePeer(), 1)).hasSize(1);
+    }
+
+    // ---- muxer negotiation fallback ----------------------------------------------------------
+
+    @Test
+    void withoutNoiseExtensionsTheMuxerIsNegotiatedWithMultistream() throws Exception {
+        JsPeer js = jsListener("ed25519");
+        Multiaddr addr = address(js.next(30));
+        Host h = host(KeyType.ED25519, false);
+        Connection c = h.connect(addr);
+        assertThat(c.muxerFromSecurityHandshake()).isFalse();
+        assertThat(c.muxerProtocol()).isEqualTo("/yamux/1.0.0");
+        assertThat(h.ping(c.remotePeer(), 1)).hasSize(1);
+        // and the other direction
+        assertThat(JsPeer.dial(h.fullAddrs().get(0).toString(), "ed25519", "ping")).containsEntry("ok", true);
+    }
+
+    // ---- failures ----------------------------------------------------------------------------
+
+    @Test
+    void aJsProcessKilledMidStreamGivesACleanErrorAndWeServeTheNext() throws Exception {
+        JsPeer js = jsListener("ed25519");
+        Multiaddr addr = address(js.next(30));
+        Host h = host();
+        Connection c = h.connect(addr);
+        ProtocolStream s = c.newStream("/echo/1.0.0");
+        s.out().write(new byte[1024]);
+        assertThat(s.in().readNBytes(1024)).hasSize(1024);
+        Future<Integer> blocked = executor.submit(() -> s.in().read());
+        js.kill();
+        assertThatThrownBy(() -> blocked.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class);
+        awaitTrue(c::isClosed);
+        // the host serves the next peer, in both directions
+        JsPeer next = jsListener("ed25519");
+        Multiaddr nextAddr = address(next.next(30));
+        assertThat(h.ping(h.connect(nextAddr).remotePeer(), 1)).hasSize(1);
+        assertThat(JsPeer.dial(h.fullAddrs().get(0).toString(), "ed25519", "ping")).containsEntry("ok", true);
+    }
+
+    @Test
+    void aConnectionJsClosesEndsOurStreamsCleanly() throws Exception {
+        Host h = host();
+        // js dials, pings and stops its node, closing the connection from its side
+        assertThat(JsPeer.dial(h.fullAddrs().get(0).toString(), "ed25519", "ping")).containsEntry("ok", true);
+        awaitTrue(() -> h.connections().isEmpty());
+        assertThat(JsPeer.dial(h.fullAddrs().get(0).toString(), "ed25519", "ping")).containsEntry("ok", true);
+    }
+
+    private static List<String> strings(Object list) {
+        return ((List<?>) list).stream().map(String::valueOf).toList();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 20 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}

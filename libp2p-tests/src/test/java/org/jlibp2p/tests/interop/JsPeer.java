@@ -1,0 +1,160 @@
+package org.jlibp2p.tests.interop;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A js-libp2p node from npm ({@code interop/js-peer}), driven as a subprocess. Every process is
+ * bounded in time and killed in {@link #close()}.
+ *
+ * <p>Without node the tests that need it are skipped with a message that says so; under CI (the
+ * {@code CI} environment variable) a missing node is a failure instead, since there they must run.
+ */
+final class JsPeer implements AutoCloseable {
+    static final Path DIR = Path.of("..", "interop", "js-peer").toAbsolutePath().normalize();
+    private static volatile Boolean ready;
+
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final StringBuilder stderr = new StringBuilder();
+
+    private JsPeer(Process process) {
+        this.process = process;
+        Thread.ofVirtual().start(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true));
+        Thread.ofVirtual().start(() -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false));
+    }
+
+    private void pump(BufferedReader reader, boolean out) {
+        try (reader) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                if (out) {
+                    lines.add(line);
+                } else {
+                    synchronized (stderr) {
+                        stderr.append(line).append('\n');
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    /** Skips (or, under CI, fails) when node is missing; installs the peer's packages once. */
+    static void requireNode() throws Exception {
+        if (ready == null) {
+            ready = install();
+        }
+        if (!ready) {
+            String why = "node (and npm) not found: the js-libp2p interoperability tests need them";
+            if (System.getenv("CI") != null) {
+                fail(why + ", and under CI they must run");
+            }
+            assumeTrue(false, why + "; skipped");
+        }
+    }
+
+    private static boolean install() throws Exception {
+        try {
+            Process v = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            if (!v.waitFor(20, TimeUnit.SECONDS) || v.exitValue() != 0) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        if (!Files.isDirectory(DIR.resolve("node_modules"))) {
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR.toFile()).inheritIO().start();
+            if (!npm.waitFor(5, TimeUnit.MINUTES)) {
+                npm.destroyForcibly();
+                throw new IllegalStateException("npm ci did not finish in 5 minutes");
+            }
+            if (npm.exitValue() != 0) {
+                throw new IllegalStateException("npm ci failed in " + DIR);
+            }
+        }
+        return true;
+    }
+
+    /** Starts a listening js node and waits for its "listening" line. */
+    static JsPeer listen(String keyType) throws Exception {
+        JsPeer peer = start(List.of("listen", "--key", keyType));
+        return peer;
+    }
+
+    /** Runs a js dialer to completion and returns its one JSON result. */
+    static Map<String, Object> dial(String address, String keyType, String... action) throws Exception {
+        List<String> args = new ArrayList<>(List.of("dial", address));
+        args.addAll(List.of(action));
+        args.addAll(List.of("--key", keyType));
+        try (JsPeer peer = start(args)) {
+            if (!peer.process.waitFor(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("js dialer did not finish in 120 s: " + peer.stderr());
+            }
+            String line = peer.lines.poll(5, TimeUnit.SECONDS);
+            if (line == null) {
+                throw new IllegalStateException("js dialer printed nothing (exit " + peer.process.exitValue() + "): " + peer.stderr());
+            }
+            return Json.parse(line);
+        }
+    }
+
+    private static JsPeer start(List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("node", "peer.mjs"));
+        command.addAll(args);
+        return new JsPeer(new ProcessBuilder(command).directory(DIR.toFile()).start());
+    }
+
+    /** The next JSON line printed, within the timeout. */
+    Map<String, Object> next(long seconds) throws InterruptedException {
+        String line = lines.poll(seconds, TimeUnit.SECONDS);
+        if (line == null) {
+            throw new IllegalStateException("the js peer printed nothing for " + seconds + " s; stderr: " + stderr());
+        }
+        return Json.parse(line);
+    }
+
+    /** The next line with a given event, skipping others. */
+    Map<String, Object> nextEvent(String event, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                Map<String, Object> m = Json.parse(line);
+                if (event.equals(m.get("event"))) {
+                    return m;
+                }
+            }
+        }
+        throw new IllegalStateException("no '" + event + "' event from the js peer in " + seconds + " s; stderr: " + stderr());
+    }
+
+    String stderr() {
+        synchronized (stderr) {
+            return stderr.toString();
+        }
+    }
+
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+}
