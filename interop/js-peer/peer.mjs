@@ -5,6 +5,9 @@
 //       /echo/1.0.0 and /perf/1.0.0 until stdin closes or the process is killed.
 //   node peer.mjs dial <multiaddr> ping|identify|echo <bytes> <streams>|perf <upload> <download> [--key ...]
 //       prints one JSON result line and exits 0, or {"ok":false,"error":...} and exits 1.
+//   node peer.mjs transport-interop
+//       the libp2p interop harness's test app, configured by environment variables (both the
+//       test-plans and the unified-testing generations), talking to Redis with a small RESP client.
 //
 // Logs go to stderr; stdout carries only JSON lines.
 
@@ -168,8 +171,95 @@ async function dial (target, action) {
   }
 }
 
+// ---- Redis, RESP 2, just enough for RPUSH and BLPOP ----
+const net = await import('node:net')
+
+function parseReply (buf, at = 0) {
+  const end = buf.indexOf('\r\n', at)
+  if (end < 0) return null
+  const type = String.fromCharCode(buf[at])
+  const line = buf.subarray(at + 1, end).toString()
+  const next = end + 2
+  if (type === '+' || type === ':') return [type === ':' ? Number(line) : line, next]
+  if (type === '-') return [new Error('redis: ' + line), next]
+  if (type === '$') {
+    const n = Number(line)
+    if (n < 0) return [null, next]
+    if (buf.length < next + n + 2) return null
+    return [buf.subarray(next, next + n).toString(), next + n + 2]
+  }
+  if (type === '*') {
+    const n = Number(line)
+    if (n < 0) return [null, next]
+    const items = []
+    let pos = next
+    for (let i = 0; i < n; i++) {
+      const r = parseReply(buf, pos)
+      if (r === null) return null
+      items.push(r[0]); pos = r[1]
+    }
+    return [items, pos]
+  }
+  throw new Error('redis: unexpected reply ' + type)
+}
+
+function redis (hostPort, ...command) {
+  const [host, port] = [hostPort.slice(0, hostPort.lastIndexOf(':')), Number(hostPort.slice(hostPort.lastIndexOf(':') + 1))]
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, host)
+    let buf = Buffer.alloc(0)
+    socket.on('connect', () => {
+      let req = `*${command.length}\r\n`
+      for (const c of command) req += `$${Buffer.byteLength(String(c))}\r\n${c}\r\n`
+      socket.write(req)
+    })
+    socket.on('data', (d) => {
+      buf = Buffer.concat([buf, d])
+      const r = parseReply(buf)
+      if (r !== null) {
+        socket.end()
+        r[0] instanceof Error ? reject(r[0]) : resolve(r[0])
+      }
+    })
+    socket.on('error', reject)
+  })
+}
+
+async function transportInterop () {
+  const env = process.env
+  const unified = env.IS_DIALER !== undefined
+  const get = (u, l, fallback) => ((unified ? env[u] : env[l]) ?? '').trim() || fallback
+  const isDialer = get('IS_DIALER', 'is_dialer', 'false') === 'true'
+  const redisAddr = get('REDIS_ADDR', 'redis_addr', unified ? 'transport-redis:6379' : 'redis:6379')
+  const timeout = Number(get('TEST_TIMEOUT_SECONDS', 'test_timeout_seconds', '180'))
+  const key = unified ? get('TEST_KEY', 'TEST_KEY', '') + '_listener_multiaddr' : 'listenerAddr'
+  if (isDialer) {
+    const reply = await redis(redisAddr, 'BLPOP', key, String(timeout))
+    if (reply === null) throw new Error('no listener address within ' + timeout + ' s')
+    const node = await newNode(false)
+    const start = performance.now()
+    const rtt = await node.services.ping.ping(multiaddr(reply[1]))
+    const total = performance.now() - start
+    if (unified) {
+      process.stdout.write(`latency:\n  handshake_plus_one_rtt: ${total}\n  ping_rtt: ${rtt}\n  unit: ms\n`)
+    } else {
+      out({ handshakePlusOneRTTMillis: total, pingRTTMilllis: rtt })
+    }
+    await node.stop()
+    process.exit(0)
+  } else {
+    const node = await newNode(true)
+    const addr = node.getMultiaddrs()[0].toString()
+    await redis(redisAddr, 'RPUSH', key, addr)
+    process.stderr.write('listening on ' + addr + '\n')
+    setTimeout(async () => { await node.stop(); process.exit(0) }, timeout * 1000)
+  }
+}
+
 try {
-  if (args[0] === 'listen') {
+  if (args[0] === 'transport-interop') {
+    await transportInterop()
+  } else if (args[0] === 'listen') {
     const node = await newNode(true)
     node.addEventListener('peer:identify', (e) => {
       out({ event: 'identify', ...identifyFields(e.detail) })

@@ -137,6 +137,10 @@ public final class Main {
             return args.isEmpty() ? 2 : 0;
         }
         String name = args.get(0);
+        if (name.equals("transport-interop")) {
+            // Configured by environment variables, as the libp2p interop harness does it.
+            return new TransportInterop(System.getenv(), out, err).run();
+        }
         Command command = COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
         if (command == null) {
             err.println("unknown command '" + name + "'; try: help");
@@ -181,6 +185,7 @@ public final class Main {
         for (Command c : COMMANDS) {
             out.printf("  %-60s%n", c.synopsis());
         }
+        out.println("  transport-interop   (the libp2p interop harness's test app; configured by environment variables)");
         out.println("  help [command]\n\n" + COMMON_HELP);
     }
 
