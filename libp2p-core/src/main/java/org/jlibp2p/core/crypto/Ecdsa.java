@@ -5,7 +5,6 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -61,14 +60,7 @@ final class Ecdsa {
 
         @Override
         public boolean verify(byte[] data, byte[] signature) {
-            try {
-                Signature v = Signature.getInstance("SHA256withECDSA");
-                v.initVerify(jdkKey);
-                v.update(data);
-                return v.verify(signature);
-            } catch (GeneralSecurityException e) {
-                return false; // a malformed DER signature lands here
-            }
+            return jdkVerify("SHA256withECDSA", jdkKey, data, signature);
         }
 
         @Override
@@ -149,14 +141,7 @@ final class Ecdsa {
 
         @Override
         public byte[] sign(byte[] data) {
-            try {
-                Signature s = Signature.getInstance("SHA256withECDSA");
-                s.initSign(jdkKey);
-                s.update(data);
-                return s.sign();
-            } catch (GeneralSecurityException e) {
-                throw jdkFailure(e);
-            }
+            return jdkSign("SHA256withECDSA", jdkKey, data);
         }
 
         @Override

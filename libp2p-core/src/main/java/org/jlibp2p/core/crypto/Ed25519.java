@@ -5,7 +5,6 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
@@ -53,14 +52,7 @@ final class Ed25519 {
             if (signature.length != 64) {
                 return false;
             }
-            try {
-                Signature v = Signature.getInstance("Ed25519");
-                v.initVerify(jdkKey);
-                v.update(data);
-                return v.verify(signature);
-            } catch (GeneralSecurityException e) {
-                return false;
-            }
+            return jdkVerify("Ed25519", jdkKey, data, signature);
         }
 
         @Override
@@ -136,14 +128,7 @@ final class Ed25519 {
 
         @Override
         public byte[] sign(byte[] data) {
-            try {
-                Signature s = Signature.getInstance("Ed25519");
-                s.initSign(jdkKey);
-                s.update(data);
-                return s.sign();
-            } catch (GeneralSecurityException e) {
-                throw jdkFailure(e);
-            }
+            return jdkSign("Ed25519", jdkKey, data);
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.jlibp2p.core.crypto;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.Signature;
 import java.util.Arrays;
 
 /** What every key class shares: its encoded bytes, and equality and hashing on them. */
@@ -25,6 +26,30 @@ abstract class KeyValue {
     @Override
     public final int hashCode() {
         return getClass().hashCode() * 31 + Arrays.hashCode(raw);
+    }
+
+    /** Signs with one of the JDK's signature algorithms ("Ed25519", "SHA256withECDSA", "SHA256withRSA"). */
+    static byte[] jdkSign(String algorithm, java.security.PrivateKey key, byte[] data) {
+        try {
+            Signature s = Signature.getInstance(algorithm);
+            s.initSign(key);
+            s.update(data);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw jdkFailure(e);
+        }
+    }
+
+    /** Verifies with one of the JDK's signature algorithms; a malformed signature is simply invalid. */
+    static boolean jdkVerify(String algorithm, java.security.PublicKey key, byte[] data, byte[] signature) {
+        try {
+            Signature v = Signature.getInstance(algorithm);
+            v.initVerify(key);
+            v.update(data);
+            return v.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     static IllegalStateException jdkFailure(GeneralSecurityException e) {

@@ -4,7 +4,6 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -57,14 +56,7 @@ final class Rsa {
 
         @Override
         public boolean verify(byte[] data, byte[] signature) {
-            try {
-                Signature v = Signature.getInstance("SHA256withRSA");
-                v.initVerify(jdkKey);
-                v.update(data);
-                return v.verify(signature);
-            } catch (GeneralSecurityException e) {
-                return false;
-            }
+            return jdkVerify("SHA256withRSA", jdkKey, data, signature);
         }
 
         @Override
@@ -119,14 +111,7 @@ final class Rsa {
 
         @Override
         public byte[] sign(byte[] data) {
-            try {
-                Signature s = Signature.getInstance("SHA256withRSA");
-                s.initSign(jdkKey);
-                s.update(data);
-                return s.sign();
-            } catch (GeneralSecurityException e) {
-                throw jdkFailure(e);
-            }
+            return jdkSign("SHA256withRSA", jdkKey, data);
         }
 
         @Override
