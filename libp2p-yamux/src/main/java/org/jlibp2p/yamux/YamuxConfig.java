@@ -9,8 +9,10 @@ import java.time.Duration;
  *                            sides assume, and a larger value is announced in the SYN/ACK window update
  * @param maxWindow           the largest a stream's receive window grows to by auto-tuning (go-yamux and
  *                            js-libp2p-yamux: 16 MiB); equal to {@code initialWindow} turns tuning off
- * @param maxFrameData        the largest data frame we send (go and js: 64 KiB); what we accept is bounded
- *                            by the stream's receive window instead
+ * @param maxFrameData        the largest data frame we send; what we accept is bounded by the stream's
+ *                            receive window instead. The default, 65507 bytes, makes a frame and its
+ *                            12-byte header fill exactly one Noise transport message (65519 bytes of
+ *                            plaintext), so each frame is one encryption and one write (go and js use 64 KiB)
  * @param acceptBacklog       inbound streams waiting for {@code acceptStream}; more are reset (the spec's
  *                            "MUST be bounded"; go-yamux: 256)
  * @param ackBacklog          our streams the remote has not acknowledged yet; {@code openStream} waits
@@ -63,9 +65,12 @@ public record YamuxConfig(
         }
     }
 
-    /** {@return the defaults: 256 KiB growing to 16 MiB, 64 KiB frames, backlogs of 256, 1000 streams each way, 30 s keep-alive, 10 s write timeout} */
+    /** The default largest data frame: with its header, one full Noise transport message. */
+    public static final int DEFAULT_MAX_FRAME_DATA = 65519 - YamuxFrame.HEADER_LENGTH;
+
+    /** {@return the defaults: 256 KiB growing to 16 MiB, 65507-byte frames, backlogs of 256, 1000 streams each way, 30 s keep-alive, 10 s write timeout} */
     public static YamuxConfig defaults() {
-        return new YamuxConfig(SPEC_INITIAL_WINDOW, 16 * 1024 * 1024, 64 * 1024, 256, 256, 1000, 1000,
+        return new YamuxConfig(SPEC_INITIAL_WINDOW, 16 * 1024 * 1024, DEFAULT_MAX_FRAME_DATA, 256, 256, 1000, 1000,
                 Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
