@@ -65,6 +65,8 @@ final class YamuxSession implements MuxedSession {
     private boolean goAwayReceived;
     private volatile boolean closed;
     private volatile IOException closeCause;
+    /** Set, under the write lock, when Go Away is written: it is the last frame we send. */
+    private volatile boolean goAwaySent;
 
     /** One frame at a time on the wire; fair, so waiting writers take turns. */
     private final ReentrantLock writeLock = new ReentrantLock(true);
@@ -258,6 +260,10 @@ final class YamuxSession implements MuxedSession {
                 throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "SYN for stream " + Integer.toUnsignedString(id)
                         + (stream != null ? ", which is open already" : ", an id of our side"));
             }
+            if (goAwayReceivedSnapshot()) {
+                // Go Away ends the sender's part in the session: it opens nothing after it.
+                throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "SYN for stream " + Integer.toUnsignedString(id) + " after the remote's Go Away");
+            }
             highestRemoteId = Math.max(highestRemoteId, Integer.toUnsignedLong(id));
             stream = admitInbound(id);
             if (stream == null) {
@@ -331,6 +337,15 @@ final class YamuxSession implements MuxedSession {
     private boolean isRemoteId(int id) {
         boolean odd = (id & 1) == 1;
         return role == Role.INITIATOR ? !odd : odd;
+    }
+
+    private boolean goAwayReceivedSnapshot() {
+        stateLock.lock();
+        try {
+            return goAwayReceived;
+        } finally {
+            stateLock.unlock();
+        }
     }
 
     private long nextStreamIdSnapshot() {
@@ -437,6 +452,9 @@ final class YamuxSession implements MuxedSession {
         }
         try {
             ensureOpen();
+            if (goAwaySent) {
+                throw new IOException("yamux session closing: Go Away was sent");
+            }
             writeStartedNanos = System.nanoTime() | 1;
             if (trace) {
                 trace("->", type, flags, streamId, length);
@@ -496,6 +514,13 @@ final class YamuxSession implements MuxedSession {
         try {
             if (writeLock.tryLock(100, TimeUnit.MILLISECONDS)) {
                 try {
+                    if (goAwaySent) {
+                        return;
+                    }
+                    goAwaySent = true;
+                    if (trace) {
+                        trace("->", YamuxFrame.TYPE_GO_AWAY, 0, 0, code.code());
+                    }
                     YamuxFrame.writeHeader(header, YamuxFrame.TYPE_GO_AWAY, 0, 0, code.code());
                     out.write(header);
                     out.flush();
