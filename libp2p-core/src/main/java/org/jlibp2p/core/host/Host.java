@@ -84,7 +84,14 @@ public final class Host implements Closeable {
     private final Upgrader upgrader;
     private final Limits limits;
     private final String agentVersion;
-    private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
+    /** A handler and the cap on its concurrent inbound streams. */
+    record Registration(StreamHandler handler, int limit, Semaphore slots) {
+        Registration(StreamHandler handler, int limit) {
+            this(handler, limit, new Semaphore(limit));
+        }
+    }
+
+    private final Map<String, Registration> handlers = new ConcurrentHashMap<>();
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private final Peerstore peerstore = new Peerstore();
     private final Map<PeerId, List<HostConnection>> connections = new ConcurrentHashMap<>();
@@ -120,10 +127,11 @@ public final class Host implements Closeable {
         this.upgrader = new Upgrader(security, muxers, limits.handshakeTimeout());
         this.pendingInbound = new Semaphore(limits.maxPendingInbound());
         this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jlibp2p-", 0).factory());
-        handlers.put(Ping.PROTOCOL_ID, Ping.HANDLER);
-        handlers.put(IDENTIFY, this::answerIdentify);
-        handlers.put(IDENTIFY_PUSH, this::receiveIdentifyPush);
-        handlers.putAll(b.handlers);
+        // ping/ping.md: "the listener accepts at most 2 ping streams per peer"; host-wide we allow more.
+        handlers.put(Ping.PROTOCOL_ID, new Registration(Ping.HANDLER, limits.maxStreamsPerProtocol()));
+        handlers.put(IDENTIFY, new Registration(this::answerIdentify, limits.maxStreamsPerProtocol()));
+        handlers.put(IDENTIFY_PUSH, new Registration(this::receiveIdentifyPush, limits.maxStreamsPerProtocol()));
+        b.handlers.forEach((protocol, h) -> handlers.put(protocol, new Registration(h.handler(), h.limit() > 0 ? h.limit() : limits.maxStreamsPerProtocol())));
         listeners.addAll(b.connectionListeners);
     }
 
@@ -192,7 +200,22 @@ public final class Host implements Closeable {
      * @param handler  the handler
      */
     public void setStreamHandler(String protocol, StreamHandler handler) {
-        handlers.put(protocol, handler);
+        setStreamHandler(protocol, handler, limits.maxStreamsPerProtocol());
+    }
+
+    /**
+     * Serves a protocol with a cap on its concurrent inbound streams (across all connections); a
+     * stream beyond the cap is reset.
+     *
+     * @param protocol   the protocol id
+     * @param handler    the handler
+     * @param maxStreams the cap
+     */
+    public void setStreamHandler(String protocol, StreamHandler handler, int maxStreams) {
+        if (maxStreams < 1) {
+            throw new IllegalArgumentException("maxStreams must be positive");
+        }
+        handlers.put(protocol, new Registration(handler, maxStreams));
         pushIdentify();
     }
 
@@ -218,7 +241,7 @@ public final class Host implements Closeable {
         return handlers.containsKey(protocol);
     }
 
-    StreamHandler handler(String protocol) {
+    Registration registration(String protocol) {
         return handlers.get(protocol);
     }
 
@@ -495,6 +518,10 @@ public final class Host implements Closeable {
             s.setReadTimeout(limits.streamNegotiationTimeout());
             IdentifyInfo info = readIdentify(s, c);
             LOG.log(Level.DEBUG, () -> "identified " + c.remotePeer() + ": " + info.agentVersion().orElse("?"));
+        } catch (MalformedMessageException e) {
+            // Identify from a peer that breaks the protocol (oversized, malformed, another peer's key).
+            LOG.log(Level.INFO, () -> "closing the connection to " + c.remotePeer() + ": " + e.getMessage());
+            c.close();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "identify with " + c.remotePeer() + " failed: " + e.getMessage());
         }
@@ -646,7 +673,7 @@ public final class Host implements Closeable {
         private final List<Function<PrivateKey, SecureChannel>> security = new ArrayList<>();
         private final List<StreamMuxer> muxers = new ArrayList<>();
         private final List<Multiaddr> listen = new ArrayList<>();
-        private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
+        private final Map<String, Registration> handlers = new LinkedHashMap<>();
         private final List<ConnectionListener> connectionListeners = new ArrayList<>();
         private Limits limits = Limits.defaults();
         private String agentVersion = "jlibp2p/" + VERSION;
@@ -716,7 +743,23 @@ public final class Host implements Closeable {
          * @return this builder
          */
         public Builder handler(String protocol, StreamHandler handler) {
-            handlers.put(protocol, handler);
+            handlers.put(protocol, new Registration(handler, 0, null));
+            return this;
+        }
+
+        /**
+         * Serves a protocol with a cap on its concurrent inbound streams across all connections.
+         *
+         * @param protocol   the protocol id
+         * @param handler    the handler
+         * @param maxStreams the cap; a stream beyond it is reset
+         * @return this builder
+         */
+        public Builder handler(String protocol, StreamHandler handler, int maxStreams) {
+            if (maxStreams < 1) {
+                throw new IllegalArgumentException("maxStreams must be positive");
+            }
+            handlers.put(protocol, new Registration(handler, maxStreams, null));
             return this;
         }
 

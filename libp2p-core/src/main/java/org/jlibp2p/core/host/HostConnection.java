@@ -69,21 +69,31 @@ final class HostConnection implements Connection {
                 stream.reset();
                 return;
             }
-            StreamHandler handler = host.handler(protocol);
+            Host.Registration registration = host.registration(protocol);
+            if (registration == null) {
+                LOG.log(Level.DEBUG, () -> "handler for " + protocol + " was removed");
+                stream.reset();
+                return;
+            }
+            if (!registration.slots().tryAcquire()) {
+                LOG.log(Level.INFO, () -> "resetting a " + protocol + " stream from " + remotePeer() + ": the limit of "
+                        + registration.limit() + " concurrent streams of that protocol is reached");
+                stream.reset();
+                return;
+            }
             HostStream hostStream = new HostStream(stream, protocol, this);
             if (LOG.isLoggable(Level.TRACE)) {
                 LOG.log(Level.TRACE, "inbound stream " + stream.id() + " from " + remotePeer() + " speaks " + protocol);
             }
             streams.add(hostStream);
             try {
-                if (handler == null) {
-                    throw new IOException("handler for " + protocol + " was removed");
-                }
-                handler.handle(hostStream);
+                registration.handler().handle(hostStream);
                 hostStream.close();
             } catch (Exception e) {
                 LOG.log(Level.DEBUG, () -> protocol + " handler failed for " + remotePeer() + ": " + e);
                 hostStream.reset();
+            } finally {
+                registration.slots().release();
             }
         } finally {
             inbound.decrementAndGet();

@@ -9,11 +9,13 @@ import java.time.Duration;
  * @param maxPendingInbound        inbound connections still in their handshake; the accept loop waits
  *                                 for a slot before it accepts, so slow handshakes cannot pile up
  * @param maxStreamsPerConnection  inbound streams open at once on one connection; more are reset
+ * @param maxStreamsPerProtocol    inbound streams of one protocol open at once across the host, for
+ *                                 handlers registered without a limit of their own; more are reset
  * @param handshakeTimeout         the deadline of each step of a connection upgrade
  * @param streamNegotiationTimeout the deadline of a stream's protocol negotiation
  * @param dialTimeout              how long connecting to one address may take
  */
-public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPerConnection,
+public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPerConnection, int maxStreamsPerProtocol,
                      Duration handshakeTimeout, Duration streamNegotiationTimeout, Duration dialTimeout) {
 
     /**
@@ -22,12 +24,13 @@ public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPe
      * @param maxConnections           see the class comment
      * @param maxPendingInbound        see the class comment
      * @param maxStreamsPerConnection  see the class comment
+     * @param maxStreamsPerProtocol    see the class comment
      * @param handshakeTimeout         see the class comment
      * @param streamNegotiationTimeout see the class comment
      * @param dialTimeout              see the class comment
      */
     public Limits {
-        if (maxConnections < 1 || maxPendingInbound < 1 || maxStreamsPerConnection < 1) {
+        if (maxConnections < 1 || maxPendingInbound < 1 || maxStreamsPerConnection < 1 || maxStreamsPerProtocol < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
         if (!isPositive(handshakeTimeout) || !isPositive(streamNegotiationTimeout) || !isPositive(dialTimeout)) {
@@ -35,9 +38,9 @@ public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPe
         }
     }
 
-    /** {@return limits for a small node: 256 connections, 64 pending handshakes, 256 streams per connection, 10 s handshakes and stream negotiations, 10 s dials} */
+    /** {@return limits for a small node: 256 connections, 64 pending handshakes, 256 streams per connection, 1024 per protocol, 10 s handshakes and stream negotiations, 10 s dials} */
     public static Limits defaults() {
-        return new Limits(256, 64, 256, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        return new Limits(256, 64, 256, 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10));
     }
 
     /**
@@ -48,7 +51,7 @@ public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPe
      * @return the new limits
      */
     public Limits withConnections(int connections, int pending) {
-        return new Limits(connections, pending, maxStreamsPerConnection, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
+        return new Limits(connections, pending, maxStreamsPerConnection, maxStreamsPerProtocol, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
     }
 
     /**
@@ -60,7 +63,7 @@ public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPe
      * @return the new limits
      */
     public Limits withTimeouts(Duration handshake, Duration negotiation, Duration dial) {
-        return new Limits(maxConnections, maxPendingInbound, maxStreamsPerConnection, handshake, negotiation, dial);
+        return new Limits(maxConnections, maxPendingInbound, maxStreamsPerConnection, maxStreamsPerProtocol, handshake, negotiation, dial);
     }
 
     /**
@@ -70,7 +73,17 @@ public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPe
      * @return the new limits
      */
     public Limits withStreamsPerConnection(int streams) {
-        return new Limits(maxConnections, maxPendingInbound, streams, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
+        return new Limits(maxConnections, maxPendingInbound, streams, maxStreamsPerProtocol, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
+    }
+
+    /**
+     * A copy with another default per-protocol stream limit.
+     *
+     * @param streams inbound streams of one protocol across the host
+     * @return the new limits
+     */
+    public Limits withStreamsPerProtocol(int streams) {
+        return new Limits(maxConnections, maxPendingInbound, maxStreamsPerConnection, streams, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
     }
 
     private static boolean isPositive(Duration d) {

@@ -1,0 +1,197 @@
+package org.jlibp2p.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.StreamResetException;
+import org.jlibp2p.core.codec.LengthPrefixed;
+import org.jlibp2p.core.codec.ProtobufWriter;
+import org.jlibp2p.core.crypto.KeyType;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.host.Connection;
+import org.jlibp2p.core.host.Host;
+import org.jlibp2p.core.host.ProtocolStream;
+import org.jlibp2p.core.multistream.MultistreamSelect;
+import org.jlibp2p.core.spi.RawConnection;
+import org.jlibp2p.core.spi.SecureConnection;
+import org.jlibp2p.noise.NoiseSecureChannel;
+import org.jlibp2p.tcp.TcpTransport;
+import org.jlibp2p.yamux.YamuxMuxer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Floods and limits: the host answers with resets, keeps serving others, and its memory stays bounded. */
+@Timeout(120)
+class FloodTest {
+    private final List<Host> hosts = new ArrayList<>();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        hosts.forEach(Host::close);
+        executor.shutdownNow();
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    private Host host(Host.Builder b) throws IOException {
+        Host h = b.build();
+        hosts.add(h);
+        return h;
+    }
+
+    private static long usedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
+    @Test
+    void aProtocolsStreamLimitResetsTheStreamsBeyondIt() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Host server = host(Host.builder().listen("/ip4/127.0.0.1/tcp/0").handler("/slow/1.0.0", s -> {
+            s.out().write(1);
+            s.out().flush();
+            release.await();
+        }, 2));
+        Host client = host(Host.builder());
+        Connection c = client.connect(server.fullAddrs().get(0));
+        ProtocolStream first = c.newStream("/slow/1.0.0");
+        ProtocolStream second = c.newStream("/slow/1.0.0");
+        assertThat(first.in().read()).isEqualTo(1);
+        assertThat(second.in().read()).isEqualTo(1);
+        assertThatThrownBy(() -> c.newStream("/slow/1.0.0").in().read()).isInstanceOf(StreamResetException.class);
+        release.countDown();
+        first.close();
+        second.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) { // slots come back as the handlers end
+            try (ProtocolStream again = c.newStream("/slow/1.0.0")) {
+                assertThat(again.in().read()).isEqualTo(1);
+                break;
+            } catch (StreamResetException e) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    @Test
+    void anOversizedIdentifyClosesTheConnection() throws Exception {
+        Host server = host(Host.builder().listen("/ip4/127.0.0.1/tcp/0"));
+        // A peer whose identify answer is 20 KiB of protocol names: over the 8 KiB limit.
+        Host rogue = host(Host.builder().handler(Host.IDENTIFY, s -> {
+            ProtobufWriter w = new ProtobufWriter();
+            for (int i = 0; i < 1000; i++) {
+                w.writeString(3, "/padding/protocol/" + i);
+            }
+            LengthPrefixed.write(s.out(), w.toByteArray());
+            s.closeWrite();
+        }));
+        Connection c = rogue.connect(server.fullAddrs().get(0));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!c.isClosed()) {
+            assertThat(System.nanoTime()).as("the server closes the rogue's connection").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        Host honest = host(Host.builder());
+        assertThat(honest.ping(honest.connect(server.fullAddrs().get(0)).remotePeer(), 1)).hasSize(1);
+    }
+
+    /** 10,000 stream opens in one burst, ignoring every ACK: resets beyond the backlog, no crash, bounded heap. */
+    @Test
+    void tenThousandStreamOpensInABurst() throws Exception {
+        Host server = host(Host.builder().listen("/ip4/127.0.0.1/tcp/0").limits(org.jlibp2p.core.host.Limits.defaults()
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(5))));
+        long before = usedHeap();
+        RawConnection raw = new TcpTransport().dial(server.listenAddrs().get(0), Duration.ofSeconds(5));
+        MultistreamSelect.dialerSelect(raw, List.of(NoiseSecureChannel.PROTOCOL_ID), Duration.ofSeconds(5));
+        SecureConnection secure = new NoiseSecureChannel(PrivateKey.generate(KeyType.ED25519))
+                .secureOutbound(raw, server.peerId(), List.of(YamuxMuxer.PROTOCOL_ID));
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < 10_000; i++) {
+            ByteBuffer frame = ByteBuffer.allocate(12).put((byte) 0).put((byte) 1).putShort((short) 1).putInt(2 * i + 1).putInt(0);
+            burst.writeBytes(frame.array());
+        }
+        // Read what the host answers while we write, so neither side blocks the other.
+        int[] resets = new int[1];
+        var reader = executor.submit(() -> {
+            InputStream in = secure.in();
+            secure.setReadTimeout(Duration.ofSeconds(5));
+            try {
+                while (true) {
+                    byte[] h = in.readNBytes(12);
+                    if (h.length < 12) {
+                        return null;
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(h);
+                    b.get();
+                    int type = b.get();
+                    int flags = b.getShort();
+                    b.getInt();
+                    long length = b.getInt() & 0xFFFFFFFFL;
+                    if (type == 0) {
+                        in.skipNBytes(length);
+                    }
+                    if ((flags & 0x8) != 0) {
+                        resets[0]++;
+                    }
+                    if (type == 3) {
+                        throw new AssertionError("a flood of opens is not a protocol error");
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                return null; // quiet again
+            }
+        });
+        secure.out().write(burst.toByteArray());
+        secure.out().flush();
+        reader.get(60, TimeUnit.SECONDS);
+        assertThat(resets[0]).as("streams beyond the backlog are reset").isGreaterThan(5_000);
+        Host honest = host(Host.builder());
+        assertThat(honest.ping(honest.connect(server.fullAddrs().get(0)).remotePeer(), 1)).hasSize(1);
+        long growth = usedHeap() - before;
+        assertThat(growth).as("heap growth while 10,000 opens were refused").isLessThan(64L * 1024 * 1024);
+        secure.close();
+    }
+
+    /** A peer that opens streams and never reads while we write: our writers block on the window, memory stays bounded. */
+    @Test
+    void aPeerThatNeverReadsHoldsOnlyItsWindows() throws Exception {
+        Host server = host(Host.builder().listen("/ip4/127.0.0.1/tcp/0").handler("/firehose/1.0.0", s -> {
+            byte[] chunk = new byte[64 * 1024];
+            while (true) {
+                s.out().write(chunk); // blocks once the reader's window is used up; the write timeout ends it
+            }
+        }));
+        Host client = host(Host.builder());
+        Connection c = client.connect(server.fullAddrs().get(0));
+        long before = usedHeap();
+        List<ProtocolStream> idle = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            idle.add(c.newStream("/firehose/1.0.0")); // opened, never read
+        }
+        Thread.sleep(1000);
+        long growth = usedHeap() - before;
+        // 50 streams x 256 KiB of window on the receiving side, and nothing more on the sending side
+        assertThat(growth).as("heap growth with 50 unread firehoses").isLessThan(50L * 256 * 1024 * 2 + 16L * 1024 * 1024);
+        Host other = host(Host.builder());
+        assertThat(other.ping(other.connect(server.fullAddrs().get(0)).remotePeer(), 1)).as("the server serves others meanwhile").hasSize(1);
+        for (ProtocolStream s : idle) {
+            s.reset();
+        }
+    }
+}
