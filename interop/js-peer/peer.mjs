@@ -119,6 +119,17 @@ async function dial (target, action) {
     if (action === 'ping') {
       const rtt = await node.services.ping.ping(ma)
       out({ action: 'ping', ok: true, rttMs: rtt, handshakePlusOneRttMs: performance.now() - start })
+    } else if (action === 'connect-ping') {
+      // N fresh connections one after another: dial + handshake + first ping, then hang up
+      const n = Number(args[3] ?? 20)
+      const times = []
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now()
+        await node.services.ping.ping(ma)
+        times.push(performance.now() - t0)
+        await node.hangUp(ma)
+      }
+      out({ action: 'connect-ping', ok: true, connectionsMs: times })
     } else if (action === 'identify') {
       // js runs identify by itself on every new connection (and allows one identify stream at a
       // time), so wait for that result rather than asking a second time.

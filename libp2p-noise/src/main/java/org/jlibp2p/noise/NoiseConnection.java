@@ -161,8 +161,10 @@ final class NoiseConnection implements SecureConnection {
         if (length < CipherState.TAG_LENGTH) {
             throw new NoiseException("noise: frame of " + length + " bytes cannot hold its 16-byte tag");
         }
-        if (readBuf == null) {
-            readBuf = new byte[MAX_FRAME]; // allocated on first use: an idle connection holds no buffer
+        if (readBuf == null || readBuf.length < length) {
+            // Sized by what arrives: a connection that only exchanges pings and window updates keeps a
+            // small buffer; one that carries data grows to a full frame once.
+            readBuf = new byte[Math.max(length, Math.min(MAX_FRAME, readBuf == null ? 256 : readBuf.length * 2))];
         }
         int got = rawIn.readNBytes(readBuf, 0, length);
         if (got < length) {
@@ -179,12 +181,10 @@ final class NoiseConnection implements SecureConnection {
         Objects.checkFromIndexSize(off, len, b.length);
         writeLock.lock();
         try {
-            if (writeBuf == null) {
-                writeBuf = new byte[2 + MAX_FRAME];
-            }
             while (len > 0) {
                 if (pending == 0 && len >= MAX_PLAINTEXT) {
                     // A whole frame straight from the caller's array: encrypt into the frame buffer.
+                    ensureWriteCapacity(MAX_PLAINTEXT);
                     int ct = sendCipher.encrypt(null, b, off, MAX_PLAINTEXT, writeBuf, 2);
                     sendFrame(ct);
                     off += MAX_PLAINTEXT;
@@ -192,6 +192,7 @@ final class NoiseConnection implements SecureConnection {
                     continue;
                 }
                 int n = Math.min(len, MAX_PLAINTEXT - pending);
+                ensureWriteCapacity(pending + n);
                 System.arraycopy(b, off, writeBuf, 2 + pending, n);
                 pending += n;
                 off += n;
@@ -202,6 +203,18 @@ final class NoiseConnection implements SecureConnection {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Grows the frame buffer to hold {@code plaintext} bytes and their tag. Like the read buffer it
+     * starts small, so an idle connection holds little memory, and reaches a full frame only for data.
+     */
+    private void ensureWriteCapacity(int plaintext) {
+        int needed = 2 + plaintext + CipherState.TAG_LENGTH;
+        if (writeBuf == null || writeBuf.length < needed) {
+            int size = Math.max(needed, Math.min(2 + MAX_FRAME, writeBuf == null ? 256 : writeBuf.length * 2));
+            writeBuf = writeBuf == null ? new byte[size] : java.util.Arrays.copyOf(writeBuf, size);
         }
     }
 
