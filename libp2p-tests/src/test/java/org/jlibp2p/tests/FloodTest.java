@@ -168,6 +168,64 @@ class FloodTest {
         secure.close();
     }
 
+    @Test
+    void connectionLimitsApplyPerDirection() throws Exception {
+        org.jlibp2p.core.host.Limits limits = org.jlibp2p.core.host.Limits.defaults().withConnections(2, 1, 8);
+        Host server = host(Host.builder().listen("/ip4/127.0.0.1/tcp/0").limits(limits));
+        List<Host> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            clients.add(host(Host.builder()));
+        }
+        clients.get(0).connect(server.fullAddrs().get(0));
+        clients.get(1).connect(server.fullAddrs().get(0));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.connections().size() < 2) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        // the third inbound connection is closed by the server as soon as it is made
+        try {
+            Connection third = clients.get(2).connect(server.fullAddrs().get(0));
+            while (!third.isClosed()) {
+                assertThat(System.nanoTime()).as("the server closes the third inbound connection").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        } catch (IOException expected) {
+            // or the upgrade itself fails
+        }
+        assertThat(server.connections()).hasSize(2);
+        // outbound: one allowed, the second dial is refused by the limit, inbound unaffected
+        Host a = host(Host.builder().listen("/ip4/127.0.0.1/tcp/0"));
+        Host b = host(Host.builder().listen("/ip4/127.0.0.1/tcp/0"));
+        server.connect(a.fullAddrs().get(0));
+        assertThatThrownBy(() -> server.connect(b.fullAddrs().get(0))).isInstanceOf(IOException.class).hasMessageContaining("1 outbound");
+    }
+
+    /** A peer that sends as fast as it can to a handler that reads slowly: the writer waits, the heap stays bounded. */
+    @Test
+    void aFastSenderToASlowHandler() throws Exception {
+        Host server = host(Host.builder().listen("/ip4/127.0.0.1/tcp/0").handler("/slow-sink/1.0.0", s -> {
+            byte[] buf = new byte[16 * 1024];
+            while (s.in().read(buf) >= 0) {
+                Thread.sleep(5); // about 3 MB/s
+            }
+        }));
+        Host client = host(Host.builder());
+        ProtocolStream s = client.newStream(server.fullAddrs().get(0), "/slow-sink/1.0.0");
+        long before = usedHeap();
+        var writer = executor.submit(() -> {
+            byte[] chunk = new byte[256 * 1024];
+            for (int i = 0; i < 128; i++) { // 32 MiB
+                s.out().write(chunk);
+            }
+            return null;
+        });
+        Thread.sleep(1500);
+        assertThat(writer.isDone()).as("the writer is held back by the window").isFalse();
+        assertThat(usedHeap() - before).as("heap growth").isLessThan(48L * 1024 * 1024);
+        s.reset();
+    }
+
     /** A peer that opens streams and never reads while we write: our writers block on the window, memory stays bounded. */
     @Test
     void aPeerThatNeverReadsHoldsOnlyItsWindows() throws Exception {

@@ -44,7 +44,7 @@ class HostHardeningTest {
                 .transport(new TcpTransport())
                 .security(k -> new NoiseSecureChannel(k, HANDSHAKE, NoiseSecureChannel.Observer.NONE))
                 .muxer(new YamuxMuxer())
-                .limits(Limits.defaults().withConnections(64, 4).withTimeouts(HANDSHAKE, HANDSHAKE, Duration.ofSeconds(5)))
+                .limits(Limits.defaults().withConnections(64, 64, 4).withTimeouts(HANDSHAKE, HANDSHAKE, Duration.ofSeconds(5)))
                 .listen("/ip4/127.0.0.1/tcp/0")
                 .build();
         client = Host.builder().build();

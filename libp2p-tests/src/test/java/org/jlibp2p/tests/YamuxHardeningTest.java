@@ -80,6 +80,26 @@ class YamuxHardeningTest {
         }
     }
 
+    /** The socket closed in the middle of a frame: the host drops the connection and serves others. */
+    @org.junit.jupiter.api.Test
+    void aSocketClosedInTheMiddleOfAFrame() throws Exception {
+        SecureConnection c = secured();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (host.connections().isEmpty()) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        c.out().write(Multibase.fromHex("00000000000000010000ffff0102")); // a data header promising 65535 bytes, then 2
+        c.out().flush();
+        c.close();
+        while (!host.connections().isEmpty()) {
+            assertThat(System.nanoTime()).as("the host drops the connection").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        PeerId peer = client.connect(host.fullAddrs().get(0)).remotePeer();
+        assertThat(client.ping(peer, 1)).hasSize(1);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "unknown type          | 000700010000000100000000",
@@ -90,6 +110,7 @@ class YamuxHardeningTest {
         "SYN with the host's parity | 000100010000000200000000",
         "data after FIN        | 000100050000000100000000 000000000000000100000001 ff",
         "GoAway then a new SYN | 000300000000000000000000 000100010000000300000000",
+        "data on a stream it reset | 000100010000000100000000 000100080000000100000000 000000000000000100000001 ff",
     })
     void violationsEndWithGoAwayAndTheHostServesTheNextPeer(String name, String frames) throws Exception {
         try (SecureConnection c = secured()) {

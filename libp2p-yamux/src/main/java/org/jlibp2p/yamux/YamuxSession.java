@@ -52,6 +52,12 @@ final class YamuxSession implements MuxedSession {
     private final String name;
 
     private final Map<Integer, YamuxStream> streams = new ConcurrentHashMap<>();
+    /**
+     * The last streams the remote reset itself: after its RST it may send nothing more on them. Only
+     * the reader thread touches it. Bounded; older ids fall back to "recently closed".
+     */
+    private final java.util.LinkedHashSet<Integer> resetByRemote = new java.util.LinkedHashSet<>();
+    private static final int RESET_MEMORY = 1024;
     /** Guards the accept queue, the ACK backlog, stream counts and the closed/GoAway state. */
     private final ReentrantLock stateLock = new ReentrantLock();
     private final Condition acceptable = stateLock.newCondition();
@@ -270,6 +276,9 @@ final class YamuxSession implements MuxedSession {
                 discard(h, data);
                 return;
             }
+        } else if (stream == null && resetByRemote.contains(id)) {
+            throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "frame on stream " + Integer.toUnsignedString(id)
+                    + " after the remote reset it");
         } else if (stream == null) {
             // A frame for a stream we no longer track: it was reset or closed here and the remote had
             // frames in flight (go-yamux drops these too). A stream id never opened is a violation.
@@ -293,6 +302,10 @@ final class YamuxSession implements MuxedSession {
         }
         if (flags.rst()) {
             stream.onRemoteReset();
+            resetByRemote.add(id);
+            if (resetByRemote.size() > RESET_MEMORY) {
+                resetByRemote.remove(resetByRemote.iterator().next());
+            }
         }
     }
 

@@ -334,7 +334,7 @@ public final class Host implements Closeable {
             if (transport == null) {
                 continue;
             }
-            checkConnectionLimit();
+            checkConnectionLimit(Role.INITIATOR);
             RawConnection raw;
             try {
                 raw = transport.dial(addr, limits.dialTimeout());
@@ -448,7 +448,7 @@ public final class Host implements Closeable {
 
     private void handshakeInbound(RawConnection raw) {
         try {
-            checkConnectionLimit();
+            checkConnectionLimit(Role.RESPONDER);
         } catch (IOException e) {
             LOG.log(Level.INFO, () -> "refusing a connection from " + raw.remoteAddress() + ": " + e.getMessage());
             closeQuietly(raw);
@@ -461,10 +461,11 @@ public final class Host implements Closeable {
         }
     }
 
-    private void checkConnectionLimit() throws IOException {
-        int open = connections.values().stream().mapToInt(List::size).sum();
-        if (open >= limits.maxConnections()) {
-            throw new IOException("the limit of " + limits.maxConnections() + " connections is reached");
+    private void checkConnectionLimit(Role direction) throws IOException {
+        long open = connections.values().stream().flatMap(List::stream).filter(c -> c.direction() == direction).count();
+        int limit = direction == Role.RESPONDER ? limits.maxInboundConnections() : limits.maxOutboundConnections();
+        if (open >= limit) {
+            throw new IOException("the limit of " + limit + (direction == Role.RESPONDER ? " inbound" : " outbound") + " connections is reached");
         }
     }
 
@@ -475,6 +476,13 @@ public final class Host implements Closeable {
         if (closed) {
             c.close();
             throw new IOException("the host is closed");
+        }
+        try {
+            checkConnectionLimit(direction); // again: other handshakes may have finished meanwhile
+        } catch (IOException e) {
+            LOG.log(Level.INFO, () -> "closing a new connection with " + c.remotePeer() + ": " + e.getMessage());
+            c.close();
+            throw e;
         }
         connections.compute(c.remotePeer(), (p, list) -> {
             List<HostConnection> updated = list == null ? new CopyOnWriteArrayList<>() : list;

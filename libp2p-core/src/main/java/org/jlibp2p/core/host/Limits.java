@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * A host's resource limits. Every one is checked, and a refusal is logged with the limit that was hit.
  *
- * @param maxConnections           connections open at once, both directions; more are refused
+ * @param maxInboundConnections    connections accepted and open at once; more are closed at once
+ * @param maxOutboundConnections   connections dialed and open at once; more dials fail
  * @param maxPendingInbound        inbound connections still in their handshake; the accept loop waits
  *                                 for a slot before it accepts, so slow handshakes cannot pile up
  * @param maxStreamsPerConnection  inbound streams open at once on one connection; more are reset
@@ -15,13 +16,14 @@ import java.time.Duration;
  * @param streamNegotiationTimeout the deadline of a stream's protocol negotiation
  * @param dialTimeout              how long connecting to one address may take
  */
-public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPerConnection, int maxStreamsPerProtocol,
+public record Limits(int maxInboundConnections, int maxOutboundConnections, int maxPendingInbound, int maxStreamsPerConnection, int maxStreamsPerProtocol,
                      Duration handshakeTimeout, Duration streamNegotiationTimeout, Duration dialTimeout) {
 
     /**
      * Checks the limits.
      *
-     * @param maxConnections           see the class comment
+     * @param maxInboundConnections    see the class comment
+     * @param maxOutboundConnections   see the class comment
      * @param maxPendingInbound        see the class comment
      * @param maxStreamsPerConnection  see the class comment
      * @param maxStreamsPerProtocol    see the class comment
@@ -30,7 +32,7 @@ public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPe
      * @param dialTimeout              see the class comment
      */
     public Limits {
-        if (maxConnections < 1 || maxPendingInbound < 1 || maxStreamsPerConnection < 1 || maxStreamsPerProtocol < 1) {
+        if (maxInboundConnections < 1 || maxOutboundConnections < 1 || maxPendingInbound < 1 || maxStreamsPerConnection < 1 || maxStreamsPerProtocol < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
         if (!isPositive(handshakeTimeout) || !isPositive(streamNegotiationTimeout) || !isPositive(dialTimeout)) {
@@ -38,20 +40,21 @@ public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPe
         }
     }
 
-    /** {@return limits for a small node: 256 connections, 64 pending handshakes, 256 streams per connection, 1024 per protocol, 10 s handshakes and stream negotiations, 10 s dials} */
+    /** {@return limits for a small node: 256 inbound and 128 outbound connections, 64 pending handshakes, 256 streams per connection, 1024 per protocol, 10 s handshakes and stream negotiations, 10 s dials} */
     public static Limits defaults() {
-        return new Limits(256, 64, 256, 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10));
+        return new Limits(256, 128, 64, 256, 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10));
     }
 
     /**
      * A copy with other connection limits.
      *
-     * @param connections connections open at once
-     * @param pending     inbound handshakes at once
+     * @param inbound  accepted connections open at once
+     * @param outbound dialed connections open at once
+     * @param pending  inbound handshakes at once
      * @return the new limits
      */
-    public Limits withConnections(int connections, int pending) {
-        return new Limits(connections, pending, maxStreamsPerConnection, maxStreamsPerProtocol, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
+    public Limits withConnections(int inbound, int outbound, int pending) {
+        return new Limits(inbound, outbound, pending, maxStreamsPerConnection, maxStreamsPerProtocol, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
     }
 
     /**
@@ -63,7 +66,7 @@ public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPe
      * @return the new limits
      */
     public Limits withTimeouts(Duration handshake, Duration negotiation, Duration dial) {
-        return new Limits(maxConnections, maxPendingInbound, maxStreamsPerConnection, maxStreamsPerProtocol, handshake, negotiation, dial);
+        return new Limits(maxInboundConnections, maxOutboundConnections, maxPendingInbound, maxStreamsPerConnection, maxStreamsPerProtocol, handshake, negotiation, dial);
     }
 
     /**
@@ -73,7 +76,7 @@ public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPe
      * @return the new limits
      */
     public Limits withStreamsPerConnection(int streams) {
-        return new Limits(maxConnections, maxPendingInbound, streams, maxStreamsPerProtocol, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
+        return new Limits(maxInboundConnections, maxOutboundConnections, maxPendingInbound, streams, maxStreamsPerProtocol, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
     }
 
     /**
@@ -83,7 +86,7 @@ public record Limits(int maxConnections, int maxPendingInbound, int maxStreamsPe
      * @return the new limits
      */
     public Limits withStreamsPerProtocol(int streams) {
-        return new Limits(maxConnections, maxPendingInbound, maxStreamsPerConnection, streams, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
+        return new Limits(maxInboundConnections, maxOutboundConnections, maxPendingInbound, maxStreamsPerConnection, streams, handshakeTimeout, streamNegotiationTimeout, dialTimeout);
     }
 
     private static boolean isPositive(Duration d) {
