@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * Where the library's {@link System.Logger} output goes when it runs inside the tool: to stderr,
- * warnings and errors only, plus every layer's TRACE narration when {@code --trace} is given. The
+ * INFO and above (refusals by a limit, protocol violations, failures), plus every layer's TRACE
+ * narration when {@code --trace} is given. The
  * layers log at TRACE only after asking {@code isLoggable}, so with tracing off they build no
  * strings at all.
  *
@@ -22,7 +23,13 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder {
     /** For the service loader. */
     public ConsoleLoggerFinder() {}
 
-    static void configure(boolean traceOn, PrintStream err) {
+    /**
+     * Sets where log lines go and whether TRACE is shown.
+     *
+     * @param traceOn true to print every layer's TRACE narration
+     * @param err     the stream for log lines
+     */
+    public static void configure(boolean traceOn, PrintStream err) {
         trace = traceOn;
         sink = err;
     }
@@ -49,7 +56,7 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder {
 
         @Override
         public boolean isLoggable(Level level) {
-            if (level.getSeverity() >= Level.WARNING.getSeverity()) {
+            if (level.getSeverity() >= Level.INFO.getSeverity()) {
                 return true;
             }
             return trace && level == Level.TRACE && name.startsWith("org.jlibp2p");

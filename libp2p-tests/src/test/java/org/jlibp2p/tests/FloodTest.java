@@ -111,6 +111,24 @@ class FloodTest {
         assertThat(honest.ping(honest.connect(server.fullAddrs().get(0)).remotePeer(), 1)).hasSize(1);
     }
 
+    @Test
+    void anIdentifyWithAnotherPeersKeyClosesTheConnection() throws Exception {
+        Host server = host(Host.builder().listen("/ip4/127.0.0.1/tcp/0"));
+        PrivateKey someoneElse = PrivateKey.generate(KeyType.ED25519);
+        Host rogue = host(Host.builder().handler(Host.IDENTIFY, s -> {
+            LengthPrefixed.write(s.out(), new ProtobufWriter().writeBytes(1, someoneElse.publicKey().marshal()).toByteArray());
+            s.closeWrite();
+        }));
+        Connection c = rogue.connect(server.fullAddrs().get(0));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!c.isClosed()) {
+            assertThat(System.nanoTime()).as("identify's key must belong to the connection's peer").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(server.peerstore().get(rogue.peerId()).flatMap(i -> i.publicKey()))
+                .as("the lie is not recorded").contains(rogue.identity().publicKey());
+    }
+
     /** 10,000 stream opens in one burst, ignoring every ACK: resets beyond the backlog, no crash, bounded heap. */
     @Test
     void tenThousandStreamOpensInABurst() throws Exception {

@@ -1,0 +1,91 @@
+package org.jlibp2p.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.jlibp2p.core.codec.Multibase;
+import org.jlibp2p.core.crypto.KeyType;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.host.Connection;
+import org.jlibp2p.core.host.Host;
+import org.jlibp2p.core.host.Limits;
+import org.jlibp2p.core.multistream.MultistreamSelect;
+import org.jlibp2p.core.spi.RawConnection;
+import org.jlibp2p.core.spi.SecureConnection;
+import org.jlibp2p.examples.ConsoleLoggerFinder;
+import org.jlibp2p.noise.NoiseSecureChannel;
+import org.jlibp2p.tcp.TcpTransport;
+import org.jlibp2p.yamux.YamuxMuxer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What an operator sees: a remote's protocol violation is a WARNING naming it; a refusal by a limit
+ * is one INFO line naming the limit. (The tool's logger is on this class path, so the library logs
+ * through it here.)
+ */
+@Timeout(60)
+class LogLevelTest {
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private Host host;
+
+    @BeforeEach
+    void capture() throws IOException {
+        ConsoleLoggerFinder.configure(false, new PrintStream(captured, true, StandardCharsets.UTF_8));
+        host = Host.builder().limits(Limits.defaults().withConnections(1, 8, 8)).listen("/ip4/127.0.0.1/tcp/0").build();
+    }
+
+    @AfterEach
+    void restore() {
+        host.close();
+        ConsoleLoggerFinder.configure(false, System.err);
+    }
+
+    private String log() throws InterruptedException {
+        Thread.sleep(300);
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aYamuxViolationIsAWarningThatNamesIt() throws Exception {
+        RawConnection raw = new TcpTransport().dial(host.listenAddrs().get(0), Duration.ofSeconds(5));
+        MultistreamSelect.dialerSelect(raw, List.of(NoiseSecureChannel.PROTOCOL_ID), Duration.ofSeconds(5));
+        try (SecureConnection c = new NoiseSecureChannel(PrivateKey.generate(KeyType.ED25519))
+                .secureOutbound(raw, host.peerId(), List.of(YamuxMuxer.PROTOCOL_ID))) {
+            c.out().write(Multibase.fromHex("000700010000000100000000")); // frame type 7
+            c.out().flush();
+            c.in().readAllBytes();
+        }
+        assertThat(log()).contains("[WARNING] yamux: ").contains("protocol violation by the remote: unknown yamux frame type 7");
+    }
+
+    @Test
+    void aConnectionLimitRefusalIsOneInfoLine() throws Exception {
+        try (Host first = Host.builder().build(); Host second = Host.builder().build()) {
+            first.connect(host.fullAddrs().get(0));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (host.connections().isEmpty()) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            try {
+                Connection c = second.connect(host.fullAddrs().get(0));
+                while (!c.isClosed() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+            } catch (IOException expected) {
+                // the upgrade may fail instead
+            }
+        }
+        String log = log();
+        assertThat(log).contains("[INFO] host: ").contains("the limit of 1 inbound connections is reached");
+        assertThat(log.lines().filter(l -> l.contains("limit of 1 inbound")).count()).isEqualTo(1);
+    }
+}
