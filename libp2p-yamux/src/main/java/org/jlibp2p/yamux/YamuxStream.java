@@ -39,8 +39,11 @@ final class YamuxStream implements MuxedStream {
     private final Condition readable = lock.newCondition();
     private final Condition writable = lock.newCondition();
 
-    // receive side
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    // receive side: payloads in arrival order; consumed buffers of the usual frame size are kept for
+    // the next frames (at most RECYCLED), so a busy stream does not allocate per frame
+    private static final int RECYCLED = 2;
+    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+    private final ArrayDeque<Chunk> free = new ArrayDeque<>(RECYCLED);
     private int headOffset;
     private int buffered;
     private int recvWindow;
@@ -134,14 +137,17 @@ final class YamuxStream implements MuxedStream {
                 }
             }
             while (n < len && !chunks.isEmpty()) {
-                byte[] head = chunks.peek();
+                Chunk head = chunks.peek();
                 int take = Math.min(len - n, head.length - headOffset);
-                System.arraycopy(head, headOffset, b, off + n, take);
+                System.arraycopy(head.data, headOffset, b, off + n, take);
                 n += take;
                 headOffset += take;
                 if (headOffset == head.length) {
                     chunks.poll();
                     headOffset = 0;
+                    if (head.data.length == session.config.maxFrameData() && free.size() < RECYCLED) {
+                        free.add(head);
+                    }
                 }
             }
             buffered -= n;
@@ -205,9 +211,23 @@ final class YamuxStream implements MuxedStream {
         if (length == 0) {
             return;
         }
+        Chunk payload = null;
+        lock.lock();
+        try {
+            if (length <= session.config.maxFrameData()) {
+                payload = free.poll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (payload == null) {
+            // Large frames get a full-size buffer that can be recycled; small ones exactly what they need.
+            int max = session.config.maxFrameData();
+            payload = new Chunk(new byte[length >= max / 2 && length <= max ? max : (int) length]);
+        }
         // Read outside the lock: the application may read what is already buffered meanwhile.
-        byte[] payload = wire.readNBytes((int) length);
-        if (payload.length < length) {
+        payload.length = (int) length;
+        if (wire.readNBytes(payload.data, 0, payload.length) < length) {
             throw new EOFException("connection ended inside a data frame");
         }
         lock.lock();
@@ -421,6 +441,16 @@ final class YamuxStream implements MuxedStream {
     @Override
     public String toString() {
         return "yamux stream " + id() + " of " + session;
+    }
+
+    /** A received payload: {@code length} bytes at the start of {@code data}. */
+    private static final class Chunk {
+        final byte[] data;
+        int length;
+
+        Chunk(byte[] data) {
+            this.data = data;
+        }
     }
 
     private final class StreamInput extends InputStream {
