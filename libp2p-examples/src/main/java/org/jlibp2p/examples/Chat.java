@@ -36,15 +36,27 @@ final class Chat {
             }
         });
         try {
-            BufferedReader received = new BufferedReader(new InputStreamReader(stream.in(), StandardCharsets.UTF_8));
-            for (String line; (line = received.readLine()) != null; ) {
-                if (line.length() > MAX_LINE) {
-                    throw new java.net.ProtocolException("chat: line longer than " + MAX_LINE);
-                }
+            InputStream received = new java.io.BufferedInputStream(stream.in());
+            for (String line; (line = readLine(received)) != null; ) {
                 onLine.accept(line);
             }
         } finally {
             sender.interrupt();
         }
+    }
+
+    /** One line from the remote, bounded: a line longer than {@link #MAX_LINE} bytes is refused, not buffered. */
+    private static String readLine(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+            }
+            if (line.size() >= MAX_LINE) {
+                throw new java.net.ProtocolException("chat: line longer than " + MAX_LINE + " bytes");
+            }
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 }
