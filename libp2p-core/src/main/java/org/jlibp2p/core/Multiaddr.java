@@ -308,6 +308,15 @@ public record Multiaddr(List<Component> components) {
     }
 
     /**
+     * This address without a trailing {@code /p2p/<id>}: where to connect, leaving who to expect.
+     *
+     * @return the shorter address, or this one if it does not end in /p2p
+     */
+    public Multiaddr withoutPeerId() {
+        return trailingPeerIdBytes().isPresent() ? new Multiaddr(components.subList(0, components.size() - 1)) : this;
+    }
+
+    /**
      * This address with {@code /p2p/<peer>} appended, unless it already ends in one.
      *
      * @param peer the peer

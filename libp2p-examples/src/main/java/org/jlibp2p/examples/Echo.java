@@ -7,6 +7,7 @@ final class Echo {
     static final String PROTOCOL_ID = "/echo/1.0.0";
 
     static final StreamHandler HANDLER = stream -> {
+        stream.setReadTimeout(Main.STREAM_IDLE_TIMEOUT);
         stream.in().transferTo(stream.out());
         stream.closeWrite();
     };

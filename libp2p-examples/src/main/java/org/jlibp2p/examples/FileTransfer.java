@@ -34,6 +34,7 @@ final class FileTransfer {
     /** Stores incoming files in {@code dir}; with no dir every transfer is refused. */
     static StreamHandler handler(Path dir, LongConsumer onReceived) {
         return stream -> {
+            stream.setReadTimeout(Main.STREAM_IDLE_TIMEOUT);
             DataInputStream in = new DataInputStream(stream.in());
             DataOutputStream out = new DataOutputStream(stream.out());
             int nameLength = in.readUnsignedShort();

@@ -31,6 +31,7 @@ final class KeyValue {
 
     StreamHandler handler() {
         return stream -> {
+            stream.setReadTimeout(Main.STREAM_IDLE_TIMEOUT);
             DataInputStream in = new DataInputStream(stream.in());
             DataOutputStream out = new DataOutputStream(stream.out());
             int op = in.readUnsignedByte();

@@ -43,6 +43,8 @@ import org.jlibp2p.core.host.ProtocolStream;
 public final class Main {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final Duration PERF_TIMEOUT = Duration.ofSeconds(600);
+    /** How long a served stream may stay silent before its handler gives up (chat, being typed, has none). */
+    static final Duration STREAM_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final PrintStream out;
     private final PrintStream err;

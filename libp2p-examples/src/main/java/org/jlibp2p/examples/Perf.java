@@ -22,6 +22,7 @@ final class Perf {
     record Result(long uploaded, long downloaded, double uploadSeconds, double downloadSeconds, double seconds) {}
 
     static final StreamHandler HANDLER = stream -> {
+        stream.setReadTimeout(Main.STREAM_IDLE_TIMEOUT);
         InputStream in = stream.in();
         long sendBack;
         try {

@@ -43,7 +43,7 @@ public final class TcpTransport implements Transport {
 
     @Override
     public boolean handles(Multiaddr address) {
-        List<Multiaddr.Component> c = withoutPeerId(address).components();
+        List<Multiaddr.Component> c = address.withoutPeerId().components();
         if (c.size() != 2 || c.get(1).protocol() != MultiaddrProtocol.TCP) {
             return false;
         }
@@ -56,7 +56,7 @@ public final class TcpTransport implements Transport {
     @Override
     public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
         requireHandled(address);
-        List<Multiaddr.Component> c = withoutPeerId(address).components();
+        List<Multiaddr.Component> c = address.withoutPeerId().components();
         int port = Integer.parseInt(c.get(1).valueText());
         IOException last = null;
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -118,10 +118,6 @@ public final class TcpTransport implements Transport {
         if (!handles(address)) {
             throw new IllegalArgumentException("tcp cannot handle " + address + " (want /ip4|/ip6|/dns|/dns4|/dns6 then /tcp)");
         }
-    }
-
-    private static Multiaddr withoutPeerId(Multiaddr address) {
-        return address.trailingPeerIdBytes().isPresent() ? address.decapsulate(MultiaddrProtocol.P2P).orElse(address) : address;
     }
 
     /** IP components map directly; DNS names are resolved, filtered to the family /dns4 or /dns6 asks for. */

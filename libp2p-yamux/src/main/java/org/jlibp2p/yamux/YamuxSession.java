@@ -63,12 +63,13 @@ final class YamuxSession implements MuxedSession {
     private final Condition acceptable = stateLock.newCondition();
     private final Condition ackBacklogFreed = stateLock.newCondition();
     private final ArrayDeque<YamuxStream> acceptQueue = new ArrayDeque<>();
-    private long nextStreamId;
+    /** Written under stateLock; read without it by the reader thread. */
+    private volatile long nextStreamId;
     private long highestRemoteId;
     private int inboundCount;
     private int outboundCount;
     private int unackedOutbound;
-    private boolean goAwayReceived;
+    private volatile boolean goAwayReceived;
     private volatile boolean closed;
     private volatile IOException closeCause;
     /** Set, under the write lock, when Go Away is written: it is the last frame we send. */
@@ -266,7 +267,7 @@ final class YamuxSession implements MuxedSession {
                 throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "SYN for stream " + Integer.toUnsignedString(id)
                         + (stream != null ? ", which is open already" : ", an id of our side"));
             }
-            if (goAwayReceivedSnapshot()) {
+            if (goAwayReceived) {
                 // Go Away ends the sender's part in the session: it opens nothing after it.
                 throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "SYN for stream " + Integer.toUnsignedString(id) + " after the remote's Go Away");
             }
@@ -282,7 +283,7 @@ final class YamuxSession implements MuxedSession {
         } else if (stream == null) {
             // A frame for a stream we no longer track: it was reset or closed here and the remote had
             // frames in flight (go-yamux drops these too). A stream id never opened is a violation.
-            boolean neverOpened = isRemoteId(id) ? Integer.toUnsignedLong(id) > highestRemoteId : Integer.toUnsignedLong(id) >= nextStreamIdSnapshot();
+            boolean neverOpened = isRemoteId(id) ? Integer.toUnsignedLong(id) > highestRemoteId : Integer.toUnsignedLong(id) >= nextStreamId;
             if (neverOpened || id == 0) {
                 throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "frame for stream " + Integer.toUnsignedString(id) + " that was never opened");
             }
@@ -350,24 +351,6 @@ final class YamuxSession implements MuxedSession {
     private boolean isRemoteId(int id) {
         boolean odd = (id & 1) == 1;
         return role == Role.INITIATOR ? !odd : odd;
-    }
-
-    private boolean goAwayReceivedSnapshot() {
-        stateLock.lock();
-        try {
-            return goAwayReceived;
-        } finally {
-            stateLock.unlock();
-        }
-    }
-
-    private long nextStreamIdSnapshot() {
-        stateLock.lock();
-        try {
-            return nextStreamId;
-        } finally {
-            stateLock.unlock();
-        }
     }
 
     private void onPing(Header h) throws IOException {

@@ -13,6 +13,7 @@ import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import org.jlibp2p.core.MalformedMessageException;
+import org.jlibp2p.core.codec.Multibase;
 
 /**
  * ECDSA keys on NIST P-256, on the JDK's own EC. peer-ids/peer-ids.md, "ECDSA": the public key is
@@ -22,9 +23,9 @@ import org.jlibp2p.core.MalformedMessageException;
 final class Ecdsa {
     private static final EcCurve CURVE = EcCurve.P256;
     /** DER of the OID 1.2.840.10045.3.1.7 (prime256v1). */
-    private static final byte[] P256_OID = Ed25519.hex("2a8648ce3d030107");
+    private static final byte[] P256_OID = Multibase.fromHex("2a8648ce3d030107");
     /** DER SubjectPublicKeyInfo header for an uncompressed P-256 point (RFC 5480 §2). */
-    private static final byte[] SPKI_PREFIX = Ed25519.hex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
+    private static final byte[] SPKI_PREFIX = Multibase.fromHex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
     private static final ECParameterSpec PARAMS = p256();
 
     private Ecdsa() {}
@@ -33,7 +34,7 @@ final class Ecdsa {
         private final java.security.PublicKey jdkKey;
 
         private Public(EcCurve.Point point) {
-            super(Ed25519.concat(SPKI_PREFIX, CURVE.uncompressed(point)));
+            super(KeyValue.concat(SPKI_PREFIX, CURVE.uncompressed(point)));
             try {
                 jdkKey = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(point.x(), point.y()), PARAMS));
             } catch (GeneralSecurityException e) {
@@ -152,7 +153,7 @@ final class Ecdsa {
 
     /** The ECPrivateKey DER that go writes: version 1, the scalar, [0] the curve OID, [1] the public point. */
     private static byte[] sec1(BigInteger d, EcCurve.Point q) {
-        byte[] point = Ed25519.concat(new byte[] {0}, CURVE.uncompressed(q));
+        byte[] point = KeyValue.concat(new byte[] {0}, CURVE.uncompressed(q));
         return Der.sequence(
                 Der.integer(BigInteger.ONE),
                 Der.element(Der.OCTET_STRING, CURVE.toBytes(d)),

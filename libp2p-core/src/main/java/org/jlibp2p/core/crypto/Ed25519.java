@@ -10,6 +10,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import org.jlibp2p.core.MalformedMessageException;
+import org.jlibp2p.core.codec.Multibase;
 
 /**
  * Ed25519 keys (RFC 8032), on the JDK's own EdDSA. peer-ids/peer-ids.md, "Ed25519": the public key
@@ -18,8 +19,8 @@ import org.jlibp2p.core.MalformedMessageException;
 final class Ed25519 {
     static final int KEY_BYTES = 32;
     /** DER prefixes that turn raw keys into what the JDK's KeyFactory reads (RFC 8410 §4 and §7). */
-    private static final byte[] X509_PREFIX = hex("302a300506032b6570032100");
-    private static final byte[] PKCS8_PREFIX = hex("302e020100300506032b657004220420");
+    private static final byte[] X509_PREFIX = Multibase.fromHex("302a300506032b6570032100");
+    private static final byte[] PKCS8_PREFIX = Multibase.fromHex("302e020100300506032b657004220420");
 
     private Ed25519() {}
 
@@ -36,7 +37,7 @@ final class Ed25519 {
                 throw new MalformedMessageException("Ed25519 public key must be 32 bytes, not " + raw.length);
             }
             try {
-                return new Public(raw, KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(concat(X509_PREFIX, raw))));
+                return new Public(raw, KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(KeyValue.concat(X509_PREFIX, raw))));
             } catch (GeneralSecurityException e) {
                 throw new MalformedMessageException("invalid Ed25519 public key: " + e.getMessage());
             }
@@ -67,7 +68,7 @@ final class Ed25519 {
 
         /** Holds the 64-byte form go and js write: seed ‖ public key. */
         private Private(byte[] seed, java.security.PrivateKey jdkKey, Public publicKey) {
-            super(concat(seed, publicKey.raw()));
+            super(KeyValue.concat(seed, publicKey.raw()));
             this.jdkKey = jdkKey;
             this.publicKey = publicKey;
         }
@@ -84,7 +85,7 @@ final class Ed25519 {
             }
             try {
                 java.security.PrivateKey jdkPrivate = KeyFactory.getInstance("Ed25519")
-                        .generatePrivate(new PKCS8EncodedKeySpec(concat(PKCS8_PREFIX, seed)));
+                        .generatePrivate(new PKCS8EncodedKeySpec(KeyValue.concat(PKCS8_PREFIX, seed)));
                 // The JDK has no call that derives an Ed25519 public key from a private one, but its key
                 // pair generator draws exactly the 32 seed bytes from the random source it is given.
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
@@ -153,15 +154,5 @@ final class Ed25519 {
             }
             System.arraycopy(bytes, 0, out, 0, out.length);
         }
-    }
-
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    static byte[] hex(String s) {
-        return org.jlibp2p.core.codec.Multibase.fromHex(s);
     }
 }

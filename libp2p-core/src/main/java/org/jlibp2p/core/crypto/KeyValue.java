@@ -28,6 +28,12 @@ abstract class KeyValue {
         return getClass().hashCode() * 31 + Arrays.hashCode(raw);
     }
 
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** Signs with one of the JDK's signature algorithms ("Ed25519", "SHA256withECDSA", "SHA256withRSA"). */
     static byte[] jdkSign(String algorithm, java.security.PrivateKey key, byte[] data) {
         try {

@@ -10,6 +10,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import org.jlibp2p.core.MalformedMessageException;
+import org.jlibp2p.core.codec.Multibase;
 
 /**
  * RSA keys, on the JDK's own RSA. peer-ids/peer-ids.md, "RSA": the public key is the DER PKIX
@@ -22,7 +23,7 @@ final class Rsa {
     /** ... and over 8192 bits, which bounds the work a remote key can cost us. */
     static final int MAX_BITS = 8192;
     /** DER of AlgorithmIdentifier { rsaEncryption, NULL } (RFC 8017 Appendix C). */
-    private static final byte[] RSA_ALGORITHM = Ed25519.hex("300d06092a864886f70d0101010500");
+    private static final byte[] RSA_ALGORITHM = Multibase.fromHex("300d06092a864886f70d0101010500");
 
     private Rsa() {}
 

@@ -131,7 +131,8 @@ public final class Host implements Closeable {
         handlers.put(Ping.PROTOCOL_ID, new Registration(Ping.HANDLER, limits.maxStreamsPerProtocol()));
         handlers.put(IDENTIFY, new Registration(this::answerIdentify, limits.maxStreamsPerProtocol()));
         handlers.put(IDENTIFY_PUSH, new Registration(this::receiveIdentifyPush, limits.maxStreamsPerProtocol()));
-        b.handlers.forEach((protocol, h) -> handlers.put(protocol, new Registration(h.handler(), h.limit() > 0 ? h.limit() : limits.maxStreamsPerProtocol())));
+        b.handlers.forEach((protocol, h) -> handlers.put(protocol,
+                new Registration(h, b.handlerLimits.getOrDefault(protocol, limits.maxStreamsPerProtocol()))));
         listeners.addAll(b.connectionListeners);
     }
 
@@ -526,10 +527,6 @@ public final class Host implements Closeable {
             s.setReadTimeout(limits.streamNegotiationTimeout());
             IdentifyInfo info = readIdentify(s, c);
             LOG.log(Level.DEBUG, () -> "identified " + c.remotePeer() + ": " + info.agentVersion().orElse("?"));
-        } catch (MalformedMessageException e) {
-            // Identify from a peer that breaks the protocol (oversized, malformed, another peer's key).
-            LOG.log(Level.INFO, () -> "closing the connection to " + c.remotePeer() + ": " + e.getMessage());
-            c.close();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "identify with " + c.remotePeer() + " failed: " + e.getMessage());
         }
@@ -542,21 +539,27 @@ public final class Host implements Closeable {
 
     /**
      * Reads identify messages until the sender closes (go may split one across several messages) and
-     * records them. "The peer MUST ... verify that the public key matches the peer ID."
+     * records them. "The peer MUST ... verify that the public key matches the peer ID." A peer whose
+     * identify breaks the protocol (oversized, malformed, another peer's key) loses the connection.
      */
     private IdentifyInfo readIdentify(ProtocolStream s, HostConnection c) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        byte[] message;
-        for (int i = 0; i < 10 && (message = LengthPrefixed.readIfPresent(s.in(), IdentifyInfo.MAX_MESSAGE_LENGTH)) != null; i++) {
-            all.writeBytes(message); // concatenated protobuf messages merge, as protobuf specifies
-        }
-        IdentifyInfo info = IdentifyInfo.decode(all.toByteArray());
-        if (info.publicKey().isPresent() && !c.remotePeer().matches(info.publicKey().get())) {
+        try {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            byte[] message;
+            for (int i = 0; i < 10 && (message = LengthPrefixed.readIfPresent(s.in(), IdentifyInfo.MAX_MESSAGE_LENGTH)) != null; i++) {
+                all.writeBytes(message); // concatenated protobuf messages merge, as protobuf specifies
+            }
+            IdentifyInfo info = IdentifyInfo.decode(all.toByteArray());
+            if (info.publicKey().isPresent() && !c.remotePeer().matches(info.publicKey().get())) {
+                throw new MalformedMessageException("identify: the public key does not belong to " + c.remotePeer());
+            }
+            peerstore.recordIdentify(c.remotePeer(), info);
+            return info;
+        } catch (MalformedMessageException e) {
+            LOG.log(Level.INFO, () -> "closing the connection to " + c.remotePeer() + ": " + e.getMessage());
             c.close();
-            throw new MalformedMessageException("identify: the public key does not belong to " + c.remotePeer() + "; connection closed");
+            throw e;
         }
-        peerstore.recordIdentify(c.remotePeer(), info);
-        return info;
     }
 
     /** Identify push: tells every connected peer our current addresses and protocols. */
@@ -681,7 +684,8 @@ public final class Host implements Closeable {
         private final List<Function<PrivateKey, SecureChannel>> security = new ArrayList<>();
         private final List<StreamMuxer> muxers = new ArrayList<>();
         private final List<Multiaddr> listen = new ArrayList<>();
-        private final Map<String, Registration> handlers = new LinkedHashMap<>();
+        private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
+        private final Map<String, Integer> handlerLimits = new LinkedHashMap<>();
         private final List<ConnectionListener> connectionListeners = new ArrayList<>();
         private Limits limits = Limits.defaults();
         private String agentVersion = "jlibp2p/" + VERSION;
@@ -751,7 +755,8 @@ public final class Host implements Closeable {
          * @return this builder
          */
         public Builder handler(String protocol, StreamHandler handler) {
-            handlers.put(protocol, new Registration(handler, 0, null));
+            handlers.put(protocol, handler);
+            handlerLimits.remove(protocol);
             return this;
         }
 
@@ -767,7 +772,8 @@ public final class Host implements Closeable {
             if (maxStreams < 1) {
                 throw new IllegalArgumentException("maxStreams must be positive");
             }
-            handlers.put(protocol, new Registration(handler, maxStreams, null));
+            handlers.put(protocol, handler);
+            handlerLimits.put(protocol, maxStreams);
             return this;
         }
 

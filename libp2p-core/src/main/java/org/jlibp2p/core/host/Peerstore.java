@@ -68,7 +68,7 @@ public final class Peerstore {
                 if (e.addrs.size() >= MAX_ADDRS) {
                     break;
                 }
-                e.addrs.add(a.trailingPeerIdBytes().isPresent() ? a.decapsulate(org.jlibp2p.core.MultiaddrProtocol.P2P).orElse(a) : a);
+                e.addrs.add(a.withoutPeerId());
             }
         }
     }
