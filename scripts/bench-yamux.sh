@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
-mvn -B -q -pl libp2p-core,libp2p-yamux test-compile
+mvn -B -q -pl libp2p-yamux -am test-compile
 cp=libp2p-core/target/classes:libp2p-core/target/test-classes:libp2p-yamux/target/classes:libp2p-yamux/target/test-classes
 java -cp "$cp" org.jlibp2p.yamux.YamuxBenchmark "${1:-2048}"

@@ -79,6 +79,8 @@ final class YamuxSession implements MuxedSession {
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final byte[] header = new byte[YamuxFrame.HEADER_LENGTH];
     private volatile long writeStartedNanos;
+    /** A frame was written but left unflushed for a waiting writer to flush (see flushUnlessOthersWait). */
+    private volatile boolean unflushed;
 
     private final AtomicInteger pingIds = new AtomicInteger();
     private volatile int outstandingPing = -1;
@@ -460,7 +462,7 @@ final class YamuxSession implements MuxedSession {
             if (len > 0) {
                 out.write(payload, off, len);
             }
-            out.flush();
+            flushUnlessOthersWait();
         } catch (IOException e) {
             if (!closed) {
                 terminate(e);
@@ -469,6 +471,36 @@ final class YamuxSession implements MuxedSession {
         } finally {
             writeStartedNanos = 0;
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Flushes the frame just written, unless other writers wait for the lock: then it stays in the
+     * buffer of the layer below and the last of them flushes. A burst of small frames from many
+     * streams (SYNs, ACKs, FINs, window updates) so becomes one Noise message and one system call
+     * instead of one each. Should a waiting writer give up instead (its write timeout passed), the
+     * timer flushes what it left behind.
+     */
+    private void flushUnlessOthersWait() throws IOException {
+        if (writeLock.hasQueuedThreads()) {
+            unflushed = true;
+        } else {
+            unflushed = false;
+            out.flush();
+        }
+    }
+
+    /** The timer's safety net for {@link #flushUnlessOthersWait()}: flushes a frame nobody else will. */
+    private void flushLeftBehind() throws IOException {
+        if (unflushed && writeLock.tryLock()) {
+            try {
+                if (unflushed && !closed) {
+                    unflushed = false;
+                    out.flush();
+                }
+            } finally {
+                writeLock.unlock();
+            }
         }
     }
 
@@ -549,6 +581,7 @@ final class YamuxSession implements MuxedSession {
                     terminate(new SocketTimeoutException("yamux: keep-alive ping unanswered for " + config.writeTimeout().toMillis() + " ms"));
                     return;
                 }
+                flushLeftBehind();
                 if (outstandingPing == -1 && (first || (keepAlive > 0 && now - lastPing >= keepAlive))) {
                     sendPing();
                     lastPing = now;

@@ -23,11 +23,13 @@ public final class YamuxBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param args optional: MiB per throughput run (default 2048)
+     * @param args optional: MiB per throughput run (default 2048), then streams to open and close
+     *     (default 100000; a fifth more run first as a warm-up)
      * @throws Exception if a run fails
      */
     public static void main(String[] args) throws Exception {
         long bytes = (args.length > 0 ? Long.parseLong(args[0]) : 2048) << 20;
+        int streamCount = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         YamuxConfig tuned = YamuxConfig.defaults();
         YamuxConfig fixed = tuned.withFixedWindow(YamuxConfig.SPEC_INITIAL_WINDOW);
         System.out.printf("%-34s %12s%n", "yamux, one stream", "MB/s");
@@ -42,8 +44,8 @@ public final class YamuxBenchmark {
                 System.out.printf("%-34s %12.0f%n", name, best);
             }
         }
-        openClose(20_000); // warm-up
-        System.out.printf("%-34s %12.0f%n", "streams opened+closed/s (pipe)", openClose(100_000));
+        openClose(Math.max(1, streamCount / 5)); // warm-up
+        System.out.printf("%-34s %12.0f%n", "streams opened+closed/s (pipe)", openClose(streamCount));
         System.out.printf("(JDK %s, %d cores; best of 3 runs of %d MiB)%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), bytes >> 20);
     }

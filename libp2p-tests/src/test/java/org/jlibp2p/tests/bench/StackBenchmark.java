@@ -1,5 +1,6 @@
 package org.jlibp2p.tests.bench;
 
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.Role;
+import org.jlibp2p.core.StreamResetException;
 import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.multistream.MultistreamSelect;
@@ -23,22 +25,26 @@ import org.jlibp2p.yamux.YamuxMuxer;
 
 /**
  * Rates of the whole stack over loopback TCP + Noise + Yamux, both ends in one JVM: connections
- * upgraded per second with 1, 2 and 4 concurrent dialers, and streams opened and closed per second
- * on one connection. Not a test: run it with {@code scripts/bench-rates.sh}.
+ * upgraded per second with 1, 2 and 4 concurrent dialers, streams opened and closed per second on
+ * one connection with 1, 16 and 64 concurrent openers, and one stream's throughput each way. Not a
+ * test: run it with {@code scripts/bench-rates.sh}.
  */
 public final class StackBenchmark {
     private static final Duration T = Duration.ofSeconds(10);
+    private static final int CHUNK = 256 * 1024;
 
     private StackBenchmark() {}
 
     /**
      * Runs the benchmark.
      *
-     * @param args optional: seconds per measurement (default 5)
+     * @param args optional: seconds per measurement (default 5), then {@code streams} to measure
+     *     only the stream rates (for a profiler)
      * @throws Exception if a step fails
      */
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
+        boolean onlyStreams = args.length > 1 && args[1].equals("streams");
         PrivateKey serverKey = PrivateKey.generate(KeyType.ED25519);
         PrivateKey clientKey = PrivateKey.generate(KeyType.ED25519);
         TcpTransport tcp = new TcpTransport();
@@ -57,29 +63,90 @@ public final class StackBenchmark {
                         MuxedSession session = yamux.newSession(s, Role.RESPONDER);
                         while (true) {
                             MuxedStream stream = session.acceptStream(Duration.ZERO);
-                            executor.submit(() -> {
-                                stream.in().read();
-                                stream.close();
-                                return null;
-                            });
+                            executor.submit(() -> serve(stream));
                         }
                     });
                 }
             });
-            System.out.printf("%-44s %10s%n", "TCP + Noise + Yamux, loopback, one JVM", "per second");
-            for (int dialers : new int[] {1, 2, 4}) {
+            System.out.printf("%-50s %10s%n", "TCP + Noise + Yamux, loopback, one JVM", "per second");
+            for (int dialers : onlyStreams ? new int[0] : new int[] {1, 2, 4}) {
                 upgrades(tcp, clientNoise, yamux, listener.localAddress(), dialers, seconds / 3); // warm-up
-                System.out.printf("%-44s %10.0f%n", "connections upgraded, " + dialers + " concurrent dialer(s)",
+                System.out.printf("%-50s %10.0f%n", "connections upgraded, " + dialers + " concurrent dialer(s)",
                         upgrades(tcp, clientNoise, yamux, listener.localAddress(), dialers, seconds));
             }
             try (MuxedSession session = connect(tcp, clientNoise, yamux, listener.localAddress())) {
-                streams(session, seconds / 3);
-                System.out.printf("%-44s %10.0f%n", "streams opened + closed on one connection", streams(session, seconds));
+                for (int openers : new int[] {1, 16, 64}) {
+                    streams(session, openers, seconds / 3); // warm-up
+                    System.out.printf("%-50s %10.0f%n", "streams opened + closed, " + openers + " concurrent opener(s)",
+                            streams(session, openers, seconds));
+                }
+                if (!onlyStreams) {
+                    for (boolean upload : new boolean[] {true, false}) {
+                        throughput(session, upload, seconds / 3); // warm-up
+                        System.out.printf("%-50s %10.0f%n", "one stream, " + (upload ? "upload" : "download") + " MB/s",
+                                throughput(session, upload, seconds));
+                    }
+                }
             }
             System.out.printf("(JDK %s, %d cores)%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
             listener.close();
             executor.shutdownNow();
         }
+    }
+
+    /**
+     * The server side of a stream: its first byte says what the client measures. None (the client
+     * closed at once): close. {@code 'U'}: read to the end, then close. {@code 'D'}: write until the
+     * client resets the stream.
+     */
+    private static Void serve(MuxedStream stream) throws Exception {
+        switch (stream.in().read()) {
+            case 'U' -> stream.in().transferTo(OutputStream.nullOutputStream());
+            case 'D' -> {
+                byte[] chunk = new byte[CHUNK];
+                try {
+                    while (true) {
+                        stream.out().write(chunk);
+                    }
+                } catch (StreamResetException e) {
+                    return null; // the client has measured enough
+                }
+            }
+            default -> { }
+        }
+        stream.close();
+        return null;
+    }
+
+    /** One stream's throughput in MB/s, upload (client to server) or download, for {@code seconds}. */
+    private static double throughput(MuxedSession session, boolean upload, double seconds) throws Exception {
+        MuxedStream s = session.openStream();
+        s.out().write(upload ? 'U' : 'D');
+        s.out().flush();
+        byte[] chunk = new byte[CHUNK];
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        long bytes = 0;
+        if (upload) {
+            while (System.nanoTime() < end) {
+                s.out().write(chunk);
+                bytes += chunk.length;
+            }
+            s.closeWrite();
+            if (s.in().read() != -1) { // the server's close: everything sent has been read
+                throw new IllegalStateException("unexpected data");
+            }
+        } else {
+            while (System.nanoTime() < end) {
+                int n = s.in().read(chunk);
+                if (n < 0) {
+                    throw new IllegalStateException("the server stopped sending");
+                }
+                bytes += n;
+            }
+            s.reset();
+        }
+        return bytes / ((System.nanoTime() - start) / 1e9) / 1e6;
     }
 
     private static MuxedSession connect(TcpTransport tcp, NoiseSecureChannel noise, YamuxMuxer yamux, Multiaddr addr) throws Exception {
@@ -111,18 +178,33 @@ public final class StackBenchmark {
         return count.get() / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static double streams(MuxedSession session, double seconds) throws Exception {
+    /**
+     * Streams opened and closed per second on one connection by {@code openers} concurrent threads,
+     * each opening a stream, closing its side and waiting for the server's close, again and again.
+     */
+    private static double streams(MuxedSession session, int openers, double seconds) throws Exception {
         long end = System.nanoTime() + (long) (seconds * 1e9);
+        AtomicInteger count = new AtomicInteger();
         long start = System.nanoTime();
-        int n = 0;
-        while (System.nanoTime() < end) {
-            MuxedStream s = session.openStream();
-            s.closeWrite();
-            if (s.in().read() != -1) {
-                throw new IllegalStateException("unexpected data");
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < openers; i++) {
+                all.add(pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        MuxedStream s = session.openStream();
+                        s.closeWrite();
+                        if (s.in().read() != -1) {
+                            throw new IllegalStateException("unexpected data");
+                        }
+                        count.incrementAndGet();
+                    }
+                    return null;
+                }));
             }
-            n++;
+            for (Future<?> f : all) {
+                f.get();
+            }
         }
-        return n / ((System.nanoTime() - start) / 1e9);
+        return count.get() / ((System.nanoTime() - start) / 1e9);
     }
 }

@@ -1,0 +1,17 @@
+package org.jlibp2p.noise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.jlibp2p.testing.BenchmarkRun;
+import org.junit.jupiter.api.Test;
+
+/** Keeps {@code scripts/bench-noise.sh} working: its command on 1 MiB and 5 handshakes prints every figure. */
+class NoiseBenchmarkSmokeTest {
+    @Test
+    void printsThroughputAndHandshakeRate() throws Exception {
+        Map<String, Double> rows = BenchmarkRun.rows(() -> NoiseBenchmark.main(new String[] {"1", "5"}));
+        assertThat(rows).containsOnlyKeys("pipe", "tcp", "handshakes/s (pipe, Ed25519)");
+        assertThat(rows.values()).allSatisfy(v -> assertThat(v).isPositive());
+    }
+}
