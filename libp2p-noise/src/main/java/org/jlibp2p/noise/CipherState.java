@@ -1,18 +1,16 @@
 package org.jlibp2p.noise;
 
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The Noise CipherState (Noise Protocol Framework rev. 34, §5.1): a key {@code k} and a nonce
- * {@code n}, with ChaChaPoly as the cipher (§12.3). The nonce is 32 bits of zeros followed by
- * {@code n} as 64 bits little-endian; it increases by one per message and is never reused.
+ * {@code n}, with ChaChaPoly as the cipher (§12.3; {@link ChaChaPoly} says which implementation
+ * runs). The nonce is 32 bits of zeros followed by {@code n} as 64 bits little-endian; it increases by
+ * one per message and is never reused.
  *
- * <p>Methods work in place where they can: the JDK's ChaCha20-Poly1305 accepts the same array as
+ * <p>Methods work in place where they can: both ChaChaPoly implementations accept the same array as
  * input and output, so transport frames are encrypted and decrypted without copies. Not thread-safe:
  * each direction of a connection has its own CipherState.
  */
@@ -22,18 +20,10 @@ final class CipherState {
     /** §5.1: "n ... 2^64-1 is reserved"; an unsigned -1 is that value. */
     private static final long MAX_NONCE = -1L;
 
-    private final Cipher cipher;
+    private final ChaChaPoly cipher = ChaChaPoly.create();
     private final byte[] nonce = new byte[12];
     private SecretKeySpec k;
     private long n;
-
-    CipherState() {
-        try {
-            cipher = Cipher.getInstance("ChaCha20-Poly1305");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks ChaCha20-Poly1305", e);
-        }
-    }
 
     /** InitializeKey(key): sets k and resets n to 0. */
     void initializeKey(byte[] key) {
@@ -89,11 +79,7 @@ final class CipherState {
      */
     int encrypt(byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) throws NoiseException {
         try {
-            init(Cipher.ENCRYPT_MODE);
-            if (ad != null) {
-                cipher.updateAAD(ad);
-            }
-            int written = cipher.doFinal(in, inOff, len, out, outOff);
+            int written = cipher.seal(k, nonceBytes(), ad, in, inOff, len, out, outOff);
             n++;
             return written;
         } catch (GeneralSecurityException e) {
@@ -112,11 +98,7 @@ final class CipherState {
             throw new NoiseException("noise: message of " + len + " bytes is shorter than its tag");
         }
         try {
-            init(Cipher.DECRYPT_MODE);
-            if (ad != null) {
-                cipher.updateAAD(ad);
-            }
-            int written = cipher.doFinal(buf, off, len, buf, off);
+            int written = cipher.open(k, nonceBytes(), ad, buf, off, len);
             n++;
             return written;
         } catch (AEADBadTagException e) {
@@ -126,7 +108,8 @@ final class CipherState {
         }
     }
 
-    private void init(int mode) throws NoiseException, InvalidKeyException {
+    /** The 96-bit nonce for n: 32 bits of zeros, then n as 64 bits little-endian (§12.3). */
+    private byte[] nonceBytes() throws NoiseException {
         if (n == MAX_NONCE) {
             // "If incrementing n results in 2^64-1, then any further EncryptWithAd() or DecryptWithAd()
             // calls will signal an error to the caller" (§5.1).
@@ -135,10 +118,6 @@ final class CipherState {
         for (int i = 0; i < 8; i++) {
             nonce[4 + i] = (byte) (n >>> (8 * i));
         }
-        try {
-            cipher.init(mode, k, new IvParameterSpec(nonce));
-        } catch (java.security.InvalidAlgorithmParameterException e) {
-            throw new IllegalStateException(e);
-        }
+        return nonce;
     }
 }
