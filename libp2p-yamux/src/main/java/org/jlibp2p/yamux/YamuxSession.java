@@ -140,6 +140,18 @@ final class YamuxSession implements MuxedSession {
         try {
             // "SHOULD at most allow an ACK backlog of 256 streams": wait for the remote to catch up.
             while (unackedOutbound >= config.ackBacklog() && !closed && !goAwayReceived) {
+                if (unflushed) {
+                    // The remote can acknowledge only SYNs it has received: send what earlier writers
+                    // left buffered for us (flushUnlessOthersWait) before waiting, and not under the
+                    // state lock, which the reader needs to take the ACKs.
+                    stateLock.unlock();
+                    try {
+                        flushPending();
+                    } finally {
+                        stateLock.lock();
+                    }
+                    continue;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new SocketTimeoutException("yamux: " + unackedOutbound + " streams still unacknowledged after "
@@ -478,16 +490,22 @@ final class YamuxSession implements MuxedSession {
      * Flushes the frame just written, unless other writers wait for the lock: then it stays in the
      * buffer of the layer below and the last of them flushes. A burst of small frames from many
      * streams (SYNs, ACKs, FINs, window updates) so becomes one Noise message and one system call
-     * instead of one each. Should a waiting writer give up instead (its write timeout passed), the
-     * timer flushes what it left behind.
+     * instead of one each. Whoever holds the lock and is about to wait for the remote (an opener at
+     * the ACK backlog) flushes first; should a waiting writer give up instead (its write timeout
+     * passed), the timer flushes what was left behind.
      */
     private void flushUnlessOthersWait() throws IOException {
         if (writeLock.hasQueuedThreads()) {
             unflushed = true;
         } else {
-            unflushed = false;
-            out.flush();
+            flushPending();
         }
+    }
+
+    /** Flushes the layer below; the caller holds the write lock. */
+    private void flushPending() throws IOException {
+        unflushed = false;
+        out.flush();
     }
 
     /** The timer's safety net for {@link #flushUnlessOthersWait()}: flushes a frame nobody else will. */
@@ -495,8 +513,7 @@ final class YamuxSession implements MuxedSession {
         if (unflushed && writeLock.tryLock()) {
             try {
                 if (unflushed && !closed) {
-                    unflushed = false;
-                    out.flush();
+                    flushPending();
                 }
             } finally {
                 writeLock.unlock();

@@ -1,0 +1,107 @@
+package org.jlibp2p.yamux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.Duplex;
+import org.jlibp2p.core.Role;
+import org.jlibp2p.core.memory.Pipes;
+import org.jlibp2p.core.spi.MuxedStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Frames left unflushed for a waiting writer (YamuxSession.flushUnlessOthersWait) over a connection
+ * that buffers until flush, as Noise does: they must still reach the remote in every case.
+ */
+@Timeout(60)
+class YamuxCoalescingTest {
+    /**
+     * An opener that must wait for the ACK backlog holds the write lock while it waits; the remote
+     * can only acknowledge SYNs it has received, so the opener first sends what earlier writers left
+     * in the buffer. Without that, the openers stall until the write timeout (30 s here).
+     */
+    @Test
+    void openersWaitingOnTheAckBacklogSendTheBufferedSynsFirst() throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30));
+        config = new YamuxConfig(config.initialWindow(), config.maxWindow(), config.maxFrameData(), config.acceptBacklog(),
+                4, config.maxInboundStreams(), config.maxOutboundStreams(), config.keepAliveInterval(), config.writeTimeout());
+        YamuxSession client = new YamuxSession(buffered(pair.a()), Role.INITIATOR, config);
+        YamuxSession server = new YamuxSession(buffered(pair.b()), Role.RESPONDER, config);
+        client.start();
+        server.start();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            executor.submit(() -> {
+                while (true) {
+                    MuxedStream s = server.acceptStream(Duration.ZERO);
+                    executor.submit(() -> {
+                        s.in().transferTo(s.out());
+                        s.close();
+                        return null;
+                    });
+                }
+            });
+            long start = System.nanoTime();
+            List<Future<?>> openers = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                openers.add(executor.submit(() -> {
+                    for (int j = 0; j < 20; j++) {
+                        MuxedStream s = client.openStream();
+                        s.out().write(7);
+                        s.closeWrite();
+                        assertThat(s.in().read()).isEqualTo(7);
+                        assertThat(s.in().read()).isEqualTo(-1);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : openers) {
+                f.get(20, TimeUnit.SECONDS);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            executor.shutdownNow();
+        } finally {
+            client.close();
+            server.close();
+        }
+        assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /** A duplex whose writes wait in a buffer until flush, like a Noise connection's. */
+    private static Duplex buffered(Duplex d) {
+        OutputStream out = new BufferedOutputStream(d.out(), 64 * 1024);
+        return new Duplex() {
+            @Override
+            public InputStream in() {
+                return d.in();
+            }
+
+            @Override
+            public OutputStream out() {
+                return out;
+            }
+
+            @Override
+            public void setReadTimeout(Duration timeout) throws IOException {
+                d.setReadTimeout(timeout);
+            }
+
+            @Override
+            public void close() throws IOException {
+                d.close();
+            }
+        };
+    }
+}
