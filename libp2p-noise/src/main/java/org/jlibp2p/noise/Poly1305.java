@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * <p>Why it is here: the JDK's own Poly1305 runs on generic field arithmetic unless the JVM has an
  * intrinsic for the processor (AVX-512 IFMA on x86-64). Without one it costs more than ChaCha20
- * itself; this one, on 64-bit limbs, is about 1.7 times faster (see BENCHMARKS.md).
+ * itself, and the JDK's ChaCha20 with this Poly1305, on 64-bit limbs, seals 1.5 to 1.6 times as fast
+ * as the JDK's whole ChaCha20-Poly1305 (BENCHMARKS.md, "Noise").
  *
  * <p>The arithmetic. The accumulator {@code h} lives modulo p = 2^130 - 5 in three 64-bit words
  * {@code h0 + h1·2^64 + h2·2^128}, where {@code h2} stays a few bits wide; {@code r} is the clamped
