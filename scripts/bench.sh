@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # The stack against js-libp2p on this machine, in one run: perf throughput (one stream, 1 GiB up and
 # 1 GiB down) and new connection + first ping, for Java -> Java, Java -> js, js -> Java and js -> js.
-# Each figure is the median of RUNS runs with min and max beside it.
-# Usage: scripts/bench.sh [runs, default 3] [perf size, default 1GiB]
+# Connections: each run is a fresh client process making 25 connections one after another; "warm" is
+# the median of the last 20, "cold" the first. Each figure is the median of RUNS runs with min and max.
+# Then, for the same four pairs: connections per second from 4 concurrent dialers, and streams (each
+# negotiated with multistream-select, /echo/1.0.0, closed at once) per second from 64 concurrent
+# openers on one connection, RATE_SECONDS each.
+# Usage: scripts/bench.sh [runs, default 3] [perf size, default 1GiB] [rate seconds, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
 RUNS=${1:-3}
 SIZE=${2:-1GiB}
+RATE_SECONDS=${3:-5}
 BYTES=$(python3 -c "import sys; s='$SIZE'; u={'KiB':1024,'MiB':1<<20,'GiB':1<<30}; print(next((int(s[:-3])*v for k,v in u.items() if s.endswith(k)), None) or int(s))")
 JAR=libp2p-examples/target/jlibp2p.jar
 mvn -B -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip package >/dev/null
@@ -37,22 +42,45 @@ js_connect() { (cd interop/js-peer && node peer.mjs dial "$1" connect-ping 25) |
 
 echo "jlibp2p vs js-libp2p 3.3.11, $(nproc) cores, JDK $(java -version 2>&1 | head -1 | cut -d'"' -f2), node $(node --version), $(date -u +%F)"
 echo "median (min - max) of $RUNS runs; perf moves $SIZE each way on one stream"
-printf "%-18s %-34s %-34s %-34s\n" "pair" "upload MB/s" "download MB/s" "connect + first ping ms (warm)"
+printf "%-18s %-34s %-34s %-34s %-34s\n" "pair" "upload MB/s" "download MB/s" "connect + first ping ms (warm)" "first connection ms (cold)"
 for pair in "java java" "java js" "js java" "js js"; do
   set -- $pair
   client=$1; server=$2
   target=$([ "$server" = java ] && echo "$JAVA_ADDR" || echo "$JS_ADDR")
-  up=(); down=(); conn=()
+  up=(); down=(); conn=(); cold=()
   for _ in $(seq "$RUNS"); do
     if [ "$client" = java ]; then
       up+=("$(java_perf "$target" "$SIZE" 0 "d['uploadMBps']")")
       down+=("$(java_perf "$target" 0 "$SIZE" "d['downloadMBps']")")
-      conn+=("$(java_connect "$target" "__import__('statistics').median(d['connectionsMs'][5:])")")
+      read -r warm first <<< "$(java_connect "$target" "__import__('statistics').median(d['connectionsMs'][5:]), d['connectionsMs'][0]")"
+      conn+=("$warm"); cold+=("$first")
     else
       up+=("$(js_perf "$target" "$BYTES" 0 "d['uploadBytes']/d['seconds']/1e6")")
       down+=("$(js_perf "$target" 0 "$BYTES" "d['downloadBytes']/d['seconds']/1e6")")
-      conn+=("$(js_connect "$target" "__import__('statistics').median(d['connectionsMs'][5:])")")
+      read -r warm first <<< "$(js_connect "$target" "__import__('statistics').median(d['connectionsMs'][5:]), d['connectionsMs'][0]")"
+      conn+=("$warm"); cold+=("$first")
     fi
   done
-  printf "%-18s %-34s %-34s %-34s\n" "$client -> $server" "$(stats "${up[@]}")" "$(stats "${down[@]}")" "$(stats "${conn[@]}")"
+  printf "%-18s %-34s %-34s %-34s %-34s\n" "$client -> $server" "$(stats "${up[@]}")" "$(stats "${down[@]}")" "$(stats "${conn[@]}")" "$(stats "${cold[@]}")"
+done
+
+echo
+echo "rates: median (min - max) of $RUNS runs of $RATE_SECONDS s each, fresh client process per run"
+printf "%-18s %-34s %-34s\n" "pair" "connections/s, 4 dialers" "streams/s on one connection, 64 openers"
+for pair in "java java" "java js" "js java" "js js"; do
+  set -- $pair
+  client=$1; server=$2
+  target=$([ "$server" = java ] && echo "$JAVA_ADDR" || echo "$JS_ADDR")
+  conns=(); streams=()
+  for _ in $(seq "$RUNS"); do
+    if [ "$client" = java ]; then
+      read -r c s <<< "$(java -jar "$JAR" rates "$target" --seconds "$RATE_SECONDS" --dialers 4 --openers 64 --json \
+                          | jq_num "d['connectionsPerSecond'], d['streamsPerSecond']")"
+    else
+      read -r c s <<< "$( (cd interop/js-peer && node peer.mjs dial "$target" rates "$RATE_SECONDS" 4 64) \
+                          | jq_num "d['connectionsPerSecond'], d['streamsPerSecond']")"
+    fi
+    conns+=("$c"); streams+=("$s")
+  done
+  printf "%-18s %-34s %-34s\n" "$client -> $server" "$(stats "${conns[@]}")" "$(stats "${streams[@]}")"
 done

@@ -3,7 +3,8 @@
 //   node peer.mjs listen [--key ed25519|secp256k1|rsa]
 //       prints {"event":"listening","peerId":...,"addrs":[...]} and serves ping, identify,
 //       /echo/1.0.0 and /perf/1.0.0 until stdin closes or the process is killed.
-//   node peer.mjs dial <multiaddr> ping|identify|echo <bytes> <streams>|perf <upload> <download> [--key ...]
+//   node peer.mjs dial <multiaddr> ping|identify|echo <bytes> <streams>|perf <upload> <download>
+//                      |connect-ping <n>|rates <seconds> <dialers> <openers> [--key ...]
 //       prints one JSON result line and exits 0, or {"ok":false,"error":...} and exits 1.
 //   node peer.mjs transport-interop
 //       the libp2p interop harness's test app, configured by environment variables (both the
@@ -56,7 +57,7 @@ async function newNode (listen) {
       if (!stream.send(chunk)) await stream.onDrain()
     }
     await stream.close()
-  }, { maxInboundStreams: 1024 })
+  }, { maxInboundStreams: 1024, maxOutboundStreams: 1024 })
   await node.handle(PERF, servePerf, { maxInboundStreams: 64 })
   return node
 }
@@ -174,6 +175,41 @@ async function dial (target, action) {
       let received = 0
       for await (const chunk of s) received += chunk.byteLength ?? chunk.length
       out({ action: 'perf', ok: true, uploadBytes: Number(up), downloadBytes: received, seconds: (performance.now() - start) / 1000 })
+    } else if (action === 'rates') {
+      // Connections per second: `dialers` nodes of their own (one node keeps one connection per
+      // peer), each dialing, pinging and hanging up in a loop. Then /echo/1.0.0 streams opened and
+      // closed per second on one connection by `openers` concurrent loops.
+      const seconds = Number(args[3] ?? 3)
+      const dialers = Number(args[4] ?? 4)
+      const openers = Number(args[5] ?? 64)
+      const nodes = [node]
+      for (let i = 1; i < dialers; i++) nodes.push(await newNode(false))
+      let connections = 0
+      let end = performance.now() + seconds * 1000
+      const t0 = performance.now()
+      await Promise.all(nodes.map(async (n) => {
+        while (performance.now() < end) {
+          await n.services.ping.ping(ma)
+          await n.hangUp(ma)
+          connections++
+        }
+      }))
+      const connectionsPerSecond = connections / ((performance.now() - t0) / 1000)
+      for (const n of nodes.slice(1)) await n.stop()
+      const conn = await node.dial(ma)
+      let streams = 0
+      end = performance.now() + seconds * 1000
+      const t1 = performance.now()
+      await Promise.all(Array.from({ length: openers }, async () => {
+        while (performance.now() < end) {
+          const s = await conn.newStream(ECHO)
+          await s.close()
+          for await (const chunk of s) throw new Error('echo sent ' + (chunk.byteLength ?? chunk.length) + ' unexpected bytes')
+          streams++
+        }
+      }))
+      const streamsPerSecond = streams / ((performance.now() - t1) / 1000)
+      out({ action: 'rates', ok: true, seconds, dialers, connectionsPerSecond, openers, streamsPerSecond })
     } else {
       throw new Error('unknown action ' + action)
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jlibp2p.core.Multiaddr;
@@ -112,6 +113,11 @@ public final class Main {
             new Command("perf", "perf <addr> [--upload N] [--download N]",
                     "Measure throughput with /perf/1.0.0 (perf/perf.md). Sizes take KiB, MiB, GiB suffixes.",
                     Set.of("--upload", "--download"), Set.of()),
+            new Command("rates", "rates <addr> [--seconds S] [--dialers N] [--openers K]",
+                    "Measure against one peer, S seconds each (default 3): connections per second made by N concurrent\n"
+                            + "dialers (default 4), each a host of its own dialing, pinging once and hanging up in a loop; then\n"
+                            + "/echo/1.0.0 streams opened and closed per second on one connection by K concurrent openers (default 64).",
+                    Set.of("--seconds", "--dialers", "--openers"), Set.of()),
             new Command("chat", "chat [<addr>] [--host H] [--port P]",
                     "Chat line by line: with an address, dial it; without, listen and wait for one peer.",
                     Set.of("--host", "--port"), Set.of()),
@@ -329,7 +335,11 @@ public final class Main {
 
     private int client(String action, Cli cli) {
         Multiaddr addr = target(cli);
-        Duration defaultTimeout = action.equals("perf") ? PERF_TIMEOUT : DEFAULT_TIMEOUT;
+        Duration defaultTimeout = switch (action) {
+            case "perf" -> PERF_TIMEOUT;
+            case "rates" -> DEFAULT_TIMEOUT.plusSeconds(2L * cli.intOption("--seconds", 3, 1, 3600)); // two measurements
+            default -> DEFAULT_TIMEOUT;
+        };
         Duration timeout = Duration.ofSeconds(cli.intOption("--timeout", (int) defaultTimeout.toSeconds(), 1, 86_400));
         validate(action, cli);
         try (Host host = host(cli, null, Map.of()); ExecutorService worker = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -338,6 +348,7 @@ public final class Main {
                 case "identify" -> identify(host, addr);
                 case "echo" -> echo(host, addr, cli);
                 case "perf" -> perf(host, addr, cli);
+                case "rates" -> rates(host, addr, cli);
                 case "send-file" -> sendFile(host, addr, cli);
                 case "kv" -> kv(host, addr, cli);
                 default -> throw new IllegalStateException(action);
@@ -373,6 +384,11 @@ public final class Main {
             case "perf" -> {
                 cli.sizeOption("--upload", 0);
                 cli.sizeOption("--download", 0);
+            }
+            case "rates" -> {
+                cli.intOption("--seconds", 3, 1, 3600);
+                cli.intOption("--dialers", 4, 1, 64);
+                cli.intOption("--openers", 64, 1, 1024);
             }
             case "send-file" -> {
                 Path file = Path.of(cli.positional(1, "the file to send"));
@@ -470,6 +486,74 @@ public final class Main {
         }
     }
 
+    /**
+     * Connections per second from concurrent dialers, then streams opened and closed per second on one
+     * connection from concurrent openers. Each dialer is a host of its own, since a host keeps one
+     * connection per peer.
+     */
+    private Map<String, Object> rates(Host host, Multiaddr addr, Cli cli) throws Exception {
+        int seconds = cli.intOption("--seconds", 3, 1, 3600);
+        int dialers = cli.intOption("--dialers", 4, 1, 64);
+        int openers = cli.intOption("--openers", 64, 1, 1024);
+        List<Host> hosts = new ArrayList<>(List.of(host));
+        try {
+            for (int i = 1; i < dialers; i++) {
+                hosts.add(host(cli, null, Map.of()));
+            }
+            double connectionsPerSecond = perSecond(hosts.size(), seconds, i -> {
+                Connection c = hosts.get(i).connect(addr);
+                try (ProtocolStream s = c.newStream(Ping.PROTOCOL_ID)) {
+                    Ping.ping(s, 1);
+                }
+                c.close();
+            });
+            Connection c = host.connect(addr);
+            double streamsPerSecond = perSecond(openers, seconds, i -> {
+                try (ProtocolStream s = c.newStream(Echo.PROTOCOL_ID)) {
+                    s.closeWrite();
+                    if (s.in().read() != -1) {
+                        throw new IOException("the echo stream sent data it was not given");
+                    }
+                }
+            });
+            return ordered("action", "rates", "ok", true, "seconds", seconds, "dialers", dialers,
+                    "connectionsPerSecond", connectionsPerSecond, "openers", openers, "streamsPerSecond", streamsPerSecond);
+        } finally {
+            for (Host h : hosts.subList(1, hosts.size())) {
+                h.close();
+            }
+        }
+    }
+
+    /** One step of a rate measurement, run by worker {@code i} again and again. */
+    private interface Step {
+        void run(int i) throws Exception;
+    }
+
+    /** How many steps per second {@code workers} concurrent loops complete in {@code seconds}. */
+    private static double perSecond(int workers, int seconds, Step step) throws Exception {
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        AtomicLong done = new AtomicLong();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> loops = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int i = w;
+                loops.add(pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        step.run(i);
+                        done.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> loop : loops) {
+                loop.get();
+            }
+        }
+        return done.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
     private Map<String, Object> perf(Host host, Multiaddr addr, Cli cli) throws IOException {
         long upload = cli.sizeOption("--upload", 0);
         long download = cli.sizeOption("--download", 0);
@@ -548,6 +632,8 @@ public final class Main {
             case "echo" -> String.format("echo ok: %d streams x %d bytes in %.3f s", r.get("streams"), r.get("bytes"), r.get("seconds"));
             case "perf" -> String.format("perf: up %d bytes at %.1f MB/s, down %d bytes at %.1f MB/s, %.3f s",
                     r.get("uploadBytes"), r.get("uploadMBps"), r.get("downloadBytes"), r.get("downloadMBps"), r.get("seconds"));
+            case "rates" -> String.format("%.0f connections/s (%d dialers), %.0f streams/s on one connection (%d openers)",
+                    r.get("connectionsPerSecond"), r.get("dialers"), r.get("streamsPerSecond"), r.get("openers"));
             case "send-file" -> String.format("sent %s, %d bytes, %.1f MB/s, SHA-256 verified", r.get("file"), r.get("bytes"), r.get("MBps"));
             case "kv" -> r.get("op").equals("put") ? "stored " + r.get("key") : r.get("key") + " = " + r.get("value");
             default -> Json.write(r);

@@ -142,6 +142,16 @@ class CommandsTest {
     }
 
     @Test
+    void ratesCountConnectionsFromSeveralDialersAndStreamsOnOneConnection() {
+        Map<String, Object> j = run("rates", address, "--seconds", "1", "--dialers", "2", "--openers", "8", "--json").json();
+        assertThat(j).containsEntry("ok", true).containsEntry("dialers", 2.0).containsEntry("openers", 8.0);
+        assertThat((Double) j.get("connectionsPerSecond")).isPositive();
+        assertThat((Double) j.get("streamsPerSecond")).isPositive();
+        assertThat(listenerLines.stream().filter(l -> l.contains("\"connection\"")).map(l -> l.replaceAll(".*\"peerId\":\"([^\"]+)\".*", "$1"))
+                .distinct().count()).as("each dialer is a host of its own").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void kvPutThenGet() {
         assertThat(run("kv", address, "put", "colour", "blue", "--json").json()).containsEntry("ok", true);
         assertThat(run("kv", address, "get", "colour", "--json").json()).containsEntry("value", "blue");
@@ -240,7 +250,7 @@ class CommandsTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "nonsense", "ping", "ping /ip4/127.0.0.1/tcp/1", "ping x --count", "ping ADDR --count many",
         "ping ADDR --bogus 1", "echo ADDR --bytes lots", "kv ADDR delete k", "send-file ADDR /no/such/file", "ping ADDR --key dsa",
-        "ping ADDR --seed 1234"})
+        "ping ADDR --seed 1234", "rates ADDR --dialers 0", "rates ADDR --openers many"})
     void badArgumentsExitTwo(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.replace("ADDR", address).split(" ");
         assertThat(run(args).code()).isEqualTo(2);
@@ -250,7 +260,7 @@ class CommandsTest {
     void helpExplainsEveryCommand() {
         Run r = run("help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("listen", "ping", "identify", "echo", "perf", "chat", "send-file", "kv", "--json", "--trace");
+        assertThat(r.out()).contains("listen", "ping", "identify", "echo", "perf", "rates", "chat", "send-file", "kv", "--json", "--trace");
         Run one = run("perf", "--help");
         assertThat(one.code()).isZero();
         assertThat(one.out()).contains("--upload", "--download", "perf/perf.md");
