@@ -494,7 +494,7 @@ public final class Host implements Closeable {
         for (ConnectionListener l : listeners) {
             l.opened(c);
         }
-        run("conn-" + c.remotePeer().toBase58().substring(0, 8), c::acceptStreams);
+        run("conn-" + c.threadTag, c::acceptStreams);
         run("identify", () -> identify(c));
         return c;
     }

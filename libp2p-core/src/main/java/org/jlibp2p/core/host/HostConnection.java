@@ -30,11 +30,15 @@ final class HostConnection implements Connection {
     private final Set<HostStream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inbound = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Names this connection's threads in thread dumps; made once, since base58 costs a BigInteger division per digit. */
+    final String threadTag;
 
     HostConnection(Host host, Upgrader.Upgraded upgraded, Role direction) {
         this.host = host;
         this.upgraded = upgraded;
         this.direction = direction;
+        String peer = remotePeer().toBase58();
+        this.threadTag = peer.substring(peer.length() - 6); // the end: every Ed25519 id starts "12D3KooW"
     }
 
     /** The stream loop: until the session ends. */
@@ -49,7 +53,7 @@ final class HostConnection implements Connection {
                     stream.reset();
                     continue;
                 }
-                host.run("stream-" + remotePeer().toBase58().substring(0, 8), () -> serve(stream));
+                host.run("stream-" + threadTag, () -> serve(stream));
             }
         } catch (IOException e) {
             // the session ended

@@ -72,9 +72,13 @@ public final class MultistreamSelect {
     private MultistreamSelect() {}
 
     /** Writes messages in one write and flushes, tracing each line. */
+    /** Writes the messages in one write (a null one is skipped), then flushes. */
     private static void send(OutputStream out, String... messages) throws IOException {
         byte[] all = new byte[0];
         for (String m : messages) {
+            if (m == null) {
+                continue;
+            }
             all = concat(all, encode(m));
             if (LOG.isLoggable(System.Logger.Level.TRACE)) {
                 LOG.log(System.Logger.Level.TRACE, "multistream -> " + m);
@@ -176,19 +180,35 @@ public final class MultistreamSelect {
         Deadline deadline = new Deadline(channel, timeout);
         try {
             OutputStream out = channel.out();
-            // The listener need not wait for the dialer's header to send its own.
-            send(out, PROTOCOL_ID);
-            expectHeader(readMessage(channel.in(), deadline));
+            InputStream in = channel.in();
+            // The listener need not wait for the dialer's header to send its own, and does not when
+            // nothing has arrived yet. When the dialer's header and first proposal are already here
+            // (dialers send them in one write), our header leaves with the answer, in one write.
+            boolean headerSent = false;
+            if (in.available() == 0) {
+                send(out, PROTOCOL_ID);
+                headerSent = true;
+            }
+            expectHeader(readMessage(in, deadline));
+            if (!headerSent && in.available() == 0) {
+                send(out, PROTOCOL_ID);
+                headerSent = true;
+            }
             for (int i = 0; i < MAX_PROPOSALS; i++) {
-                String proposal = readMessage(channel.in(), deadline);
+                String proposal = readMessage(in, deadline);
+                String header = headerSent ? null : PROTOCOL_ID;
+                headerSent = true;
                 if (proposal.equals(LS)) {
+                    if (header != null) {
+                        send(out, header); // ls is rare: no need to save this write
+                    }
                     out.write(encodeList(listing.get()));
                     out.flush();
                 } else if (supported.test(proposal)) {
-                    send(out, proposal);
+                    send(out, header, proposal);
                     return proposal;
                 } else {
-                    send(out, NA);
+                    send(out, header, NA);
                 }
             }
             throw new MalformedMessageException("multistream: dialer made more than " + MAX_PROPOSALS + " proposals");

@@ -203,6 +203,64 @@ class MultistreamSelectTest {
                 .hasMessageContaining("answered '/b'");
     }
 
+    /**
+     * A dialer's header and proposal usually arrive together; then the listener's header and its
+     * answer leave in one write (one frame for the layer below). When nothing has arrived yet, the
+     * header goes first, on its own, as before: a dialer that waits for it is never stuck.
+     */
+    @Test
+    void listenerAnswersInOneWriteWhenTheProposalIsAlreadyHere() throws IOException {
+        byte[] dialer = Multibase.fromHex(hex("/multistream/1.0.0", "/echo/1.0.0"));
+        Writes together = new Writes(new ByteArrayInputStream(dialer));
+        assertThat(MultistreamSelect.listenerSelect(together, Set.of("/echo/1.0.0"), TIMEOUT)).isEqualTo("/echo/1.0.0");
+        assertThat(together.writes).containsExactly(hex("/multistream/1.0.0", "/echo/1.0.0"));
+
+        Writes apart = new Writes(new ByteArrayInputStream(dialer) {
+            @Override
+            public synchronized int available() {
+                return 0; // nothing seems to have arrived yet
+            }
+        });
+        assertThat(MultistreamSelect.listenerSelect(apart, Set.of("/echo/1.0.0"), TIMEOUT)).isEqualTo("/echo/1.0.0");
+        assertThat(apart.writes).containsExactly(hex("/multistream/1.0.0"), hex("/echo/1.0.0"));
+    }
+
+    /** A duplex that reads given bytes and records each write as hex. */
+    private static final class Writes implements Duplex {
+        final List<String> writes = new java.util.ArrayList<>();
+        private final java.io.InputStream in;
+
+        Writes(java.io.InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public java.io.InputStream in() {
+            return in;
+        }
+
+        @Override
+        public java.io.OutputStream out() {
+            return new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    writes.add(java.util.HexFormat.of().formatHex(new byte[] {(byte) b}));
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    writes.add(java.util.HexFormat.of().formatHex(b, off, off + len));
+                }
+            };
+        }
+
+        @Override
+        public void setReadTimeout(Duration timeout) {}
+
+        @Override
+        public void close() {}
+    }
+
     private static String hex(String... messages) {
         StringBuilder sb = new StringBuilder();
         for (String m : messages) {

@@ -13,6 +13,9 @@ import org.jlibp2p.core.Role;
 import org.jlibp2p.core.StreamResetException;
 import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.host.Connection;
+import org.jlibp2p.core.host.Host;
+import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.multistream.MultistreamSelect;
 import org.jlibp2p.core.spi.Listener;
 import org.jlibp2p.core.spi.MuxedSession;
@@ -26,8 +29,9 @@ import org.jlibp2p.yamux.YamuxMuxer;
 /**
  * Rates of the whole stack over loopback TCP + Noise + Yamux, both ends in one JVM: connections
  * upgraded per second with 1, 2 and 4 concurrent dialers, streams opened and closed per second on
- * one connection with 1, 16 and 64 concurrent openers, and one stream's throughput each way. Not a
- * test: run it with {@code scripts/bench-rates.sh}.
+ * one connection with 1, 16 and 64 concurrent openers (on the muxer, then through two hosts, with
+ * multistream-select on every stream), and one stream's throughput each way. Not a test: run it with
+ * {@code scripts/bench-rates.sh}.
  */
 public final class StackBenchmark {
     private static final Duration T = Duration.ofSeconds(10);
@@ -80,6 +84,8 @@ public final class StackBenchmark {
                     System.out.printf("%-50s %10.0f%n", "streams opened + closed, " + openers + " concurrent opener(s)",
                             streams(session, openers, seconds));
                 }
+                hostStreams(seconds / 3); // warm-up
+                System.out.printf("%-50s %10.0f%n", "streams through hosts (multistream each), 64 openers", hostStreams(seconds));
                 if (!onlyStreams) {
                     for (boolean upload : new boolean[] {true, false}) {
                         throughput(session, upload, seconds / 3); // warm-up
@@ -116,6 +122,42 @@ public final class StackBenchmark {
         }
         stream.close();
         return null;
+    }
+
+    /**
+     * Streams opened and closed per second through two hosts, as an application opens them: each
+     * {@code newStream} negotiates {@code /echo/1.0.0} with multistream-select, then the opener closes
+     * its side and waits for the handler to close.
+     */
+    private static double hostStreams(double seconds) throws Exception {
+        try (Host server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").handler("/echo/1.0.0", s -> s.in().transferTo(s.out())).build();
+             Host client = Host.builder().build()) {
+            Connection c = client.connect(server.fullAddrs().get(0));
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            AtomicInteger count = new AtomicInteger();
+            long start = System.nanoTime();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> all = new ArrayList<>();
+                for (int i = 0; i < 64; i++) {
+                    all.add(pool.submit(() -> {
+                        while (System.nanoTime() < end) {
+                            try (ProtocolStream s = c.newStream("/echo/1.0.0")) {
+                                s.closeWrite();
+                                if (s.in().read() != -1) {
+                                    throw new IllegalStateException("unexpected data");
+                                }
+                            }
+                            count.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : all) {
+                    f.get();
+                }
+            }
+            return count.get() / ((System.nanoTime() - start) / 1e9);
+        }
     }
 
     /** One stream's throughput in MB/s, upload (client to server) or download, for {@code seconds}. */

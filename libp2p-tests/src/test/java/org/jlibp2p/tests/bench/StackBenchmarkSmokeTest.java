@@ -21,6 +21,7 @@ class StackBenchmarkSmokeTest {
                 "streams opened + closed, 1 concurrent opener(s)",
                 "streams opened + closed, 16 concurrent opener(s)",
                 "streams opened + closed, 64 concurrent opener(s)",
+                "streams through hosts (multistream each), 64 openers",
                 "one stream, upload MB/s",
                 "one stream, download MB/s");
         assertThat(rows.values()).allSatisfy(v -> assertThat(v).isPositive());
