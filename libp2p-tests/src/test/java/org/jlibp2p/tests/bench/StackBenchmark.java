@@ -133,30 +133,14 @@ public final class StackBenchmark {
         try (Host server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").handler("/echo/1.0.0", s -> s.in().transferTo(s.out())).build();
              Host client = Host.builder().build()) {
             Connection c = client.connect(server.fullAddrs().get(0));
-            long end = System.nanoTime() + (long) (seconds * 1e9);
-            AtomicInteger count = new AtomicInteger();
-            long start = System.nanoTime();
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                List<Future<?>> all = new ArrayList<>();
-                for (int i = 0; i < 64; i++) {
-                    all.add(pool.submit(() -> {
-                        while (System.nanoTime() < end) {
-                            try (ProtocolStream s = c.newStream("/echo/1.0.0")) {
-                                s.closeWrite();
-                                if (s.in().read() != -1) {
-                                    throw new IllegalStateException("unexpected data");
-                                }
-                            }
-                            count.incrementAndGet();
-                        }
-                        return null;
-                    }));
+            return perSecond(64, seconds, () -> {
+                try (ProtocolStream s = c.newStream("/echo/1.0.0")) {
+                    s.closeWrite();
+                    if (s.in().read() != -1) {
+                        throw new IllegalStateException("unexpected data");
+                    }
                 }
-                for (Future<?> f : all) {
-                    f.get();
-                }
-            }
-            return count.get() / ((System.nanoTime() - start) / 1e9);
+            });
         }
     }
 
@@ -199,25 +183,7 @@ public final class StackBenchmark {
     }
 
     private static double upgrades(TcpTransport tcp, NoiseSecureChannel noise, YamuxMuxer yamux, Multiaddr addr, int dialers, double seconds) throws Exception {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        AtomicInteger count = new AtomicInteger();
-        long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < dialers; i++) {
-                all.add(pool.submit(() -> {
-                    while (System.nanoTime() < end) {
-                        connect(tcp, noise, yamux, addr).close();
-                        count.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : all) {
-                f.get();
-            }
-        }
-        return count.get() / ((System.nanoTime() - start) / 1e9);
+        return perSecond(dialers, seconds, () -> connect(tcp, noise, yamux, addr).close());
     }
 
     /**
@@ -225,19 +191,31 @@ public final class StackBenchmark {
      * each opening a stream, closing its side and waiting for the server's close, again and again.
      */
     private static double streams(MuxedSession session, int openers, double seconds) throws Exception {
+        return perSecond(openers, seconds, () -> {
+            MuxedStream s = session.openStream();
+            s.closeWrite();
+            if (s.in().read() != -1) {
+                throw new IllegalStateException("unexpected data");
+            }
+        });
+    }
+
+    /** One step of a rate measurement. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** How many steps per second {@code workers} concurrent loops complete in {@code seconds}. */
+    private static double perSecond(int workers, double seconds, Step step) throws Exception {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         AtomicInteger count = new AtomicInteger();
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < openers; i++) {
+            for (int i = 0; i < workers; i++) {
                 all.add(pool.submit(() -> {
                     while (System.nanoTime() < end) {
-                        MuxedStream s = session.openStream();
-                        s.closeWrite();
-                        if (s.in().read() != -1) {
-                            throw new IllegalStateException("unexpected data");
-                        }
+                        step.run();
                         count.incrementAndGet();
                     }
                     return null;
