@@ -30,7 +30,9 @@ import javax.crypto.spec.SecretKeySpec;
 abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed {
     /** The system property that overrides the choice of implementation. */
     static final String PROPERTY = "org.jlibp2p.noise.chachapoly";
-    static final int TAG_LENGTH = 16;
+    static final int TAG_LENGTH = Poly1305.TAG_LENGTH;
+    private static final String JDK_NAME = "JDK ChaCha20-Poly1305";
+    private static final String COMPOSED_NAME = "JDK ChaCha20 + own Poly1305";
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.noise");
     private static final boolean COMPOSED = chooseComposed();
 
@@ -41,7 +43,13 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed {
 
     /** The name of the implementation {@link #create()} returns, for benchmarks and logs. */
     static String chosen() {
-        return COMPOSED ? "JDK ChaCha20 + own Poly1305" : "JDK ChaCha20-Poly1305";
+        return COMPOSED ? COMPOSED_NAME : JDK_NAME;
+    }
+
+    /** What this implementation is, in the words of {@link #chosen()}. */
+    @Override
+    public String toString() {
+        return this instanceof Composed ? COMPOSED_NAME : JDK_NAME;
     }
 
     /**
@@ -168,7 +176,7 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed {
                 yield jdkPoly1305IsSlow();
             }
         };
-        LOG.log(Level.DEBUG, () -> "noise: ChaChaPoly is " + (composed ? "JDK ChaCha20 + own Poly1305" : "JDK ChaCha20-Poly1305"));
+        LOG.log(Level.DEBUG, () -> "noise: ChaChaPoly is " + (composed ? COMPOSED_NAME : JDK_NAME));
         return composed;
     }
 

@@ -16,7 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class CipherState {
     /** The ChaChaPoly authentication tag. */
-    static final int TAG_LENGTH = 16;
+    static final int TAG_LENGTH = ChaChaPoly.TAG_LENGTH;
     /** §5.1: "n ... 2^64-1 is reserved"; an unsigned -1 is that value. */
     private static final long MAX_NONCE = -1L;
 

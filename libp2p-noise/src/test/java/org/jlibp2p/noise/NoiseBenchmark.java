@@ -31,9 +31,8 @@ public final class NoiseBenchmark {
         PrivateKey b = PrivateKey.generate(KeyType.ED25519);
         System.out.printf("%-34s %12s%n", "ChaChaPoly alone, 64 KiB messages", "MB/s");
         for (ChaChaPoly aead : new ChaChaPoly[] {new ChaChaPoly.Jdk(), new ChaChaPoly.Composed()}) {
-            String name = aead instanceof ChaChaPoly.Jdk ? "JDK ChaCha20-Poly1305" : "JDK ChaCha20 + own Poly1305";
             aead(aead, bytes / 4); // warm-up
-            System.out.printf("%-34s %12.0f%n", name + " seal", aead(aead, bytes));
+            System.out.printf("%-34s %12.0f%n", aead + " seal", aead(aead, bytes));
         }
         System.out.printf("%-34s %12s%n", "noise, one connection", "MB/s");
         for (String link : new String[] {"pipe", "tcp"}) {
