@@ -197,6 +197,16 @@ final class YamuxStream implements MuxedStream {
         lock.lock();
         try {
             if (finReceived) {
+                if (length == 0) {
+                    // A frame with no data after the FIN (jvm-libp2p 1.3.5 repeats its FIN this way on
+                    // every window update it receives) harms no one, and the network tolerates it:
+                    // go-yamux ignores a FIN once the read side is closed (stream.go processFlags,
+                    // "if s.readState == halfOpen", lines 415-418 at 78c3484) and returns early for a
+                    // zero length (readData, lines 473-476); rust-yamux's update_state keeps RecvClosed
+                    // on a second RecvClosed (connection/stream.rs, "(RecvClosed, RecvClosed) => {}",
+                    // at 9837f54). Data after the FIN stays a violation: the remote said it was done.
+                    return;
+                }
                 throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "data on stream " + id() + " after its FIN");
             }
             if (length > recvCredit) {

@@ -136,6 +136,63 @@ class YamuxWireTest {
         assertThat(session.streamCount()).isZero();
     }
 
+    /**
+     * jvm-libp2p 1.3.5 half-closes with an empty FIN data frame and repeats it for every window update
+     * it receives on that stream, also after our own FIN (the frame trace in the README's interop
+     * section). A repeated FIN carries no data: the session stays up, the stream ends cleanly, and the
+     * other streams go on. Data after the FIN stays a violation (protocolViolationsEndTheSessionWithGoAway).
+     */
+    @Test
+    void aRepeatedFinEndsNothing() throws Exception {
+        start();
+        remote.send(new WindowUpdate(2, Flags.of(SYN), 0));
+        remote.send(new WindowUpdate(4, Flags.of(SYN), 0));
+        MuxedStream s = session.acceptStream(WAIT);
+        MuxedStream other = session.acceptStream(WAIT);
+        assertThat(remote.nextAnsweringPings().flags()).isEqualTo(ACK);
+        assertThat(remote.nextAnsweringPings().flags()).isEqualTo(ACK);
+
+        remote.send(new Data(2, Flags.of(FIN), new byte[0])); // WRITE (DATA, FIN, len=0): the remote half-closes
+        remote.send(new Data(2, Flags.of(FIN), new byte[0])); // and repeats it while our side is still open
+        assertThat(s.in().read()).isEqualTo(-1);
+        s.closeWrite();
+        RawPeer.Frame ourFin = remote.nextAnsweringPings(); // READ (WINDOW_UPDATE, FIN): we half-close too
+        assertThat(ourFin.streamId()).isEqualTo(2);
+        assertThat(ourFin.type()).isEqualTo(YamuxFrame.TYPE_WINDOW_UPDATE);
+        assertThat(ourFin.flags()).isEqualTo(FIN);
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (session.streamCount() > 1 && System.nanoTime() < end) {
+            Thread.sleep(1);
+        }
+        assertThat(session.streamCount()).as("stream 2 is forgotten, both sides closed").isEqualTo(1);
+        remote.send(new Data(2, Flags.of(FIN), new byte[0])); // WRITE (DATA, FIN, len=0) again: a stream we forgot
+        remote.send(new WindowUpdate(2, Flags.of(FIN), 0));   // the same as a window update
+
+        remote.send(new Data(4, Flags.NONE, "still".getBytes()));
+        assertThat(other.in().readNBytes(5)).isEqualTo("still".getBytes());
+        other.out().write("here".getBytes());
+        RawPeer.Frame reply = remote.nextAnsweringPings();
+        assertThat(reply.streamId()).isEqualTo(4);
+        assertThat(reply.payload()).isEqualTo("here".getBytes());
+        assertThat(session.isClosed()).as("the session survived: " + session.closeCause()).isFalse();
+    }
+
+    /** A repeated FIN on a stream we opened, while we still write: our writes continue. */
+    @Test
+    void aRepeatedFinOnOurStreamLeavesItWritable() throws Exception {
+        start();
+        MuxedStream s = session.openStream();
+        remote.nextAnsweringPings(); // SYN
+        remote.send(new Data(1, Flags.of(ACK, FIN), new byte[0]));
+        remote.send(new Data(1, Flags.of(FIN), new byte[0]));
+        remote.send(new WindowUpdate(1, Flags.of(FIN), 0));
+        assertThat(s.in().read()).isEqualTo(-1);
+        s.out().write("late".getBytes());
+        RawPeer.Frame data = remote.nextAnsweringPings();
+        assertThat(data.payload()).isEqualTo("late".getBytes());
+        assertThat(session.isClosed()).isFalse();
+    }
+
     /** Each violation ends the session with Go Away (protocol error); the exception names it. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
