@@ -20,8 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.codec.Multibase;
 import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.PrivateKey;
@@ -30,6 +32,8 @@ import org.jlibp2p.core.host.ConnectionListener;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.host.Limits;
 import org.jlibp2p.core.host.Peerstore;
+import org.jlibp2p.core.host.EventSubscription;
+import org.jlibp2p.core.host.HostEvent;
 import org.jlibp2p.core.host.Ping;
 import org.jlibp2p.core.host.ProtocolStream;
 
@@ -438,20 +442,27 @@ public final class Main {
     }
 
     private Map<String, Object> identify(Host host, Multiaddr addr) throws Exception {
-        Connection c = host.connect(addr);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        Peerstore.PeerInfo info;
-        while ((info = host.peerstore().get(c.remotePeer()).orElse(null)) == null || info.agentVersion().isEmpty()) {
-            if (System.nanoTime() > deadline) {
+        PeerId target = addr.peerId().orElseThrow();
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        try (EventSubscription s = host.subscribe(HostEvent.PeerIdentified.class, e -> {
+            if (e.peer().equals(target)) {
+                identified.complete(e);
+            }
+        })) {
+            Connection c = host.connect(addr);
+            HostEvent.PeerIdentified e;
+            try {
+                e = identified.get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException timeout) {
                 throw new IOException("the peer did not answer identify");
             }
-            Thread.sleep(10);
+            Peerstore.PeerInfo info = host.peerstore().get(c.remotePeer()).orElseThrow();
+            return ordered("action", "identify", "ok", true, "peerId", c.remotePeer().toString(),
+                    "agentVersion", info.agentVersion().orElse(""), "protocolVersion", info.protocolVersion().orElse(""),
+                    "protocols", info.protocols(), "listenAddrs", info.addrs().stream().map(Multiaddr::toString).toList(),
+                    "observedAddr", info.observedAddr().map(Multiaddr::toString).orElse(""),
+                    "security", c.securityProtocol(), "muxer", c.muxerProtocol(), "signedPeerRecord", e.signedPeerRecord());
         }
-        return ordered("action", "identify", "ok", true, "peerId", c.remotePeer().toString(),
-                "agentVersion", info.agentVersion().orElse(""), "protocolVersion", info.protocolVersion().orElse(""),
-                "protocols", info.protocols(), "listenAddrs", info.addrs().stream().map(Multiaddr::toString).toList(),
-                "observedAddr", info.observedAddr().map(Multiaddr::toString).orElse(""),
-                "security", c.securityProtocol(), "muxer", c.muxerProtocol());
     }
 
     private Map<String, Object> echo(Host host, Multiaddr addr, Cli cli) throws Exception {

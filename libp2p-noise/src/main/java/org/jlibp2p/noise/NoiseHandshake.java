@@ -2,7 +2,7 @@ package org.jlibp2p.noise;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.ReadDeadline;
 import org.jlibp2p.core.PeerIdMismatchException;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.crypto.PublicKey;
@@ -36,16 +37,15 @@ final class NoiseHandshake {
     private final RawConnection connection;
     private final PrivateKey identity;
     private final List<String> muxers;
-    private final long deadlineNanos;
-    private final Duration timeout;
+    /** Every read of the handshake, however small, is bounded by what is left of one deadline. */
+    private final InputStream in;
     private final NoiseSecureChannel.Observer observer;
 
     NoiseHandshake(RawConnection connection, PrivateKey identity, List<String> muxers, Duration timeout, NoiseSecureChannel.Observer observer) {
         this.connection = connection;
         this.identity = identity;
         this.muxers = List.copyOf(muxers);
-        this.timeout = timeout;
-        this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+        this.in = new ReadDeadline(connection, timeout, "noise: the handshake").guard(connection.in());
         this.observer = observer;
     }
 
@@ -162,23 +162,8 @@ final class NoiseHandshake {
     /** Reads exactly n bytes, each read bounded by what is left of the handshake deadline. */
     private byte[] readFully(int n) throws IOException {
         byte[] buf = new byte[n];
-        int got = 0;
-        while (got < n) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                throw new SocketTimeoutException("noise: handshake exceeded its deadline of " + timeout.toMillis() + " ms");
-            }
-            connection.setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
-            int r;
-            try {
-                r = connection.in().read(buf, got, n - got);
-            } catch (SocketTimeoutException e) {
-                throw new SocketTimeoutException("noise: handshake exceeded its deadline of " + timeout.toMillis() + " ms");
-            }
-            if (r < 0) {
-                throw new EOFException("noise: connection closed during the handshake");
-            }
-            got += r;
+        if (in.readNBytes(buf, 0, n) < n) {
+            throw new EOFException("noise: connection closed during the handshake");
         }
         return buf;
     }

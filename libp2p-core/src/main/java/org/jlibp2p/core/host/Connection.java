@@ -54,6 +54,15 @@ public interface Connection extends Closeable {
      */
     ProtocolStream newStream(String... protocols) throws IOException;
 
+    /**
+     * {@return true if the connection is limited in duration or bytes, as a relayed one is}
+     * Only protocols allowed there ({@link Host#allowOnLimitedConnections(String)}; ping and identify
+     * are) may open streams on it; others fail with a {@link LimitedConnectionException}.
+     */
+    default boolean isLimited() {
+        return false;
+    }
+
     /** {@return true once the connection has ended} */
     boolean isClosed();
 

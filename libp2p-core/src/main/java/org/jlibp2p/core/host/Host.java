@@ -1,6 +1,5 @@
 package org.jlibp2p.core.host;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -17,35 +16,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.MultiaddrProtocol;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.Role;
-import org.jlibp2p.core.codec.LengthPrefixed;
 import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.spi.Listener;
-import org.jlibp2p.core.spi.RawConnection;
 import org.jlibp2p.core.spi.SecureChannel;
 import org.jlibp2p.core.spi.SecureChannelFactory;
 import org.jlibp2p.core.spi.StreamMuxer;
 import org.jlibp2p.core.spi.Transport;
 
 /**
- * A libp2p node: an identity, the transports it listens and dials on, the protocols it serves, and
- * its connections to other peers.
+ * A libp2p node: an identity, the transports it listens and dials on, the protocols it serves, its
+ * connections to other peers, and the services (protocol modules) that run on it.
  *
  * <pre>{@code
  * try (Host host = Host.builder()
@@ -59,12 +53,19 @@ import org.jlibp2p.core.spi.Transport;
  *
  * <p>With nothing configured, the stack is whatever layer modules are present, found with
  * {@link ServiceLoader}: with libp2p-tcp, libp2p-noise and libp2p-yamux that is TCP + Noise + Yamux.
- * Every host serves ping ({@code /ipfs/ping/1.0.0}) and identify ({@code /ipfs/id/1.0.0}, with push),
- * and runs identify on every new connection.
+ * Every host runs two services of its own: ping ({@code /ipfs/ping/1.0.0}) and identify
+ * ({@code /ipfs/id/1.0.0}, with push), which runs on every new connection. Protocol modules are
+ * {@link HostService}s added with {@link Builder#service(HostService)}; what happens in the host is
+ * published as {@link HostEvent}s ({@link #subscribe(Class, Consumer)}).
+ *
+ * <p>The work is shared out by job: {@link Dialer} (outbound), {@link Acceptor} (inbound),
+ * {@link ConnectionRegistry} (open connections and their limits), {@link Handlers} (served
+ * protocols), {@link EventBus} (events), {@link IdentifyService} and {@link PingService}.
  *
  * <p>Threads: one virtual thread per listener (the accept loop), one per inbound handshake, one per
- * connection (its stream loop) and one per inbound stream (its handler); {@link #close()} ends them
- * all and returns once they have ended.
+ * connection (its stream loop), one per inbound stream (its handler), one per event subscriber, and
+ * one platform thread for timers (upgrade deadlines, services' periodic tasks); {@link #close()}
+ * ends them all and returns once they have ended.
  */
 public final class Host implements Closeable {
     /** The version in our agent string. */
@@ -77,37 +78,34 @@ public final class Host implements Closeable {
     public static final String IDENTIFY_PUSH = "/ipfs/id/push/1.0.0";
 
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.host");
+    /** How long close() lets event subscribers take what is queued (the last closed events). */
+    private static final Duration EVENT_DRAIN = Duration.ofSeconds(1);
 
     private final PrivateKey identity;
     private final PeerId peerId;
-    private final List<Transport> transports;
-    private final Upgrader upgrader;
+    private final List<Transport> transports = new CopyOnWriteArrayList<>();
     private final Limits limits;
-    private final String agentVersion;
-    /** A handler and the cap on its concurrent inbound streams. */
-    record Registration(StreamHandler handler, int limit, Semaphore slots) {
-        Registration(StreamHandler handler, int limit) {
-            this(handler, limit, new Semaphore(limit));
-        }
-    }
-
-    private final Map<String, Registration> handlers = new ConcurrentHashMap<>();
-    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
-    private final Peerstore peerstore = new Peerstore();
-    private final Map<PeerId, List<HostConnection>> connections = new ConcurrentHashMap<>();
-    private final Map<PeerId, CompletableFuture<HostConnection>> pendingDials = new ConcurrentHashMap<>();
-    private final List<Listener> transportListeners = new CopyOnWriteArrayList<>();
+    private final Peerstore peerstore;
     private final List<Multiaddr> listenAddrs = new CopyOnWriteArrayList<>();
-    private final Semaphore pendingInbound;
     private final ExecutorService threads;
+    final ScheduledExecutorService scheduler;
+    final Upgrader upgrader;
+    final EventBus events = new EventBus();
+    final Handlers handlers = new Handlers(events::publish);
+    final ConnectionRegistry registry;
+    private final Dialer dialer = new Dialer(this);
+    private final Acceptor acceptor;
+    private final List<HostService> services = new ArrayList<>();
+    private final List<HostServiceContext> contexts = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private Host(Builder b) {
         this.identity = b.identity != null ? b.identity : PrivateKey.generate(KeyType.ED25519);
         this.peerId = PeerId.fromPublicKey(identity.publicKey());
         this.limits = b.limits;
-        this.agentVersion = b.agentVersion;
-        this.transports = b.transports.isEmpty() ? load(Transport.class) : List.copyOf(b.transports);
+        this.peerstore = b.peerstore != null ? b.peerstore : new BoundedPeerstore();
+        this.registry = new ConnectionRegistry(limits);
+        transports.addAll(b.transports.isEmpty() && b.transportFactories.isEmpty() ? load(Transport.class) : b.transports);
         Map<String, SecureChannel> security = new LinkedHashMap<>();
         List<Function<PrivateKey, SecureChannel>> securityFactories = new ArrayList<>(b.security);
         if (securityFactories.isEmpty()) {
@@ -119,21 +117,47 @@ public final class Host implements Closeable {
         });
         Map<String, StreamMuxer> muxers = new LinkedHashMap<>();
         (b.muxers.isEmpty() ? load(StreamMuxer.class) : b.muxers).forEach(m -> muxers.put(m.protocolId(), m));
-        if (transports.isEmpty() || security.isEmpty() || muxers.isEmpty()) {
+        if ((transports.isEmpty() && b.transportFactories.isEmpty()) || security.isEmpty() || muxers.isEmpty()) {
             throw new IllegalStateException("a host needs a transport, a security protocol and a muxer; found "
                     + transports.size() + ", " + security.keySet() + ", " + muxers.keySet()
                     + " (add libp2p-tcp, libp2p-noise and libp2p-yamux, or configure them on the builder)");
         }
-        this.upgrader = new Upgrader(security, muxers, limits.handshakeTimeout());
-        this.pendingInbound = new Semaphore(limits.maxPendingInbound());
         this.threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jlibp2p-", 0).factory());
-        // ping/ping.md: "the listener accepts at most 2 ping streams per peer"; host-wide we allow more.
-        handlers.put(Ping.PROTOCOL_ID, new Registration(Ping.HANDLER, limits.maxStreamsPerProtocol()));
-        handlers.put(IDENTIFY, new Registration(this::answerIdentify, limits.maxStreamsPerProtocol()));
-        handlers.put(IDENTIFY_PUSH, new Registration(this::receiveIdentifyPush, limits.maxStreamsPerProtocol()));
-        b.handlers.forEach((protocol, h) -> handlers.put(protocol,
-                new Registration(h, b.handlerLimits.getOrDefault(protocol, limits.maxStreamsPerProtocol()))));
-        listeners.addAll(b.connectionListeners);
+        this.scheduler = timer();
+        this.upgrader = new Upgrader(security, muxers, limits.handshakeTimeout(), scheduler);
+        this.acceptor = new Acceptor(this);
+        b.allowedOnLimited.forEach(handlers::allowOnLimited);
+        b.handlers.forEach((protocol, h) -> handlers.set(protocol, h, b.handlerLimits.getOrDefault(protocol, limits.maxStreamsPerProtocol())));
+        b.connectionListeners.forEach(this::addConnectionListener);
+        services.add(new PingService());
+        services.add(new IdentifyService(b.agentVersion, events::publish));
+        services.addAll(b.services);
+    }
+
+    /** One platform thread for short timer tasks; it ends with the host. */
+    private static ScheduledExecutorService timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "jlibp2p-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return timer;
+    }
+
+    /** Starts the services (in the builder's order, after ping and identify) and the host-aware transports. */
+    private void start(Builder b) throws IOException {
+        for (HostService service : services) {
+            HostServiceContext context = new HostServiceContext(this, service.name());
+            contexts.add(context);
+            service.start(context);
+        }
+        for (Function<ServiceContext, Transport> factory : b.transportFactories) {
+            HostServiceContext context = new HostServiceContext(this, "transport");
+            contexts.add(context);
+            transports.add(factory.apply(context));
+        }
     }
 
     /** {@return a builder} */
@@ -182,13 +206,12 @@ public final class Host implements Closeable {
      */
     public List<Multiaddr> listen(Multiaddr address) throws IOException {
         ensureOpen();
-        Transport transport = transportFor(address);
+        Transport transport = transportFor(address).orElseThrow(() -> new IllegalArgumentException("no transport handles " + address));
         Listener listener = transport.listen(address);
-        transportListeners.add(listener);
         List<Multiaddr> concrete = expand(listener.localAddress());
         listenAddrs.addAll(concrete);
-        run("accept-" + listener.localAddress(), () -> acceptLoop(listener));
-        pushIdentify();
+        acceptor.start(listener);
+        events.publish(new HostEvent.LocalAddressesChanged(listenAddrs()));
         return concrete;
     }
 
@@ -213,11 +236,7 @@ public final class Host implements Closeable {
      * @param maxStreams the cap
      */
     public void setStreamHandler(String protocol, StreamHandler handler, int maxStreams) {
-        if (maxStreams < 1) {
-            throw new IllegalArgumentException("maxStreams must be positive");
-        }
-        handlers.put(protocol, new Registration(handler, maxStreams));
-        pushIdentify();
+        handlers.set(protocol, handler, maxStreams);
     }
 
     /**
@@ -226,40 +245,77 @@ public final class Host implements Closeable {
      * @param protocol the protocol id
      */
     public void removeStreamHandler(String protocol) {
-        if (handlers.remove(protocol) != null) {
-            pushIdentify();
-        }
+        handlers.remove(protocol);
+    }
+
+    /**
+     * Lets a protocol run on limited connections (relayed ones, circuit relay v2), in both
+     * directions. Ping and identify may run there; any other protocol is refused on a limited
+     * connection unless allowed here, with a {@link LimitedConnectionException}.
+     *
+     * @param protocol the protocol id
+     */
+    public void allowOnLimitedConnections(String protocol) {
+        handlers.allowOnLimited(protocol);
     }
 
     /** {@return the protocols this host serves} */
     public List<String> protocols() {
-        List<String> all = new ArrayList<>(handlers.keySet());
-        Collections.sort(all);
-        return all;
+        return handlers.protocols();
     }
 
-    boolean hasHandler(String protocol) {
-        return handlers.containsKey(protocol);
-    }
+    // ---- events ------------------------------------------------------------------------------
 
-    Registration registration(String protocol) {
-        return handlers.get(protocol);
+    /**
+     * Subscribes to one kind of host event. Each subscriber has a virtual thread and a queue of its
+     * own (1024 events): events arrive in the order they were published, off the path that caused
+     * them; a subscriber that falls behind by a whole queue loses the newest events (counted in
+     * {@link EventSubscription#dropped()} and logged), and one that throws is logged and goes on.
+     *
+     * @param <T>      the kind
+     * @param type     the kind's class, such as {@code HostEvent.PeerIdentified.class}, or {@code HostEvent.class} for all
+     * @param consumer what to do with each event
+     * @return the subscription; closing the host closes it
+     */
+    public <T extends HostEvent> EventSubscription subscribe(Class<T> type, Consumer<? super T> consumer) {
+        return subscribe(type, consumer, EventBus.DEFAULT_QUEUE_CAPACITY);
     }
 
     /**
-     * Registers a listener for connection events.
+     * Subscribes with a queue of a chosen size.
+     *
+     * @param <T>           the kind
+     * @param type          the kind's class
+     * @param consumer      what to do with each event
+     * @param queueCapacity events queued for this subscriber before the newest are dropped
+     * @return the subscription
+     */
+    public <T extends HostEvent> EventSubscription subscribe(Class<T> type, Consumer<? super T> consumer, int queueCapacity) {
+        return events.subscribe(type, consumer, queueCapacity);
+    }
+
+    /**
+     * Registers a listener for connection events: a subscriber to {@link HostEvent.ConnectionOpened}
+     * and {@link HostEvent.ConnectionClosed}, called on its own thread after the connection's streams
+     * are being served, so it may open streams.
      *
      * @param listener the listener
      */
     public void addConnectionListener(ConnectionListener listener) {
-        listeners.add(listener);
+        subscribe(HostEvent.class, e -> {
+            switch (e) {
+                case HostEvent.ConnectionOpened o -> listener.opened(o.connection());
+                case HostEvent.ConnectionClosed c -> listener.closed(c.connection());
+                default -> { }
+            }
+        });
     }
 
     // ---- connecting --------------------------------------------------------------------------
 
     /**
-     * A connection to the peer an address names, reusing one that is open. Concurrent calls for one
-     * peer share a single dial.
+     * A connection to the peer an address names, reusing one that is open; otherwise this address
+     * is dialed. Concurrent calls for one peer share a single dial.
      *
      * @param address an address ending in {@code /p2p/<peer id>}
      * @return the connection
@@ -267,13 +323,13 @@ public final class Host implements Closeable {
      * @throws IOException                              if no connection can be made
      */
     public Connection connect(Multiaddr address) throws IOException {
+        ensureOpen();
         PeerId peer = address.peerId().orElseThrow(() -> new IllegalArgumentException("the address must end in /p2p/<peer id>: " + address));
-        peerstore.addAddrs(peer, List.of(address));
-        return connect(peer);
+        return dialer.connect(peer, List.of(address.withoutPeerId()));
     }
 
     /**
-     * A connection to a peer at its known addresses, reusing one that is open.
+     * A connection to a peer at its known addresses (from the peerstore), reusing one that is open.
      *
      * @param peer the peer
      * @return the connection
@@ -281,72 +337,7 @@ public final class Host implements Closeable {
      */
     public Connection connect(PeerId peer) throws IOException {
         ensureOpen();
-        if (peer.equals(peerId)) {
-            throw new IllegalArgumentException("a host cannot connect to itself");
-        }
-        Optional<HostConnection> existing = liveConnection(peer);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        CompletableFuture<HostConnection> mine = new CompletableFuture<>();
-        CompletableFuture<HostConnection> dial = pendingDials.putIfAbsent(peer, mine);
-        if (dial != null) {
-            return awaitDial(dial);
-        }
-        try {
-            HostConnection c = liveConnection(peer).orElse(null);
-            if (c == null) {
-                c = dial(peer);
-            }
-            mine.complete(c);
-            return c;
-        } catch (IOException | RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            pendingDials.remove(peer, mine);
-        }
-    }
-
-    private HostConnection awaitDial(CompletableFuture<HostConnection> dial) throws IOException {
-        try {
-            return dial.get(limits.dialTimeout().toMillis() + limits.handshakeTimeout().toMillis() * 3, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("dial failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new java.net.SocketTimeoutException("waiting for a concurrent dial timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for a dial");
-        }
-    }
-
-    private HostConnection dial(PeerId peer) throws IOException {
-        List<Multiaddr> addrs = peerstore.addrs(peer);
-        if (addrs.isEmpty()) {
-            throw new IOException("no known address for " + peer);
-        }
-        IOException last = null;
-        for (Multiaddr addr : addrs) {
-            Transport transport = transports.stream().filter(t -> t.handles(addr)).findFirst().orElse(null);
-            if (transport == null) {
-                continue;
-            }
-            checkConnectionLimit(Role.INITIATOR);
-            RawConnection raw;
-            try {
-                raw = transport.dial(addr, limits.dialTimeout());
-            } catch (IOException e) {
-                last = e;
-                continue;
-            }
-            Upgrader.Upgraded upgraded = upgrader.outbound(raw, peer); // a wrong peer ends the dial here
-            return register(upgraded, Role.INITIATOR);
-        }
-        throw last != null ? last : new IOException("no transport handles any address of " + peer + ": " + addrs);
+        return dialer.connect(peer, peerstore.addrs(peer));
     }
 
     /**
@@ -391,9 +382,7 @@ public final class Host implements Closeable {
 
     /** {@return every open connection} */
     public List<Connection> connections() {
-        List<Connection> all = new ArrayList<>();
-        connections.values().forEach(all::addAll);
-        return all;
+        return registry.all();
     }
 
     /**
@@ -403,183 +392,40 @@ public final class Host implements Closeable {
      * @return its connections, possibly none
      */
     public List<Connection> connections(PeerId peer) {
-        return List.copyOf(connections.getOrDefault(peer, List.of()));
-    }
-
-    private Optional<HostConnection> liveConnection(PeerId peer) {
-        return connections.getOrDefault(peer, List.of()).stream().filter(c -> !c.isClosed()).findFirst();
-    }
-
-    // ---- inbound -----------------------------------------------------------------------------
-
-    /** The accept loop: take a handshake slot first, then accept; one bad socket never stops it. */
-    private void acceptLoop(Listener listener) {
-        while (!closed) {
-            try {
-                pendingInbound.acquire();
-            } catch (InterruptedException e) {
-                return;
-            }
-            RawConnection raw;
-            try {
-                raw = listener.accept();
-            } catch (IOException e) {
-                pendingInbound.release();
-                if (closed || !transportListeners.contains(listener)) {
-                    return;
-                }
-                LOG.log(Level.WARNING, () -> "accept on " + listener.localAddress() + " failed: " + e.getMessage());
-                continue;
-            }
-            try {
-                run("handshake", () -> {
-                    try {
-                        handshakeInbound(raw);
-                    } finally {
-                        pendingInbound.release();
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                pendingInbound.release();
-                closeQuietly(raw);
-                return;
-            }
-        }
-    }
-
-    private void handshakeInbound(RawConnection raw) {
-        try {
-            checkConnectionLimit(Role.RESPONDER);
-        } catch (IOException e) {
-            LOG.log(Level.INFO, () -> "refusing a connection from " + raw.remoteAddress() + ": " + e.getMessage());
-            closeQuietly(raw);
-            return;
-        }
-        try {
-            register(upgrader.inbound(raw), Role.RESPONDER);
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "inbound connection from " + raw.remoteAddress() + " failed: " + e.getMessage());
-        }
-    }
-
-    private void checkConnectionLimit(Role direction) throws IOException {
-        long open = connections.values().stream().flatMap(List::stream).filter(c -> c.direction() == direction).count();
-        int limit = direction == Role.RESPONDER ? limits.maxInboundConnections() : limits.maxOutboundConnections();
-        if (open >= limit) {
-            throw new IOException("the limit of " + limit + (direction == Role.RESPONDER ? " inbound" : " outbound") + " connections is reached");
-        }
+        return registry.of(peer);
     }
 
     // ---- connection lifecycle ----------------------------------------------------------------
 
-    private HostConnection register(Upgrader.Upgraded upgraded, Role direction) throws IOException {
+    /**
+     * Makes an upgraded connection the host's: registered (or refused if the host closed or a limit
+     * was reached meanwhile), its stream loop started, and only then announced.
+     */
+    HostConnection register(Upgrader.Upgraded upgraded, Role direction) throws IOException {
         HostConnection c = new HostConnection(this, upgraded, direction);
-        if (closed) {
-            c.close();
-            throw new IOException("the host is closed");
-        }
         try {
-            checkConnectionLimit(direction); // again: other handshakes may have finished meanwhile
+            registry.add(c);
         } catch (IOException e) {
             LOG.log(Level.INFO, () -> "closing a new connection with " + c.remotePeer() + ": " + e.getMessage());
-            c.close();
+            c.close(); // not registered: no closed event follows
             throw e;
         }
-        connections.compute(c.remotePeer(), (p, list) -> {
-            List<HostConnection> updated = list == null ? new CopyOnWriteArrayList<>() : list;
-            updated.add(c);
-            return updated;
-        });
-        peerstore.recordKey(c.remotePeer(), c.remotePublicKey());
-        for (ConnectionListener l : listeners) {
-            l.opened(c);
+        peerstore.addPublicKey(c.remotePeer(), c.remotePublicKey());
+        peerstore.connectionChanged(c.remotePeer(), true);
+        try {
+            run("conn-" + c.threadTag, c::acceptStreams);
+        } catch (RejectedExecutionException e) {
+            c.close(); // the host closed between registering and here
+            throw new IOException("the host is closed");
         }
-        run("conn-" + c.threadTag, c::acceptStreams);
-        run("identify", () -> identify(c));
+        events.publish(new HostEvent.ConnectionOpened(c));
         return c;
     }
 
     void connectionClosed(HostConnection c) {
-        connections.computeIfPresent(c.remotePeer(), (p, list) -> {
-            list.remove(c);
-            return list.isEmpty() ? null : list;
-        });
-        for (ConnectionListener l : listeners) {
-            l.closed(c);
-        }
-    }
-
-    // ---- identify (identify/README.md) --------------------------------------------------------
-
-    private IdentifyInfo ourIdentify(Connection c) {
-        return new IdentifyInfo(Optional.of(identity.publicKey()), listenAddrs(), protocols(),
-                Optional.of(c.remoteAddress()), Optional.of(PROTOCOL_VERSION), Optional.of(agentVersion));
-    }
-
-    private void answerIdentify(ProtocolStream stream) throws IOException {
-        LengthPrefixed.write(stream.out(), ourIdentify(stream.connection()).encode());
-        stream.closeWrite();
-    }
-
-    /** Asks a new connection's peer who it is; the answer goes to the peerstore. */
-    private void identify(HostConnection c) {
-        try (ProtocolStream s = c.newStream(IDENTIFY)) {
-            s.setReadTimeout(limits.streamNegotiationTimeout());
-            IdentifyInfo info = readIdentify(s, c);
-            LOG.log(Level.DEBUG, () -> "identified " + c.remotePeer() + ": " + info.agentVersion().orElse("?"));
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "identify with " + c.remotePeer() + " failed: " + e.getMessage());
-        }
-    }
-
-    private void receiveIdentifyPush(ProtocolStream stream) throws IOException {
-        stream.setReadTimeout(limits.streamNegotiationTimeout());
-        readIdentify(stream, (HostConnection) stream.connection());
-    }
-
-    /**
-     * Reads identify messages until the sender closes (go may split one across several messages) and
-     * records them. "The peer MUST ... verify that the public key matches the peer ID." A peer whose
-     * identify breaks the protocol (oversized, malformed, another peer's key) loses the connection.
-     */
-    private IdentifyInfo readIdentify(ProtocolStream s, HostConnection c) throws IOException {
-        try {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            byte[] message;
-            for (int i = 0; i < 10 && (message = LengthPrefixed.readIfPresent(s.in(), IdentifyInfo.MAX_MESSAGE_LENGTH)) != null; i++) {
-                all.writeBytes(message); // concatenated protobuf messages merge, as protobuf specifies
-            }
-            IdentifyInfo info = IdentifyInfo.decode(all.toByteArray());
-            if (info.publicKey().isPresent() && !c.remotePeer().matches(info.publicKey().get())) {
-                throw new MalformedMessageException("identify: the public key does not belong to " + c.remotePeer());
-            }
-            peerstore.recordIdentify(c.remotePeer(), info);
-            return info;
-        } catch (MalformedMessageException e) {
-            LOG.log(Level.INFO, () -> "closing the connection to " + c.remotePeer() + ": " + e.getMessage());
-            c.close();
-            throw e;
-        }
-    }
-
-    /** Identify push: tells every connected peer our current addresses and protocols. */
-    private void pushIdentify() {
-        if (closed) {
-            return;
-        }
-        for (Connection c : connections()) {
-            try {
-                run("identify-push", () -> {
-                    try (ProtocolStream s = c.newStream(IDENTIFY_PUSH)) {
-                        LengthPrefixed.write(s.out(), ourIdentify(c).encode());
-                        s.closeWrite();
-                    } catch (IOException e) {
-                        LOG.log(Level.DEBUG, () -> "identify push to " + c.remotePeer() + " failed: " + e.getMessage());
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                return;
-            }
+        if (registry.remove(c)) {
+            peerstore.connectionChanged(c.remotePeer(), false);
+            events.publish(new HostEvent.ConnectionClosed(c));
         }
     }
 
@@ -593,9 +439,8 @@ public final class Host implements Closeable {
         });
     }
 
-    private Transport transportFor(Multiaddr address) {
-        return transports.stream().filter(t -> t.handles(address)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no transport handles " + address));
+    Optional<Transport> transportFor(Multiaddr address) {
+        return transports.stream().filter(t -> t.handles(address)).findFirst();
     }
 
     /** 0.0.0.0 and :: stand for every interface: report each interface's address instead. */
@@ -636,17 +481,10 @@ public final class Host implements Closeable {
         return found;
     }
 
-    private static void closeQuietly(Closeable c) {
-        try {
-            c.close();
-        } catch (IOException e) {
-            // nothing more to do
-        }
-    }
-
     /**
-     * Closes every listener and connection and ends every thread the host started; returns when they
-     * have ended (or after a few seconds, with a warning). Idempotent.
+     * Closes the services (last added first), every listener and connection, and ends every thread
+     * the host started; returns when they have ended (or after a few seconds, with a warning).
+     * Idempotent.
      */
     @Override
     public void close() {
@@ -654,13 +492,23 @@ public final class Host implements Closeable {
             return;
         }
         closed = true;
-        transportListeners.forEach(Host::closeQuietly);
-        transportListeners.clear();
-        List<Connection> open = connections();
+        for (int i = services.size() - 1; i >= 0; i--) {
+            HostService service = services.get(i);
+            try {
+                service.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "service " + service.name() + " failed to close", e);
+            }
+        }
+        contexts.forEach(HostServiceContext::release);
+        acceptor.close();
+        List<Connection> open = registry.closeAll();
         open.forEach(Connection::close);
+        events.close(EVENT_DRAIN);
         threads.shutdownNow();
+        scheduler.shutdownNow();
         try {
-            boolean ended = threads.awaitTermination(5, TimeUnit.SECONDS);
+            boolean ended = threads.awaitTermination(5, TimeUnit.SECONDS) && scheduler.awaitTermination(1, TimeUnit.SECONDS);
             for (Connection c : open) {
                 ended &= ((HostConnection) c).awaitTermination(Duration.ofSeconds(5));
             }
@@ -687,6 +535,10 @@ public final class Host implements Closeable {
         private final Map<String, StreamHandler> handlers = new LinkedHashMap<>();
         private final Map<String, Integer> handlerLimits = new LinkedHashMap<>();
         private final List<ConnectionListener> connectionListeners = new ArrayList<>();
+        private final List<HostService> services = new ArrayList<>();
+        private final List<Function<ServiceContext, Transport>> transportFactories = new ArrayList<>();
+        private final List<String> allowedOnLimited = new ArrayList<>();
+        private Peerstore peerstore;
         private Limits limits = Limits.defaults();
         private String agentVersion = "jlibp2p/" + VERSION;
 
@@ -711,6 +563,53 @@ public final class Host implements Closeable {
          */
         public Builder transport(Transport transport) {
             transports.add(transport);
+            return this;
+        }
+
+        /**
+         * Adds a transport that needs the host, such as the relay transport, which dials through
+         * other peers and serves a stop protocol. It is made when the host starts, after the
+         * services, with a context of its own.
+         *
+         * @param factory makes the transport
+         * @return this builder
+         */
+        public Builder transport(Function<ServiceContext, Transport> factory) {
+            transportFactories.add(factory);
+            return this;
+        }
+
+        /**
+         * Adds a service: a protocol module that runs on the host (see {@link HostService}).
+         * Services start in the order added, after ping and identify, and close in reverse order.
+         *
+         * @param service the service
+         * @return this builder
+         */
+        public Builder service(HostService service) {
+            services.add(service);
+            return this;
+        }
+
+        /**
+         * The peerstore (default: a {@link BoundedPeerstore} of {@link Peerstore#MAX_PEERS} peers).
+         *
+         * @param peerstore the peerstore
+         * @return this builder
+         */
+        public Builder peerstore(Peerstore peerstore) {
+            this.peerstore = peerstore;
+            return this;
+        }
+
+        /**
+         * Lets a protocol run on limited connections (see {@link Host#allowOnLimitedConnections}).
+         *
+         * @param protocol the protocol id
+         * @return this builder
+         */
+        public Builder allowOnLimitedConnections(String protocol) {
+            allowedOnLimited.add(protocol);
             return this;
         }
 
@@ -819,6 +718,7 @@ public final class Host implements Closeable {
         public Host build() throws IOException {
             Host host = new Host(this);
             try {
+                host.start(this);
                 for (Multiaddr a : listen) {
                     host.listen(a);
                 }

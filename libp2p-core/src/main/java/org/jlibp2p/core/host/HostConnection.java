@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jlibp2p.core.Multiaddr;
@@ -30,6 +31,7 @@ final class HostConnection implements Connection {
     private final Set<HostStream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inbound = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean limited;
     /** Names this connection's threads in thread dumps; made once, since base58 costs a BigInteger division per digit. */
     final String threadTag;
 
@@ -37,6 +39,7 @@ final class HostConnection implements Connection {
         this.host = host;
         this.upgraded = upgraded;
         this.direction = direction;
+        this.limited = upgraded.limited();
         String peer = remotePeer().toBase58();
         this.threadTag = peer.substring(peer.length() - 6); // the end: every Ed25519 id starts "12D3KooW"
     }
@@ -53,7 +56,13 @@ final class HostConnection implements Connection {
                     stream.reset();
                     continue;
                 }
-                host.run("stream-" + threadTag, () -> serve(stream));
+                try {
+                    host.run("stream-" + threadTag, () -> serve(stream));
+                } catch (RejectedExecutionException e) {
+                    stream.reset(); // the host is closing
+                    inbound.decrementAndGet();
+                    return;
+                }
             }
         } catch (IOException e) {
             // the session ended
@@ -62,20 +71,29 @@ final class HostConnection implements Connection {
         }
     }
 
-    /** Negotiates an inbound stream's protocol and runs its handler; resets the stream if the handler throws. */
+    /**
+     * Negotiates an inbound stream's protocol and runs its handler; closes the stream when the
+     * handler returns (unless the handler kept it, {@link ProtocolStream#keepOpen()}) and resets it
+     * when the handler throws anything, an {@link Error} included.
+     */
     private void serve(MuxedStream stream) {
         try {
             String protocol;
             try {
-                protocol = MultistreamSelect.listenerSelect(stream, host::hasHandler, host::protocols, host.limits().streamNegotiationTimeout());
+                protocol = MultistreamSelect.listenerSelect(stream, host.handlers::has, host.handlers::protocols, host.limits().streamNegotiationTimeout());
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, () -> "stream negotiation with " + remotePeer() + " failed: " + e.getMessage());
                 stream.reset();
                 return;
             }
-            Host.Registration registration = host.registration(protocol);
+            Handlers.Registration registration = host.handlers.get(protocol);
             if (registration == null) {
                 LOG.log(Level.DEBUG, () -> "handler for " + protocol + " was removed");
+                stream.reset();
+                return;
+            }
+            if (limited && !host.handlers.allowedOnLimited(protocol)) {
+                LOG.log(Level.DEBUG, () -> "resetting a " + protocol + " stream from " + remotePeer() + ": not allowed on a limited connection");
                 stream.reset();
                 return;
             }
@@ -92,10 +110,15 @@ final class HostConnection implements Connection {
             streams.add(hostStream);
             try {
                 registration.handler().handle(hostStream);
-                hostStream.close();
-            } catch (Exception e) {
+                if (!hostStream.kept()) {
+                    hostStream.close();
+                }
+            } catch (Exception | Error e) {
                 LOG.log(Level.DEBUG, () -> protocol + " handler failed for " + remotePeer() + ": " + e);
                 hostStream.reset();
+                if (e instanceof VirtualMachineError vm) {
+                    throw vm;
+                }
             } finally {
                 registration.slots().release();
             }
@@ -112,6 +135,14 @@ final class HostConnection implements Connection {
     public ProtocolStream newStream(String... protocols) throws IOException {
         if (protocols.length == 0) {
             throw new IllegalArgumentException("name at least one protocol");
+        }
+        if (limited) {
+            for (String p : protocols) {
+                if (!host.handlers.allowedOnLimited(p)) {
+                    throw new LimitedConnectionException(p + " may not run on the limited connection to " + remotePeer()
+                            + " (allow it with Host.allowOnLimitedConnections)");
+                }
+            }
         }
         MuxedStream stream = upgraded.session().openStream();
         try {
@@ -179,10 +210,16 @@ final class HostConnection implements Connection {
     }
 
     @Override
+    public boolean isLimited() {
+        return limited;
+    }
+
+    @Override
     public boolean isClosed() {
         return closed.get();
     }
 
+    /** Closes the session and every stream; the host hears of it once (and announces it if it was registered). */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

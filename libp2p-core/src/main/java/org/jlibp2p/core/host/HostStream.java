@@ -11,11 +11,21 @@ final class HostStream implements ProtocolStream {
     private final MuxedStream stream;
     private final String protocol;
     private final HostConnection connection;
+    private volatile boolean kept;
 
     HostStream(MuxedStream stream, String protocol, HostConnection connection) {
         this.stream = stream;
         this.protocol = protocol;
         this.connection = connection;
+    }
+
+    @Override
+    public void keepOpen() {
+        kept = true;
+    }
+
+    boolean kept() {
+        return kept;
     }
 
     @Override

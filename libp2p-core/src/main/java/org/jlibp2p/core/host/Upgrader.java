@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.PeerIdMismatchException;
 import org.jlibp2p.core.Role;
@@ -26,33 +29,52 @@ import org.jlibp2p.core.spi.StreamMuxer;
  *       one, or else agree on one with multistream-select over the secured connection; start it.</li>
  * </ol>
  *
- * The dialer proposes protocols in the host's order of preference. Each step has a deadline. On any
- * failure the raw connection is closed and an {@link UpgradeException} names the step, except for a
- * wrong peer, which is reported as the {@link PeerIdMismatchException} it is.
+ * The dialer proposes protocols in the host's order of preference. The whole upgrade has one
+ * deadline, the host's {@link Limits#handshakeTimeout()}: when it passes, the raw connection is closed
+ * and whichever step was waiting fails (each step also bounds its own reads by the same timeout). On
+ * any failure the raw connection is closed and an {@link UpgradeException} names the step, except for
+ * a wrong peer, which is reported as the {@link PeerIdMismatchException} it is.
  */
 final class Upgrader {
     /** An upgraded connection. */
-    record Upgraded(SecureConnection secure, MuxedSession session, String muxer, boolean muxerFromHandshake) {}
+    record Upgraded(SecureConnection secure, MuxedSession session, String muxer, boolean muxerFromHandshake, boolean limited) {}
 
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.host");
 
     private final Map<String, SecureChannel> security;
     private final Map<String, StreamMuxer> muxers;
     private final Duration timeout;
+    private final ScheduledExecutorService timer;
 
     /**
      * @param security security protocols by id, in order of preference
      * @param muxers   stream muxers by id, in order of preference
-     * @param timeout  the deadline of each negotiation step
+     * @param timeout  the deadline of the whole upgrade
+     * @param timer    runs the deadline's close; its tasks must be short
      */
-    Upgrader(Map<String, SecureChannel> security, Map<String, StreamMuxer> muxers, Duration timeout) {
+    Upgrader(Map<String, SecureChannel> security, Map<String, StreamMuxer> muxers, Duration timeout, ScheduledExecutorService timer) {
         this.security = security;
         this.muxers = muxers;
         this.timeout = timeout;
+        this.timer = timer;
+    }
+
+    /** Closes the raw connection when the upgrade's deadline passes, unless cancelled first. */
+    private ScheduledFuture<?> deadline(RawConnection raw) {
+        return timer.schedule(() -> {
+            LOG.log(System.Logger.Level.DEBUG, () -> "upgrade with " + raw.remoteAddress() + " passed its deadline of "
+                    + timeout.toMillis() + " ms; closing");
+            try {
+                raw.close();
+            } catch (IOException e) {
+                // closed already
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     Upgraded outbound(RawConnection raw, PeerId expected) throws IOException {
         UpgradeException.Stage stage = UpgradeException.Stage.SECURITY_NEGOTIATION;
+        ScheduledFuture<?> deadline = deadline(raw);
         try {
             String securityId = MultistreamSelect.dialerSelect(raw, List.copyOf(security.keySet()), timeout);
             stage = UpgradeException.Stage.SECURITY_HANDSHAKE;
@@ -62,13 +84,15 @@ final class Upgrader {
             String muxerId = early.isPresent() ? early.get() : MultistreamSelect.dialerSelect(secure, List.copyOf(muxers.keySet()), timeout);
             stage = UpgradeException.Stage.MUXER_START;
             trace(muxerId, early.isPresent(), secure);
-            return new Upgraded(secure, muxers.get(muxerId).newSession(secure, Role.INITIATOR), muxerId, early.isPresent());
+            return new Upgraded(secure, muxers.get(muxerId).newSession(secure, Role.INITIATOR), muxerId, early.isPresent(), raw.isLimited());
         } catch (PeerIdMismatchException e) {
             raw.close();
             throw e;
         } catch (IOException e) {
             raw.close();
             throw new UpgradeException(stage, e);
+        } finally {
+            deadline.cancel(false);
         }
     }
 
@@ -81,6 +105,7 @@ final class Upgrader {
 
     Upgraded inbound(RawConnection raw) throws IOException {
         UpgradeException.Stage stage = UpgradeException.Stage.SECURITY_NEGOTIATION;
+        ScheduledFuture<?> deadline = deadline(raw);
         try {
             String securityId = MultistreamSelect.listenerSelect(raw, security.keySet(), timeout);
             stage = UpgradeException.Stage.SECURITY_HANDSHAKE;
@@ -90,10 +115,12 @@ final class Upgrader {
             String muxerId = early.isPresent() ? early.get() : MultistreamSelect.listenerSelect(secure, muxers.keySet(), timeout);
             stage = UpgradeException.Stage.MUXER_START;
             trace(muxerId, early.isPresent(), secure);
-            return new Upgraded(secure, muxers.get(muxerId).newSession(secure, Role.RESPONDER), muxerId, early.isPresent());
+            return new Upgraded(secure, muxers.get(muxerId).newSession(secure, Role.RESPONDER), muxerId, early.isPresent(), raw.isLimited());
         } catch (IOException e) {
             raw.close();
             throw new UpgradeException(stage, e);
+        } finally {
+            deadline.cancel(false);
         }
     }
 }

@@ -2,7 +2,6 @@ package org.jlibp2p.core.multistream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jlibp2p.core.Duplex;
+import org.jlibp2p.core.ReadDeadline;
 import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.MessageTooLargeException;
 import org.jlibp2p.core.ProtocolNotSupportedException;
@@ -104,7 +104,7 @@ public final class MultistreamSelect {
         if (protocols.isEmpty()) {
             throw new IllegalArgumentException("nothing to propose");
         }
-        Deadline deadline = new Deadline(channel, timeout);
+        ReadDeadline deadline = new ReadDeadline(channel, timeout, "multistream negotiation");
         try {
             OutputStream out = channel.out();
             send(out, PROTOCOL_ID, protocols.get(0));
@@ -177,7 +177,7 @@ public final class MultistreamSelect {
      */
     public static String listenerSelect(Duplex channel, Predicate<String> supported,
                                         Supplier<List<String>> listing, Duration timeout) throws IOException {
-        Deadline deadline = new Deadline(channel, timeout);
+        ReadDeadline deadline = new ReadDeadline(channel, timeout, "multistream negotiation");
         try {
             OutputStream out = channel.out();
             InputStream in = channel.in();
@@ -227,7 +227,7 @@ public final class MultistreamSelect {
      * @throws IOException if the channel fails or the answer is malformed
      */
     public static List<String> listProtocols(Duplex channel, Duration timeout) throws IOException {
-        Deadline deadline = new Deadline(channel, timeout);
+        ReadDeadline deadline = new ReadDeadline(channel, timeout, "multistream negotiation");
         try {
             send(channel.out(), PROTOCOL_ID, LS);
             expectHeader(readMessage(channel.in(), deadline));
@@ -286,7 +286,7 @@ public final class MultistreamSelect {
     }
 
 
-    private static String readMessage(InputStream in, Deadline deadline) throws IOException {
+    private static String readMessage(InputStream in, ReadDeadline deadline) throws IOException {
         byte[] frame = readFrame(in, deadline, MAX_MESSAGE_LENGTH);
         String message = text(Arrays.copyOf(frame, frame.length - 1));
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
@@ -296,7 +296,7 @@ public final class MultistreamSelect {
     }
 
     /** Reads {@code uvarint(len) || bytes}, checks the length and the trailing newline, returns the bytes. */
-    private static byte[] readFrame(InputStream in, Deadline deadline, int maxLength) throws IOException {
+    private static byte[] readFrame(InputStream in, ReadDeadline deadline, int maxLength) throws IOException {
         InputStream guarded = deadline == null ? in : deadline.guard(in);
         long length = Varint.read(guarded);
         if (length > maxLength) {
@@ -354,66 +354,6 @@ public final class MultistreamSelect {
     }
 
     /** A negotiation's deadline, applied to the channel as a read timeout before each read. */
-    private static final class Deadline {
-        private final Duplex channel;
-        private final long deadlineNanos;
-        private final Duration timeout;
-
-        Deadline(Duplex channel, Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("a negotiation needs a positive timeout");
-            }
-            this.channel = channel;
-            this.timeout = timeout;
-            this.deadlineNanos = System.nanoTime() + timeout.toNanos();
-        }
-
-        void arm() throws IOException {
-            long remaining = deadlineNanos - System.nanoTime();
-            if (remaining <= 0) {
-                throw exceeded();
-            }
-            channel.setReadTimeout(Duration.ofNanos(Math.max(remaining, 1_000_000)));
-        }
-
-        /** Wraps {@code in} so that every read, however small, waits at most until the deadline. */
-        InputStream guard(InputStream in) {
-            return new FilterInputStream(in) {
-                @Override
-                public int read() throws IOException {
-                    arm();
-                    try {
-                        return super.read();
-                    } catch (SocketTimeoutException e) {
-                        throw exceeded();
-                    }
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    arm();
-                    try {
-                        return super.read(b, off, len);
-                    } catch (SocketTimeoutException e) {
-                        throw exceeded();
-                    }
-                }
-            };
-        }
-
-        private SocketTimeoutException exceeded() {
-            return new SocketTimeoutException("multistream negotiation exceeded its deadline of " + timeout.toMillis() + " ms");
-        }
-
-        void clear() {
-            try {
-                channel.setReadTimeout(Duration.ZERO);
-            } catch (IOException ignored) {
-                // the channel is closed; nothing to clear
-            }
-        }
-    }
-
     /** The channel returned by {@link #dialerSelectLazy}: the first read consumes the answer. */
     private static final class LazyChannel implements Duplex {
         private final Duplex channel;

@@ -13,4 +13,14 @@ public interface RawConnection extends Duplex {
 
     /** {@return the remote end's address, as observed on this connection} */
     Multiaddr remoteAddress();
+
+    /**
+     * Whether the connection is limited in duration or bytes, as a relayed connection is (circuit
+     * relay v2): only protocols allowed there may open streams on it. Direct connections are not.
+     *
+     * @return true for a limited connection
+     */
+    default boolean isLimited() {
+        return false;
+    }
 }

@@ -1,0 +1,162 @@
+package org.jlibp2p.core.host;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.jlibp2p.core.MalformedMessageException;
+import org.jlibp2p.core.ReadDeadline;
+import org.jlibp2p.core.codec.LengthPrefixed;
+
+/**
+ * Identify and identify push (identify/README.md) as a host service.
+ *
+ * <ul>
+ *   <li>On every new connection we ask the peer who it is ({@code /ipfs/id/1.0.0}): the answer goes
+ *       to the peerstore and is announced as a {@link HostEvent.PeerIdentified}.</li>
+ *   <li>We answer the same question for others: our public key, listen addresses, protocols, the
+ *       address we see them at, our protocol and agent versions.</li>
+ *   <li>When our addresses or protocols change, we tell every connected peer
+ *       ({@code /ipfs/id/push/1.0.0}), and we take such pushes from them.</li>
+ * </ul>
+ *
+ * "The peer MUST ... verify that the public key matches the peer ID": a peer whose identify breaks
+ * the protocol (oversized, malformed, another peer's key) loses the connection. The whole exchange
+ * has one deadline, the host's stream negotiation timeout, however the peer splits its messages.
+ */
+final class IdentifyService implements HostService {
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.host");
+    /** go may split one identify across several messages; it accepts at most 10 (identify/id.go). */
+    static final int MAX_MESSAGES = 10;
+
+    private final String agentVersion;
+    private final Consumer<HostEvent> publish;
+    private ServiceContext ctx;
+
+    /**
+     * @param agentVersion what we report as our implementation
+     * @param publish      announces what identify learns (the host's event bus)
+     */
+    IdentifyService(String agentVersion, Consumer<HostEvent> publish) {
+        this.agentVersion = agentVersion;
+        this.publish = publish;
+    }
+
+    @Override
+    public String name() {
+        return "identify";
+    }
+
+    @Override
+    public void start(ServiceContext context) {
+        this.ctx = context;
+        context.setStreamHandler(Host.IDENTIFY, this::answer);
+        context.setStreamHandler(Host.IDENTIFY_PUSH, this::receivePush);
+        context.allowOnLimitedConnections(Host.IDENTIFY);
+        context.allowOnLimitedConnections(Host.IDENTIFY_PUSH);
+        context.subscribe(HostEvent.ConnectionOpened.class, e -> context.execute("identify", () -> identify(e.connection())));
+        context.subscribe(HostEvent.LocalAddressesChanged.class, e -> pushToAll());
+        context.subscribe(HostEvent.LocalProtocolsChanged.class, e -> pushToAll());
+    }
+
+    private IdentifyInfo ours(Connection c) {
+        return new IdentifyInfo(Optional.of(ctx.publicKey()), ctx.listenAddrs(), ctx.protocols(),
+                Optional.of(c.remoteAddress()), Optional.of(Host.PROTOCOL_VERSION), Optional.of(agentVersion));
+    }
+
+    private void answer(ProtocolStream stream) throws IOException {
+        LengthPrefixed.write(stream.out(), ours(stream.connection()).encode());
+        stream.closeWrite();
+    }
+
+    /** Asks a new connection's peer who it is. */
+    void identify(Connection c) {
+        if (c.isClosed()) {
+            return;
+        }
+        try (ProtocolStream s = c.newStream(Host.IDENTIFY)) {
+            IdentifyInfo info = read(s, c, true);
+            LOG.log(Level.DEBUG, () -> "identified " + c.remotePeer() + ": " + info.agentVersion().orElse("?"));
+            publish.accept(new HostEvent.PeerIdentified(c, info, false));
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "identify with " + c.remotePeer() + " failed: " + e.getMessage());
+        }
+    }
+
+    private void receivePush(ProtocolStream stream) throws IOException {
+        read(stream, stream.connection(), false);
+    }
+
+    /**
+     * Reads identify messages until the sender closes and records them. Concatenated protobuf
+     * messages merge, as protobuf specifies, so several messages read as one.
+     */
+    private IdentifyInfo read(ProtocolStream s, Connection c, boolean whole) throws IOException {
+        ReadDeadline deadline = new ReadDeadline(s, ctx.limits().streamNegotiationTimeout(), "identify");
+        try {
+            InputStream in = deadline.guard(s.in());
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            byte[] message;
+            for (int i = 0; i < MAX_MESSAGES && (message = LengthPrefixed.readIfPresent(in, IdentifyInfo.MAX_MESSAGE_LENGTH)) != null; i++) {
+                all.writeBytes(message);
+            }
+            IdentifyInfo info = IdentifyInfo.decode(all.toByteArray());
+            if (info.publicKey().isPresent() && !c.remotePeer().matches(info.publicKey().get())) {
+                throw new MalformedMessageException("identify: the public key does not belong to " + c.remotePeer());
+            }
+            record(c, info, whole);
+            return info;
+        } catch (MalformedMessageException e) {
+            LOG.log(Level.INFO, () -> "closing the connection to " + c.remotePeer() + ": " + e.getMessage());
+            c.close();
+            throw e;
+        } finally {
+            deadline.clear();
+        }
+    }
+
+    /** Puts what a peer said into the peerstore; a push leaves out what it does not mention. */
+    private void record(Connection c, IdentifyInfo info, boolean whole) {
+        Peerstore store = ctx.peerstore();
+        var peer = c.remotePeer();
+        info.publicKey().ifPresent(k -> store.addPublicKey(peer, k));
+        if (whole || !info.listenAddrs().isEmpty()) {
+            // A newer report replaces the older one: addresses it no longer lists fade out.
+            store.replaceAddrs(peer, info.listenAddrs(), Peerstore.CONNECTED_TTL);
+        }
+        if (info.protocols() != null) {
+            Set<String> before = new HashSet<>(store.protocols(peer));
+            store.setProtocols(peer, info.protocols());
+            Set<String> after = new HashSet<>(store.protocols(peer));
+            Set<String> added = new HashSet<>(after);
+            added.removeAll(before);
+            before.removeAll(after);
+            if (!added.isEmpty() || !before.isEmpty()) {
+                publish.accept(new HostEvent.PeerProtocolsChanged(peer, added, before));
+            }
+        }
+        info.agentVersion().ifPresent(v -> store.putMetadata(peer, Peerstore.AGENT_VERSION, v));
+        info.protocolVersion().ifPresent(v -> store.putMetadata(peer, Peerstore.PROTOCOL_VERSION, v));
+        info.observedAddr().ifPresent(a -> store.putMetadata(peer, Peerstore.OBSERVED_ADDR, a.toString()));
+    }
+
+    /** Identify push: tells every connected peer our current addresses and protocols. */
+    private void pushToAll() {
+        List<Connection> all = ctx.connections();
+        for (Connection c : all) {
+            ctx.execute("identify-push", () -> {
+                try (ProtocolStream s = c.newStream(Host.IDENTIFY_PUSH)) {
+                    LengthPrefixed.write(s.out(), ours(c).encode());
+                    s.closeWrite();
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, () -> "identify push to " + c.remotePeer() + " failed: " + e.getMessage());
+                }
+            });
+        }
+    }
+}

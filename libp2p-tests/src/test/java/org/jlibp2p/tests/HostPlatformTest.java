@@ -1,0 +1,403 @@
+package org.jlibp2p.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.crypto.KeyType;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.host.BoundedPeerstore;
+import org.jlibp2p.core.host.Connection;
+import org.jlibp2p.core.host.ConnectionListener;
+import org.jlibp2p.core.host.Host;
+import org.jlibp2p.core.host.HostEvent;
+import org.jlibp2p.core.host.HostService;
+import org.jlibp2p.core.host.LimitedConnectionException;
+import org.jlibp2p.core.host.Ping;
+import org.jlibp2p.core.host.ProtocolStream;
+import org.jlibp2p.core.host.ServiceContext;
+import org.jlibp2p.core.spi.Listener;
+import org.jlibp2p.core.spi.RawConnection;
+import org.jlibp2p.core.spi.Transport;
+import org.jlibp2p.noise.NoiseSecureChannel;
+import org.jlibp2p.tcp.TcpTransport;
+import org.jlibp2p.testing.ThreadLeakCheck;
+import org.jlibp2p.yamux.YamuxMuxer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The host as a platform for protocol modules: events, services, the peerstore, limited connections. */
+@Timeout(60)
+class HostPlatformTest {
+    private final List<Host> hosts = new ArrayList<>();
+
+    private Host.Builder builder() {
+        return Host.builder().transport(new TcpTransport()).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .listen("/ip4/127.0.0.1/tcp/0");
+    }
+
+    private Host build(Host.Builder b) throws IOException {
+        Host h = b.build();
+        hosts.add(h);
+        return h;
+    }
+
+    @AfterEach
+    void closeAll() throws InterruptedException {
+        hosts.forEach(Host::close);
+        assertThat(ThreadLeakCheck.awaitNone(Duration.ofSeconds(5), "jlibp2p-", "yamux-")).isEmpty();
+    }
+
+    /**
+     * The service gossipsub needs: on every new connection, open a stream to the peer. It used to
+     * wait for a stream loop that had not started, until the 10 s negotiation timeout.
+     */
+    static final class Greeter implements HostService {
+        final List<String> greetedBy = new CopyOnWriteArrayList<>();
+        final CountDownLatch greeted = new CountDownLatch(1);
+        final CountDownLatch answered = new CountDownLatch(1);
+
+        @Override
+        public void start(ServiceContext ctx) {
+            ctx.setStreamHandler("/greet/1.0.0", s -> {
+                greetedBy.add(new String(s.in().readAllBytes()));
+                greeted.countDown();
+            });
+            ctx.subscribe(HostEvent.ConnectionOpened.class, e -> {
+                try (ProtocolStream s = e.connection().newStream("/greet/1.0.0")) {
+                    s.out().write(ctx.peerId().toString().getBytes());
+                    s.closeWrite();
+                    s.in().readAllBytes();
+                    answered.countDown();
+                } catch (IOException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+        }
+    }
+
+    @Test
+    void aServiceOpensAStreamOnEachNewConnectionInBothDirectionsAtOnce() throws Exception {
+        Greeter ga = new Greeter();
+        Greeter gb = new Greeter();
+        Host a = build(builder().service(ga));
+        Host b = build(builder().service(gb));
+        a.connect(b.fullAddrs().get(0));
+        // Not a benchmark: the old defect waited for the 10 s negotiation timeout; a working host is
+        // far below 5 s even on a loaded machine.
+        assertThat(ga.greeted.await(5, TimeUnit.SECONDS)).as("b greeted a").isTrue();
+        assertThat(gb.greeted.await(5, TimeUnit.SECONDS)).as("a greeted b").isTrue();
+        assertThat(ga.answered.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(gb.answered.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ga.greetedBy).containsExactly(b.peerId().toString());
+        assertThat(gb.greetedBy).containsExactly(a.peerId().toString());
+    }
+
+    @Test
+    void aThrowingListenerLeavesTheConnectionWorking() throws Exception {
+        Host a = build(builder());
+        Host b = build(builder().handler("/echo/1.0.0", s -> s.in().transferTo(s.out())));
+        AtomicInteger calls = new AtomicInteger();
+        a.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void opened(Connection c) {
+                calls.incrementAndGet();
+                throw new IllegalStateException("listener bug");
+            }
+        });
+        Connection c = a.connect(b.fullAddrs().get(0));
+        try (ProtocolStream s = c.newStream("/echo/1.0.0")) {
+            s.out().write("still works".getBytes());
+            s.closeWrite();
+            assertThat(s.in().readAllBytes()).isEqualTo("still works".getBytes());
+        }
+        awaitTrue(() -> calls.get() == 1);
+    }
+
+    @Test
+    void identifyIsAnnouncedAsAnEvent() throws Exception {
+        Host a = build(builder());
+        Host b = build(builder().handler("/echo/1.0.0", s -> s.in().transferTo(s.out())));
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        CompletableFuture<HostEvent.PeerProtocolsChanged> changed = new CompletableFuture<>();
+        a.subscribe(HostEvent.PeerIdentified.class, identified::complete);
+        a.subscribe(HostEvent.PeerProtocolsChanged.class, e -> {
+            if (e.added().contains("/late/1.0.0")) {
+                changed.complete(e);
+            }
+        });
+        a.connect(b.fullAddrs().get(0));
+        HostEvent.PeerIdentified e = identified.get(10, TimeUnit.SECONDS);
+        assertThat(e.peer()).isEqualTo(b.peerId());
+        assertThat(e.info().protocols()).contains("/echo/1.0.0", Ping.PROTOCOL_ID, Host.IDENTIFY);
+        assertThat(a.peerstore().protocols(b.peerId())).contains("/echo/1.0.0");
+        b.setStreamHandler("/late/1.0.0", s -> { });
+        assertThat(changed.get(10, TimeUnit.SECONDS).peer()).isEqualTo(b.peerId());
+        assertThat(a.peerstore().peersSupporting("/late/1.0.0")).containsExactly(b.peerId());
+    }
+
+    @Test
+    void pingAndIdentifyRunAsServices() throws Exception {
+        Host a = build(builder());
+        assertThat(a.protocols()).contains(Ping.PROTOCOL_ID, Host.IDENTIFY, Host.IDENTIFY_PUSH);
+    }
+
+    /** A service is closed with the host, and what it started through its context ends with it. */
+    @Test
+    void closingTheHostReleasesWhatAServiceStarted() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+        AtomicInteger ticks = new AtomicInteger();
+        AtomicInteger closes = new AtomicInteger();
+        HostService service = new HostService() {
+            @Override
+            public void start(ServiceContext ctx) {
+                ctx.setStreamHandler("/svc/1.0.0", s -> { });
+                ctx.schedule("tick", Duration.ZERO, Duration.ofMillis(10), ticks::incrementAndGet);
+                ctx.execute("worker", () -> {
+                    running.countDown();
+                    try {
+                        Thread.sleep(Duration.ofMinutes(5));
+                        interrupted.complete(false);
+                    } catch (InterruptedException e) {
+                        interrupted.complete(true);
+                    }
+                });
+            }
+
+            @Override
+            public void close() {
+                closes.incrementAndGet();
+            }
+        };
+        Host a = build(builder().service(service));
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        awaitTrue(() -> ticks.get() >= 3);
+        assertThat(a.protocols()).contains("/svc/1.0.0");
+        a.close();
+        assertThat(interrupted.get(5, TimeUnit.SECONDS)).as("the worker was interrupted").isTrue();
+        assertThat(closes.get()).isEqualTo(1);
+        assertThat(a.protocols()).doesNotContain("/svc/1.0.0");
+        int after = ticks.get();
+        Thread.sleep(50);
+        assertThat(ticks.get()).as("the periodic task stopped").isEqualTo(after);
+    }
+
+    /**
+     * A peerstore filled past its bound (a remote can do it by connecting with fresh identities)
+     * evicts the least recently used peers and never stops a dial by full address.
+     */
+    @Test
+    void aFullPeerstoreStillDialsANewPeerByFullAddress() throws Exception {
+        Host a = build(builder().peerstore(new BoundedPeerstore(16)));
+        for (int i = 0; i < 100; i++) {
+            PeerId stranger = PeerId.fromPublicKey(PrivateKey.generate(KeyType.ED25519).publicKey());
+            a.peerstore().addAddrs(stranger, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/" + (20000 + i))));
+        }
+        assertThat(a.peerstore().peers()).hasSize(16);
+        Host b = build(builder());
+        assertThat(a.ping(a.connect(b.fullAddrs().get(0)).remotePeer(), 1)).hasSize(1);
+        assertThat(a.peerstore().peers()).contains(b.peerId()).hasSize(16);
+    }
+
+    /** connect(Multiaddr) dials the address it was given, not whatever the peerstore lists first. */
+    @Test
+    void connectDialsTheAddressItWasGiven() throws Exception {
+        Host a = build(builder());
+        Host b = build(builder());
+        a.peerstore().addAddrs(b.peerId(), List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/1"))); // nobody there
+        Connection c = a.connect(b.fullAddrs().get(0));
+        assertThat(c.remoteAddress()).isEqualTo(b.listenAddrs().get(0));
+    }
+
+    @Test
+    void identifyReplacesStaleAddresses() throws Exception {
+        Host a = build(builder());
+        Host b = build(builder());
+        Multiaddr stale = Multiaddr.parse("/ip4/10.9.9.9/tcp/4001");
+        a.peerstore().addAddrs(b.peerId(), List.of(stale), Duration.ofHours(1));
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        a.subscribe(HostEvent.PeerIdentified.class, identified::complete);
+        a.connect(b.fullAddrs().get(0));
+        identified.get(10, TimeUnit.SECONDS);
+        assertThat(a.peerstore().addrs(b.peerId()).get(0)).as("the identified address comes first").isEqualTo(b.listenAddrs().get(0));
+    }
+
+    /** A transport whose connections are limited, as relayed ones will be. */
+    private static Transport limited(Transport inner) {
+        return new Transport() {
+            @Override
+            public boolean handles(Multiaddr address) {
+                return inner.handles(address);
+            }
+
+            @Override
+            public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
+                return limited(inner.dial(address, timeout));
+            }
+
+            @Override
+            public Listener listen(Multiaddr address) throws IOException {
+                Listener l = inner.listen(address);
+                return new Listener() {
+                    @Override
+                    public Multiaddr localAddress() {
+                        return l.localAddress();
+                    }
+
+                    @Override
+                    public RawConnection accept() throws IOException {
+                        return limited(l.accept());
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        l.close();
+                    }
+                };
+            }
+        };
+    }
+
+    private static RawConnection limited(RawConnection c) {
+        return new RawConnection() {
+            @Override
+            public Multiaddr localAddress() {
+                return c.localAddress();
+            }
+
+            @Override
+            public Multiaddr remoteAddress() {
+                return c.remoteAddress();
+            }
+
+            @Override
+            public boolean isLimited() {
+                return true;
+            }
+
+            @Override
+            public InputStream in() {
+                return c.in();
+            }
+
+            @Override
+            public OutputStream out() {
+                return c.out();
+            }
+
+            @Override
+            public void setReadTimeout(Duration timeout) throws IOException {
+                c.setReadTimeout(timeout);
+            }
+
+            @Override
+            public void close() throws IOException {
+                c.close();
+            }
+        };
+    }
+
+    @Test
+    void onALimitedConnectionOnlyAllowedProtocolsRun() throws Exception {
+        Host.Builder lb = Host.builder().transport(limited(new TcpTransport())).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .listen("/ip4/127.0.0.1/tcp/0")
+                .handler("/echo/1.0.0", s -> s.in().transferTo(s.out()))
+                .handler("/small/1.0.0", s -> s.in().transferTo(s.out()))
+                .allowOnLimitedConnections("/small/1.0.0");
+        Host b = build(lb);
+        Host a = build(Host.builder().transport(limited(new TcpTransport())).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .allowOnLimitedConnections("/small/1.0.0"));
+        Connection c = a.connect(b.fullAddrs().get(0));
+        assertThat(c.isLimited()).isTrue();
+        assertThat(a.ping(b.peerId(), 1)).as("ping may run on a limited connection").hasSize(1);
+        assertThatThrownBy(() -> c.newStream("/echo/1.0.0")).isInstanceOf(LimitedConnectionException.class).hasMessageContaining("/echo/1.0.0");
+        try (ProtocolStream s = c.newStream("/small/1.0.0")) {
+            s.out().write(1);
+            s.closeWrite();
+            assertThat(s.in().readAllBytes()).containsExactly(1);
+        }
+        awaitTrue(() -> b.connections(a.peerId()).stream().allMatch(Connection::isLimited) && !b.connections(a.peerId()).isEmpty());
+    }
+
+    /** The inbound side refuses too: a remote that does not check is reset. */
+    @Test
+    void aLimitedConnectionRefusesInboundStreamsOfOtherProtocols() throws Exception {
+        Host b = build(Host.builder().transport(limited(new TcpTransport())).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .listen("/ip4/127.0.0.1/tcp/0").handler("/echo/1.0.0", s -> s.in().transferTo(s.out())));
+        // a's connection is not limited on its side, so it opens the stream; b resets it
+        Host a = build(builder());
+        Connection c = a.connect(b.fullAddrs().get(0));
+        assertThatThrownBy(() -> {
+            try (ProtocolStream s = c.newStream("/echo/1.0.0")) {
+                s.out().write(1);
+                s.closeWrite();
+                s.in().readAllBytes();
+            }
+        }).isInstanceOf(IOException.class);
+    }
+
+    /** A handler can hand its stream to another thread and return: the stream stays open. */
+    @Test
+    void aHandlerCanKeepItsStreamBeyondItsReturn() throws Exception {
+        Host b = build(builder().handler("/later/1.0.0", s -> {
+            s.keepOpen();
+            Thread.ofVirtual().start(() -> {
+                try (s) {
+                    Thread.sleep(200); // the handler has long returned
+                    s.out().write("later".getBytes());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }));
+        Host a = build(builder());
+        try (ProtocolStream s = a.newStream(b.fullAddrs().get(0), "/later/1.0.0")) {
+            s.closeWrite();
+            assertThat(s.in().readAllBytes()).isEqualTo("later".getBytes());
+        }
+    }
+
+    /** A connection registered while the host closes is closed with it, never left open. */
+    @Test
+    void noConnectionOutlivesAHostClosedWhileDialing() throws Exception {
+        Host b = build(builder());
+        for (int i = 0; i < 10; i++) {
+            Host a = builder().build();
+            Thread dialer = Thread.ofVirtual().start(() -> {
+                try {
+                    a.connect(b.fullAddrs().get(0));
+                } catch (IOException | RuntimeException e) {
+                    // closed under it: fine
+                }
+            });
+            Thread.sleep(i);
+            a.close();
+            dialer.join(Duration.ofSeconds(10));
+            assertThat(a.connections()).isEmpty();
+        }
+        awaitTrue(() -> b.connections().isEmpty());
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}
