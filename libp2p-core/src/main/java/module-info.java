@@ -8,6 +8,7 @@
  *       multihash, CID.</li>
  *   <li>{@code org.jlibp2p.core.multistream}: multistream-select 1.0.0.</li>
  *   <li>{@code org.jlibp2p.core.memory}: in-memory pipes for tests and examples.</li>
+ *   <li>{@code org.jlibp2p.core.record}: signed envelopes (RFC 0002) and peer records (RFC 0003).</li>
  * </ul>
  */
 module org.jlibp2p.core {
@@ -17,6 +18,7 @@ module org.jlibp2p.core {
     exports org.jlibp2p.core.memory;
     exports org.jlibp2p.core.multistream;
     exports org.jlibp2p.core.plaintext;
+    exports org.jlibp2p.core.record;
     exports org.jlibp2p.core.spi;
     exports org.jlibp2p.core.host;
 
