@@ -95,7 +95,12 @@ function identifyFields (result) {
     agentVersion: result.agentVersion,
     protocolVersion: result.protocolVersion,
     listenAddrs: result.listenAddrs.map(a => a.toString()),
-    observedAddr: result.observedAddr?.toString() ?? null
+    observedAddr: result.observedAddr?.toString() ?? null,
+    // present only when the remote sent a signed peer record that js verified (identify/utils.js
+    // throws, and emits no identify result, when a record does not verify)
+    signedPeerRecord: result.signedPeerRecord == null
+      ? null
+      : { seq: result.signedPeerRecord.seq.toString(), addrs: result.signedPeerRecord.addresses.map(a => a.toString()) }
   }
 }
 

@@ -122,7 +122,8 @@ class CommandsTest {
     @SuppressWarnings("unchecked")
     void identifyReportsThePeer() {
         Map<String, Object> j = run("identify", address, "--json").json();
-        assertThat(j).containsEntry("peerId", peerId).containsEntry("protocolVersion", "ipfs/0.1.0");
+        assertThat(j).containsEntry("peerId", peerId).containsEntry("protocolVersion", "ipfs/0.1.0")
+                .containsEntry("signedPeerRecord", true); // the listener's record verified
         assertThat((String) j.get("agentVersion")).startsWith("jlibp2p/");
         assertThat((List<Object>) j.get("protocols")).contains("/echo/1.0.0", "/perf/1.0.0", "/chat/1.0.0", "/file-transfer/1.0.0", "/kv/1.0.0");
         assertThat((String) j.get("observedAddr")).startsWith("/ip4/127.0.0.1/tcp/");

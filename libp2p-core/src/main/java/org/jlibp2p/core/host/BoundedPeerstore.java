@@ -38,7 +38,9 @@ public final class BoundedPeerstore implements Peerstore {
 
     private static final class Entry {
         final LinkedHashMap<Multiaddr, Addr> addrs = new LinkedHashMap<>();
-        long signedSeq = -1;
+        /** Whether a signed peer record is known, and its seq (unsigned, as RFC 0003's uint64). */
+        boolean signed;
+        long signedSeq;
         PublicKey publicKey;
         List<String> protocols = List.of();
         final Map<String, String> metadata = new HashMap<>();
@@ -95,7 +97,7 @@ public final class BoundedPeerstore implements Peerstore {
         lock.lock();
         try {
             Entry e = entry(peer);
-            if (e.signedSeq >= 0) {
+            if (e.signed) {
                 return; // "if we have a signed PeerRecord, ignore attempts to add unsigned addrs" (go's address book)
             }
             long now = nanoClock.getAsLong();
@@ -112,7 +114,7 @@ public final class BoundedPeerstore implements Peerstore {
         lock.lock();
         try {
             Entry e = entry(peer);
-            if (e.signedSeq >= 0) {
+            if (e.signed) {
                 return;
             }
             long now = nanoClock.getAsLong();
@@ -135,9 +137,10 @@ public final class BoundedPeerstore implements Peerstore {
         lock.lock();
         try {
             Entry e = entry(peer);
-            if (seq <= e.signedSeq) {
+            if (e.signed && Long.compareUnsigned(seq, e.signedSeq) <= 0) {
                 return false;
             }
+            e.signed = true;
             e.signedSeq = seq;
             e.addrs.clear(); // the signed record replaces every address we had
             long now = nanoClock.getAsLong();

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.crypto.PublicKey;
+import org.jlibp2p.core.record.Envelope;
 
 /**
  * The host's {@link ServiceContext} for one service: everything is passed to the host, and what the
@@ -51,6 +52,11 @@ final class HostServiceContext implements ServiceContext {
     @Override
     public byte[] sign(byte[] data) {
         return host.identity().sign(data);
+    }
+
+    @Override
+    public Envelope seal(String domain, byte[] payloadType, byte[] payload) {
+        return Envelope.seal(host.identity(), domain, payloadType, payload);
     }
 
     @Override

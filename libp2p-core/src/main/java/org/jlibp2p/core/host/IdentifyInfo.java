@@ -20,8 +20,13 @@ import org.jlibp2p.core.crypto.PublicKey;
  *   repeated bytes listenAddrs = 2;
  *   optional bytes observedAddr = 4;
  *   repeated string protocols = 3;
+ *   optional bytes signedPeerRecord = 8;
  * }
  * </pre>
+ *
+ * Field 8 is not in identify/README.md's message but in go-libp2p's and js-libp2p's: a signed
+ * envelope (RFC 0002) holding the sender's peer record (RFC 0003), its listen addresses signed by its
+ * own key, so that they can be passed on by others (the DHT, a relay) and still be trusted.
  *
  * Addresses that do not parse (protocols this library does not know) are skipped, not fatal.
  *
@@ -31,9 +36,26 @@ import org.jlibp2p.core.crypto.PublicKey;
  * @param observedAddr    the address the sender sees us at
  * @param protocolVersion its protocol family, such as {@code ipfs/0.1.0}
  * @param agentVersion    its implementation, such as {@code jlibp2p/0.1.0}
+ * @param signedPeerRecord the marshalled signed envelope of its peer record, not yet verified
  */
 public record IdentifyInfo(Optional<PublicKey> publicKey, List<Multiaddr> listenAddrs, List<String> protocols,
-                           Optional<Multiaddr> observedAddr, Optional<String> protocolVersion, Optional<String> agentVersion) {
+                           Optional<Multiaddr> observedAddr, Optional<String> protocolVersion, Optional<String> agentVersion,
+                           Optional<byte[]> signedPeerRecord) {
+    /**
+     * An identify message without a signed peer record.
+     *
+     * @param publicKey       the sender's public key
+     * @param listenAddrs     where it listens
+     * @param protocols       what it serves; null in a push that does not mention protocols
+     * @param observedAddr    the address the sender sees us at
+     * @param protocolVersion its protocol family
+     * @param agentVersion    its implementation
+     */
+    public IdentifyInfo(Optional<PublicKey> publicKey, List<Multiaddr> listenAddrs, List<String> protocols,
+                        Optional<Multiaddr> observedAddr, Optional<String> protocolVersion, Optional<String> agentVersion) {
+        this(publicKey, listenAddrs, protocols, observedAddr, protocolVersion, agentVersion, Optional.empty());
+    }
+
     /** The largest identify message accepted; go-libp2p sends at most 4 KiB and accepts 8 KiB. */
     public static final int MAX_MESSAGE_LENGTH = 8 * 1024;
     private static final int MAX_ENTRIES = 1024;
@@ -48,6 +70,7 @@ public record IdentifyInfo(Optional<PublicKey> publicKey, List<Multiaddr> listen
         observedAddr.ifPresent(a -> w.writeBytes(4, a.bytes()));
         protocolVersion.ifPresent(v -> w.writeString(5, v));
         agentVersion.ifPresent(v -> w.writeString(6, v));
+        signedPeerRecord.ifPresent(r -> w.writeBytes(8, r));
         return w.toByteArray();
     }
 
@@ -58,6 +81,7 @@ public record IdentifyInfo(Optional<PublicKey> publicKey, List<Multiaddr> listen
         Multiaddr observed = null;
         String protocolVersion = null;
         String agentVersion = null;
+        byte[] record = null;
         int entries = 0;
         ProtobufReader r = new ProtobufReader(message);
         while (r.next()) {
@@ -76,11 +100,12 @@ public record IdentifyInfo(Optional<PublicKey> publicKey, List<Multiaddr> listen
                 case 4 -> observed = parse(r.readBytes(MAX_MESSAGE_LENGTH)).orElse(null);
                 case 5 -> protocolVersion = r.readString(1024);
                 case 6 -> agentVersion = r.readString(1024);
+                case 8 -> record = r.readBytes(MAX_MESSAGE_LENGTH);
                 default -> r.skip();
             }
         }
         return new IdentifyInfo(Optional.ofNullable(key), addrs, protocols, Optional.ofNullable(observed),
-                Optional.ofNullable(protocolVersion), Optional.ofNullable(agentVersion));
+                Optional.ofNullable(protocolVersion), Optional.ofNullable(agentVersion), Optional.ofNullable(record));
     }
 
     private static Optional<Multiaddr> parse(byte[] bytes) {

@@ -8,10 +8,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.time.Instant;
 import java.util.function.Consumer;
 import org.jlibp2p.core.MalformedMessageException;
+import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.ReadDeadline;
 import org.jlibp2p.core.codec.LengthPrefixed;
+import org.jlibp2p.core.record.PeerRecord;
 
 /**
  * Identify and identify push (identify/README.md) as a host service.
@@ -37,6 +41,9 @@ final class IdentifyService implements HostService {
     private final String agentVersion;
     private final Consumer<HostEvent> publish;
     private ServiceContext ctx;
+    /** Our signed peer record for the current listen addresses, re-sealed when they change. */
+    private volatile byte[] ourRecord;
+    private long lastSeq;
 
     /**
      * @param agentVersion what we report as our implementation
@@ -60,13 +67,31 @@ final class IdentifyService implements HostService {
         context.allowOnLimitedConnections(Host.IDENTIFY);
         context.allowOnLimitedConnections(Host.IDENTIFY_PUSH);
         context.subscribe(HostEvent.ConnectionOpened.class, e -> context.execute("identify", () -> identify(e.connection())));
-        context.subscribe(HostEvent.LocalAddressesChanged.class, e -> pushToAll());
+        ourRecord = sealRecord(context.listenAddrs());
+        context.subscribe(HostEvent.LocalAddressesChanged.class, e -> {
+            ourRecord = sealRecord(e.addrs());
+            pushToAll();
+        });
         context.subscribe(HostEvent.LocalProtocolsChanged.class, e -> pushToAll());
     }
 
     private IdentifyInfo ours(Connection c) {
         return new IdentifyInfo(Optional.of(ctx.publicKey()), ctx.listenAddrs(), ctx.protocols(),
-                Optional.of(c.remoteAddress()), Optional.of(Host.PROTOCOL_VERSION), Optional.of(agentVersion));
+                Optional.of(c.remoteAddress()), Optional.of(Host.PROTOCOL_VERSION), Optional.of(agentVersion), Optional.of(ourRecord));
+    }
+
+    /**
+     * Seals a peer record of our addresses. Its sequence number is the wall clock in nanoseconds, as
+     * go-libp2p's (peer.TimestampSeq), kept increasing: a peer takes a record only if its seq is
+     * higher than the one it has.
+     */
+    private synchronized byte[] sealRecord(List<Multiaddr> addrs) {
+        Instant wall = Instant.now();
+        long now = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
+        lastSeq = Math.max(now, lastSeq + 1);
+        List<Multiaddr> kept = addrs.size() > PeerRecord.MAX_ADDRESSES ? addrs.subList(0, PeerRecord.MAX_ADDRESSES) : addrs;
+        PeerRecord record = new PeerRecord(ctx.peerId(), lastSeq, kept);
+        return ctx.seal(PeerRecord.DOMAIN, PeerRecord.payloadType(), record.encode()).marshal();
     }
 
     private void answer(ProtocolStream stream) throws IOException {
@@ -80,9 +105,11 @@ final class IdentifyService implements HostService {
             return;
         }
         try (ProtocolStream s = c.newStream(Host.IDENTIFY)) {
-            IdentifyInfo info = read(s, c, true);
-            LOG.log(Level.DEBUG, () -> "identified " + c.remotePeer() + ": " + info.agentVersion().orElse("?"));
-            publish.accept(new HostEvent.PeerIdentified(c, info, false));
+            Identified identified = read(s, c, true);
+            IdentifyInfo info = identified.info();
+            LOG.log(Level.DEBUG, () -> "identified " + c.remotePeer() + ": " + info.agentVersion().orElse("?")
+                    + (identified.signedRecord() ? ", with a signed peer record" : ""));
+            publish.accept(new HostEvent.PeerIdentified(c, info, identified.signedRecord()));
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "identify with " + c.remotePeer() + " failed: " + e.getMessage());
         }
@@ -96,7 +123,9 @@ final class IdentifyService implements HostService {
      * Reads identify messages until the sender closes and records them. Concatenated protobuf
      * messages merge, as protobuf specifies, so several messages read as one.
      */
-    private IdentifyInfo read(ProtocolStream s, Connection c, boolean whole) throws IOException {
+    private record Identified(IdentifyInfo info, boolean signedRecord) {}
+
+    private Identified read(ProtocolStream s, Connection c, boolean whole) throws IOException {
         ReadDeadline deadline = new ReadDeadline(s, ctx.limits().streamNegotiationTimeout(), "identify");
         try {
             InputStream in = deadline.guard(s.in());
@@ -109,8 +138,7 @@ final class IdentifyService implements HostService {
             if (info.publicKey().isPresent() && !c.remotePeer().matches(info.publicKey().get())) {
                 throw new MalformedMessageException("identify: the public key does not belong to " + c.remotePeer());
             }
-            record(c, info, whole);
-            return info;
+            return new Identified(info, record(c, info, whole));
         } catch (MalformedMessageException e) {
             LOG.log(Level.INFO, () -> "closing the connection to " + c.remotePeer() + ": " + e.getMessage());
             c.close();
@@ -120,11 +148,16 @@ final class IdentifyService implements HostService {
         }
     }
 
-    /** Puts what a peer said into the peerstore; a push leaves out what it does not mention. */
-    private void record(Connection c, IdentifyInfo info, boolean whole) {
+    /**
+     * Puts what a peer said into the peerstore; a push leaves out what it does not mention.
+     *
+     * @return true if the peer sent a signed peer record that verified
+     */
+    private boolean record(Connection c, IdentifyInfo info, boolean whole) {
         Peerstore store = ctx.peerstore();
-        var peer = c.remotePeer();
+        PeerId peer = c.remotePeer();
         info.publicKey().ifPresent(k -> store.addPublicKey(peer, k));
+        boolean signed = info.signedPeerRecord().map(bytes -> consumeRecord(peer, bytes)).orElse(false);
         if (whole || !info.listenAddrs().isEmpty()) {
             // A newer report replaces the older one: addresses it no longer lists fade out.
             store.replaceAddrs(peer, info.listenAddrs(), Peerstore.CONNECTED_TTL);
@@ -143,6 +176,26 @@ final class IdentifyService implements HostService {
         info.agentVersion().ifPresent(v -> store.putMetadata(peer, Peerstore.AGENT_VERSION, v));
         info.protocolVersion().ifPresent(v -> store.putMetadata(peer, Peerstore.PROTOCOL_VERSION, v));
         info.observedAddr().ifPresent(a -> store.putMetadata(peer, Peerstore.OBSERVED_ADDR, a.toString()));
+        return signed;
+    }
+
+    /**
+     * Verifies a signed peer record (signature, payload type, and that the connection's peer signed
+     * a record about itself) and gives its addresses precedence in the peerstore. A record that does
+     * not verify is ignored, not fatal: the unsigned addresses still serve, as in go and js.
+     */
+    private boolean consumeRecord(PeerId peer, byte[] envelope) {
+        try {
+            PeerRecord record = PeerRecord.open(envelope);
+            if (!record.peerId().equals(peer)) {
+                throw new MalformedMessageException("a peer record about " + record.peerId());
+            }
+            ctx.peerstore().addSignedAddrs(peer, record.seq(), record.addrs(), Peerstore.CONNECTED_TTL);
+            return true;
+        } catch (MalformedMessageException e) {
+            LOG.log(Level.DEBUG, () -> "ignoring the signed peer record of " + peer + ": " + e.getMessage());
+            return false;
+        }
     }
 
     /** Identify push: tells every connected peer our current addresses and protocols. */

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.crypto.PublicKey;
+import org.jlibp2p.core.record.Envelope;
 
 /**
  * What a {@link HostService} may use of its host: a narrow view, and the owner of everything the
@@ -28,6 +29,17 @@ public interface ServiceContext {
      * @return the signature
      */
     byte[] sign(byte[] data);
+
+    /**
+     * Seals a payload in a signed envelope (RFC 0002) with the host's identity key: peer records,
+     * relay reservation vouchers.
+     *
+     * @param domain      the signature's domain, such as {@code libp2p-peer-record}
+     * @param payloadType the payload's multicodec bytes
+     * @param payload     the payload
+     * @return the envelope
+     */
+    Envelope seal(String domain, byte[] payloadType, byte[] payload);
 
     /** {@return the host's listen addresses} */
     List<Multiaddr> listenAddrs();

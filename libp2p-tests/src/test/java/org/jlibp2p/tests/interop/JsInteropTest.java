@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +26,7 @@ import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.host.Connection;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.host.Peerstore;
+import org.jlibp2p.core.host.HostEvent;
 import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.StreamHandler;
 import org.jlibp2p.noise.NoiseSecureChannel;
@@ -134,8 +136,13 @@ class JsInteropTest {
         Map<String, Object> listening = js.next(30);
         Multiaddr addr = address(listening);
         Host h = host();
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        h.subscribe(HostEvent.PeerIdentified.class, identified::complete);
         Connection c = h.connect(addr);
-        awaitTrue(() -> h.peerstore().get(c.remotePeer()).flatMap(Peerstore.PeerInfo::agentVersion).isPresent());
+        HostEvent.PeerIdentified event = identified.get(15, TimeUnit.SECONDS);
+        // js sends its signed peer record (identify field 8) and it verified here: its addresses
+        // now come from the record, and unsigned ones are no longer taken for js
+        assertThat(event.signedPeerRecord()).as("js's signed peer record verified").isTrue();
         Peerstore.PeerInfo theirs = h.peerstore().get(c.remotePeer()).orElseThrow();
         assertThat(theirs.agentVersion().orElseThrow()).startsWith("js-libp2p/");
         assertThat(theirs.protocols()).contains("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "/echo/1.0.0", "/perf/1.0.0");
@@ -152,6 +159,16 @@ class JsInteropTest {
                 .containsEntry("observedAddr", c.remoteAddress().toString()); // where we see js
         assertThat(strings(ours.get("protocols"))).contains("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "/echo/1.0.0", "/perf/1.0.0");
         assertThat(strings(ours.get("listenAddrs"))).contains(h.listenAddrs().get(0).toString());
+        assertSignedRecordAccepted(ours, h);
+    }
+
+    /** js accepted our signed peer record: it reports the record's addresses, ours, and a seq. */
+    @SuppressWarnings("unchecked")
+    private static void assertSignedRecordAccepted(Map<String, Object> identify, Host h) {
+        assertThat(identify.get("signedPeerRecord")).as("js verified our signed peer record").isInstanceOf(Map.class);
+        Map<String, Object> record = (Map<String, Object>) identify.get("signedPeerRecord");
+        assertThat(strings(record.get("addrs"))).containsExactlyInAnyOrderElementsOf(h.listenAddrs().stream().map(Multiaddr::toString).toList());
+        assertThat(Long.parseUnsignedLong((String) record.get("seq"))).isPositive();
     }
 
     @Test
@@ -223,6 +240,7 @@ class JsInteropTest {
         assertThat(strings(r.get("protocols"))).contains("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "/echo/1.0.0", "/perf/1.0.0");
         assertThat(strings(r.get("listenAddrs"))).contains(h.listenAddrs().get(0).toString());
         assertThat((String) r.get("observedAddr")).startsWith("/ip4/127.0.0.1/tcp/");
+        assertSignedRecordAccepted(r, h);
         // and we learned who the js dialer is
         awaitTrue(() -> h.peerstore().peers().stream().anyMatch(p ->
                 h.peerstore().get(p).flatMap(Peerstore.PeerInfo::agentVersion).map(a -> a.startsWith("js-libp2p/")).orElse(false)));
