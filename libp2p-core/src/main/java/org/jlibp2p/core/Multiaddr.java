@@ -145,7 +145,7 @@ public record Multiaddr(List<Component> components) {
                 throw new IllegalArgumentException("invalid multiaddr '" + text + "': unknown protocol '" + name + "'");
             }
             String value = "";
-            if (protocol.codec() == ValueCodec.PATH) {
+            if (protocol.codec() == MultiaddrTranscoder.PATH) {
                 value = "/" + String.join("/", Arrays.asList(parts).subList(i + 1, parts.length));
                 i = parts.length;
             } else if (protocol.hasValue()) {

@@ -9,61 +9,61 @@ import java.util.Map;
  *
  * <p>Each protocol's value is either absent (size 0), of a fixed number of bits (ip4: 32, tcp: 16),
  * or variable, in which case the binary form carries a varint length before it. How the value
- * looks in text is the protocol's {@link ValueCodec}.
+ * looks in text is the protocol's {@link MultiaddrTranscoder}.
  */
 public enum MultiaddrProtocol {
     /** IPv4 address, 4 bytes. */
-    IP4(4, "ip4", 32, ValueCodec.IP4),
+    IP4(4, "ip4", 32, MultiaddrTranscoder.IP4),
     /** TCP port, 2 bytes big-endian. */
-    TCP(6, "tcp", 16, ValueCodec.PORT),
+    TCP(6, "tcp", 16, MultiaddrTranscoder.PORT),
     /** IPv6 address, 16 bytes. */
-    IP6(41, "ip6", 128, ValueCodec.IP6),
+    IP6(41, "ip6", 128, MultiaddrTranscoder.IP6),
     /** IPv6 zone (scope) of the address that follows it, such as {@code eth0}. */
-    IP6ZONE(42, "ip6zone", ValueCodec.VARIABLE, ValueCodec.NAME),
+    IP6ZONE(42, "ip6zone", MultiaddrTranscoder.VARIABLE, MultiaddrTranscoder.NAME),
     /** A DNS name to be resolved to IPv4 or IPv6. */
-    DNS(53, "dns", ValueCodec.VARIABLE, ValueCodec.NAME),
+    DNS(53, "dns", MultiaddrTranscoder.VARIABLE, MultiaddrTranscoder.NAME),
     /** A DNS name to be resolved to IPv4 only. */
-    DNS4(54, "dns4", ValueCodec.VARIABLE, ValueCodec.NAME),
+    DNS4(54, "dns4", MultiaddrTranscoder.VARIABLE, MultiaddrTranscoder.NAME),
     /** A DNS name to be resolved to IPv6 only. */
-    DNS6(55, "dns6", ValueCodec.VARIABLE, ValueCodec.NAME),
+    DNS6(55, "dns6", MultiaddrTranscoder.VARIABLE, MultiaddrTranscoder.NAME),
     /** A DNS name whose TXT records hold multiaddrs (multiaddr protocols/dnsaddr.md). */
-    DNSADDR(56, "dnsaddr", ValueCodec.VARIABLE, ValueCodec.NAME),
+    DNSADDR(56, "dnsaddr", MultiaddrTranscoder.VARIABLE, MultiaddrTranscoder.NAME),
     /** UDP port, 2 bytes big-endian. */
-    UDP(273, "udp", 16, ValueCodec.PORT),
+    UDP(273, "udp", 16, MultiaddrTranscoder.PORT),
     /** A relayed connection through the peer before it (circuit relay v2). */
-    P2P_CIRCUIT(290, "p2p-circuit", 0, ValueCodec.NONE),
+    P2P_CIRCUIT(290, "p2p-circuit", 0, MultiaddrTranscoder.NONE),
     /** WebRTC direct, browser to server. */
-    WEBRTC_DIRECT(280, "webrtc-direct", 0, ValueCodec.NONE),
+    WEBRTC_DIRECT(280, "webrtc-direct", 0, MultiaddrTranscoder.NONE),
     /** WebRTC, browser to browser. */
-    WEBRTC(281, "webrtc", 0, ValueCodec.NONE),
+    WEBRTC(281, "webrtc", 0, MultiaddrTranscoder.NONE),
     /** A Unix domain socket path; in text it takes the rest of the address. */
-    UNIX(400, "unix", ValueCodec.VARIABLE, ValueCodec.PATH),
+    UNIX(400, "unix", MultiaddrTranscoder.VARIABLE, MultiaddrTranscoder.PATH),
     /** A peer id (multihash). {@code /ipfs/} is accepted as an old name and printed as {@code /p2p/}. */
-    P2P(421, "p2p", ValueCodec.VARIABLE, ValueCodec.PEER_ID),
+    P2P(421, "p2p", MultiaddrTranscoder.VARIABLE, MultiaddrTranscoder.PEER_ID),
     /** HTTPS (multiaddr protocols/http.md). */
-    HTTPS(443, "https", 0, ValueCodec.NONE),
+    HTTPS(443, "https", 0, MultiaddrTranscoder.NONE),
     /** TLS security. */
-    TLS(448, "tls", 0, ValueCodec.NONE),
+    TLS(448, "tls", 0, MultiaddrTranscoder.NONE),
     /** TLS server name indication. */
-    SNI(449, "sni", ValueCodec.VARIABLE, ValueCodec.NAME),
+    SNI(449, "sni", MultiaddrTranscoder.VARIABLE, MultiaddrTranscoder.NAME),
     /** Noise security. */
-    NOISE(454, "noise", 0, ValueCodec.NONE),
+    NOISE(454, "noise", 0, MultiaddrTranscoder.NONE),
     /** QUIC draft-29 (deprecated). */
-    QUIC(460, "quic", 0, ValueCodec.NONE),
+    QUIC(460, "quic", 0, MultiaddrTranscoder.NONE),
     /** QUIC version 1 (RFC 9000). */
-    QUIC_V1(461, "quic-v1", 0, ValueCodec.NONE),
+    QUIC_V1(461, "quic-v1", 0, MultiaddrTranscoder.NONE),
     /** WebTransport over QUIC. */
-    WEBTRANSPORT(465, "webtransport", 0, ValueCodec.NONE),
+    WEBTRANSPORT(465, "webtransport", 0, MultiaddrTranscoder.NONE),
     /** A certificate hash (multibase-encoded multihash in text), used by WebTransport and WebRTC. */
-    CERTHASH(466, "certhash", ValueCodec.VARIABLE, ValueCodec.CERTHASH),
+    CERTHASH(466, "certhash", MultiaddrTranscoder.VARIABLE, MultiaddrTranscoder.CERTHASH),
     /** WebSocket. */
-    WS(477, "ws", 0, ValueCodec.NONE),
+    WS(477, "ws", 0, MultiaddrTranscoder.NONE),
     /** WebSocket over TLS. */
-    WSS(478, "wss", 0, ValueCodec.NONE),
+    WSS(478, "wss", 0, MultiaddrTranscoder.NONE),
     /** HTTP (multiaddr protocols/http.md). */
-    HTTP(480, "http", 0, ValueCodec.NONE),
+    HTTP(480, "http", 0, MultiaddrTranscoder.NONE),
     /** An in-process memory transport address, a 64-bit number. */
-    MEMORY(777, "memory", 64, ValueCodec.U64);
+    MEMORY(777, "memory", 64, MultiaddrTranscoder.U64);
 
     private static final Map<Integer, MultiaddrProtocol> BY_CODE = new HashMap<>();
     private static final Map<String, MultiaddrProtocol> BY_NAME = new HashMap<>();
@@ -80,9 +80,9 @@ public enum MultiaddrProtocol {
     private final int code;
     private final String protocolName;
     private final int sizeBits;
-    private final ValueCodec codec;
+    private final MultiaddrTranscoder codec;
 
-    MultiaddrProtocol(int code, String protocolName, int sizeBits, ValueCodec codec) {
+    MultiaddrProtocol(int code, String protocolName, int sizeBits, MultiaddrTranscoder codec) {
         this.code = code;
         this.protocolName = protocolName;
         this.sizeBits = sizeBits;
@@ -106,7 +106,7 @@ public enum MultiaddrProtocol {
 
     /** {@return true if the value's length is written before it in the binary form} */
     public boolean isVariableSize() {
-        return sizeBits == ValueCodec.VARIABLE;
+        return sizeBits == MultiaddrTranscoder.VARIABLE;
     }
 
     /** {@return the fixed value size in bytes; meaningful only when {@link #isVariableSize()} is false} */
@@ -114,7 +114,7 @@ public enum MultiaddrProtocol {
         return sizeBits / 8;
     }
 
-    ValueCodec codec() {
+    MultiaddrTranscoder codec() {
         return codec;
     }
 

@@ -30,11 +30,11 @@ final class Ecdsa {
 
     private Ecdsa() {}
 
-    static final class Public extends KeyValue implements PublicKey {
+    static final class Public extends KeyBytes implements PublicKey {
         private final java.security.PublicKey jdkKey;
 
         private Public(EcCurve.Point point) {
-            super(KeyValue.concat(SPKI_PREFIX, CURVE.uncompressed(point)));
+            super(KeyBytes.concat(SPKI_PREFIX, CURVE.uncompressed(point)));
             try {
                 jdkKey = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(point.x(), point.y()), PARAMS));
             } catch (GeneralSecurityException e) {
@@ -70,7 +70,7 @@ final class Ecdsa {
         }
     }
 
-    static final class Private extends KeyValue implements PrivateKey {
+    static final class Private extends KeyBytes implements PrivateKey {
         private final java.security.PrivateKey jdkKey;
         private final Public publicKey;
 
@@ -153,7 +153,7 @@ final class Ecdsa {
 
     /** The ECPrivateKey DER that go writes: version 1, the scalar, [0] the curve OID, [1] the public point. */
     private static byte[] sec1(BigInteger d, EcCurve.Point q) {
-        byte[] point = KeyValue.concat(new byte[] {0}, CURVE.uncompressed(q));
+        byte[] point = KeyBytes.concat(new byte[] {0}, CURVE.uncompressed(q));
         return Der.sequence(
                 Der.integer(BigInteger.ONE),
                 Der.element(Der.OCTET_STRING, CURVE.toBytes(d)),
@@ -167,7 +167,7 @@ final class Ecdsa {
             params.init(new ECGenParameterSpec("secp256r1"));
             return params.getParameterSpec(ECParameterSpec.class);
         } catch (GeneralSecurityException e) {
-            throw KeyValue.jdkFailure(e);
+            throw KeyBytes.jdkFailure(e);
         }
     }
 }

@@ -24,7 +24,7 @@ final class Ed25519 {
 
     private Ed25519() {}
 
-    static final class Public extends KeyValue implements PublicKey {
+    static final class Public extends KeyBytes implements PublicKey {
         private final java.security.PublicKey jdkKey;
 
         private Public(byte[] raw, java.security.PublicKey jdkKey) {
@@ -37,7 +37,7 @@ final class Ed25519 {
                 throw new MalformedMessageException("Ed25519 public key must be 32 bytes, not " + raw.length);
             }
             try {
-                return new Public(raw, KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(KeyValue.concat(X509_PREFIX, raw))));
+                return new Public(raw, KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(KeyBytes.concat(X509_PREFIX, raw))));
             } catch (GeneralSecurityException e) {
                 throw new MalformedMessageException("invalid Ed25519 public key: " + e.getMessage());
             }
@@ -62,13 +62,13 @@ final class Ed25519 {
         }
     }
 
-    static final class Private extends KeyValue implements PrivateKey {
+    static final class Private extends KeyBytes implements PrivateKey {
         private final java.security.PrivateKey jdkKey;
         private final Public publicKey;
 
         /** Holds the 64-byte form go and js write: seed ‖ public key. */
         private Private(byte[] seed, java.security.PrivateKey jdkKey, Public publicKey) {
-            super(KeyValue.concat(seed, publicKey.raw()));
+            super(KeyBytes.concat(seed, publicKey.raw()));
             this.jdkKey = jdkKey;
             this.publicKey = publicKey;
         }
@@ -85,7 +85,7 @@ final class Ed25519 {
             }
             try {
                 java.security.PrivateKey jdkPrivate = KeyFactory.getInstance("Ed25519")
-                        .generatePrivate(new PKCS8EncodedKeySpec(KeyValue.concat(PKCS8_PREFIX, seed)));
+                        .generatePrivate(new PKCS8EncodedKeySpec(KeyBytes.concat(PKCS8_PREFIX, seed)));
                 // The JDK has no call that derives an Ed25519 public key from a private one, but its key
                 // pair generator draws exactly the 32 seed bytes from the random source it is given.
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");

@@ -46,7 +46,7 @@ public sealed interface PrivateKey permits Ed25519.Private, Secp256k1.Private, E
      * @throws MalformedMessageException if the encoding or the key is invalid
      */
     static PrivateKey unmarshal(byte[] bytes) throws MalformedMessageException {
-        KeyEnvelope envelope = KeyEnvelope.decode(bytes, MAX_MARSHALLED_BYTES, "private");
+        KeyProtobuf envelope = KeyProtobuf.decode(bytes, MAX_MARSHALLED_BYTES, "private");
         byte[] data = envelope.data();
         return switch (envelope.type()) {
             case ED25519 -> Ed25519.Private.decode(data);

@@ -44,7 +44,7 @@ public sealed interface PublicKey permits Ed25519.Public, Secp256k1.Public, Ecds
      *                                   unknown, or the key data is invalid for its type
      */
     static PublicKey unmarshal(byte[] bytes) throws MalformedMessageException {
-        KeyEnvelope envelope = KeyEnvelope.decode(bytes, MAX_MARSHALLED_BYTES, "public");
+        KeyProtobuf envelope = KeyProtobuf.decode(bytes, MAX_MARSHALLED_BYTES, "public");
         return fromRaw(envelope.type(), envelope.data());
     }
 

@@ -27,7 +27,7 @@ final class Rsa {
 
     private Rsa() {}
 
-    static final class Public extends KeyValue implements PublicKey {
+    static final class Public extends KeyBytes implements PublicKey {
         private final RSAPublicKey jdkKey;
 
         private Public(RSAPublicKey jdkKey) {
@@ -66,7 +66,7 @@ final class Rsa {
         }
     }
 
-    static final class Private extends KeyValue implements PrivateKey {
+    static final class Private extends KeyBytes implements PrivateKey {
         private final RSAPrivateCrtKey jdkKey;
         private final Public publicKey;
 

@@ -26,7 +26,7 @@ final class Secp256k1 {
 
     private Secp256k1() {}
 
-    static final class Public extends KeyValue implements PublicKey {
+    static final class Public extends KeyBytes implements PublicKey {
         private final EcCurve.Point point;
 
         private Public(EcCurve.Point point) {
@@ -77,7 +77,7 @@ final class Secp256k1 {
         }
     }
 
-    static final class Private extends KeyValue implements PrivateKey {
+    static final class Private extends KeyBytes implements PrivateKey {
         private final BigInteger d;
         private final Public publicKey;
 
@@ -167,7 +167,7 @@ final class Secp256k1 {
             try {
                 mac = Mac.getInstance("HmacSHA256");
             } catch (GeneralSecurityException e) {
-                throw KeyValue.jdkFailure(e);
+                throw KeyBytes.jdkFailure(e);
             }
             Arrays.fill(v, (byte) 0x01);                       // b. V = 0x01 0x01 ... 0x01
             Arrays.fill(k, (byte) 0x00);                       // c. K = 0x00 0x00 ... 0x00
@@ -199,7 +199,7 @@ final class Secp256k1 {
             try {
                 mac.init(new SecretKeySpec(key, "HmacSHA256"));
             } catch (GeneralSecurityException e) {
-                throw KeyValue.jdkFailure(e);
+                throw KeyBytes.jdkFailure(e);
             }
             for (byte[] part : parts) {
                 mac.update(part);
@@ -212,7 +212,7 @@ final class Secp256k1 {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (GeneralSecurityException e) {
-            throw KeyValue.jdkFailure(e);
+            throw KeyBytes.jdkFailure(e);
         }
     }
 }

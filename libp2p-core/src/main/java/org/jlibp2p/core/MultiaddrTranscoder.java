@@ -16,7 +16,7 @@ import org.jlibp2p.core.codec.Multihash;
  * reference implementations). Each method reports a problem as {@link IllegalArgumentException}
  * whose message says what is wrong with the value; {@link Multiaddr} adds where it is.
  */
-enum ValueCodec {
+enum MultiaddrTranscoder {
     /** No value. */
     NONE {
         @Override byte[] fromText(String text) { return new byte[0]; }

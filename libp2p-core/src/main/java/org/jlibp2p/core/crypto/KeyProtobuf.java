@@ -4,11 +4,12 @@ import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.codec.ProtobufReader;
 
 /**
- * The protobuf envelope shared by public and private keys (peer-ids/peer-ids.md, "Keys"):
- * {@code { required KeyType Type = 1; required bytes Data = 2; }}.
+ * The protobuf message shared by public and private keys (peer-ids/peer-ids.md, "Keys"):
+ * {@code { required KeyType Type = 1; required bytes Data = 2; }}. Not a signed envelope: those are
+ * {@link org.jlibp2p.core.record.Envelope}.
  */
-record KeyEnvelope(KeyType type, byte[] data) {
-    static KeyEnvelope decode(byte[] bytes, int maxBytes, String what) throws MalformedMessageException {
+record KeyProtobuf(KeyType type, byte[] data) {
+    static KeyProtobuf decode(byte[] bytes, int maxBytes, String what) throws MalformedMessageException {
         if (bytes.length > maxBytes) {
             throw new MalformedMessageException(what + " key of " + bytes.length + " bytes is over " + maxBytes);
         }
@@ -39,6 +40,6 @@ record KeyEnvelope(KeyType type, byte[] data) {
         if (keyType == null) {
             throw new MalformedMessageException(what + " key: unknown key type " + type);
         }
-        return new KeyEnvelope(keyType, data);
+        return new KeyProtobuf(keyType, data);
     }
 }

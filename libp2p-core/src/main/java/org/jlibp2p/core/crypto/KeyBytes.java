@@ -6,10 +6,10 @@ import java.security.Signature;
 import java.util.Arrays;
 
 /** What every key class shares: its encoded bytes, and equality and hashing on them. */
-abstract class KeyValue {
+abstract class KeyBytes {
     private final byte[] raw;
 
-    KeyValue(byte[] raw) {
+    KeyBytes(byte[] raw) {
         this.raw = raw.clone();
     }
 
@@ -20,7 +20,7 @@ abstract class KeyValue {
     @Override
     public final boolean equals(Object o) {
         // Comparing key material: MessageDigest.isEqual does not stop at the first difference.
-        return o != null && o.getClass() == getClass() && MessageDigest.isEqual(raw, ((KeyValue) o).raw);
+        return o != null && o.getClass() == getClass() && MessageDigest.isEqual(raw, ((KeyBytes) o).raw);
     }
 
     @Override
