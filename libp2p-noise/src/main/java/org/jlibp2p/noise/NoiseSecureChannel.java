@@ -81,6 +81,17 @@ public final class NoiseSecureChannel implements SecureChannel {
         this(identity, DEFAULT_HANDSHAKE_TIMEOUT, TRACING);
     }
 
+    /**
+     * A channel for an identity, with a handshake deadline (a host passes its own,
+     * {@code Limits.handshakeTimeout}).
+     *
+     * @param identity         the local libp2p identity
+     * @param handshakeTimeout how long a handshake may take
+     */
+    public NoiseSecureChannel(PrivateKey identity, Duration handshakeTimeout) {
+        this(identity, handshakeTimeout, TRACING);
+    }
+
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.noise");
 
     /** Narrates handshakes at TRACE level on the "org.jlibp2p.noise" logger (what {@code --trace} shows). */

@@ -1,5 +1,6 @@
 package org.jlibp2p.noise;
 
+import java.time.Duration;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.spi.SecureChannel;
 import org.jlibp2p.core.spi.SecureChannelFactory;
@@ -12,5 +13,10 @@ public final class NoiseSecureChannelFactory implements SecureChannelFactory {
     @Override
     public SecureChannel create(PrivateKey identity) {
         return new NoiseSecureChannel(identity);
+    }
+
+    @Override
+    public SecureChannel create(PrivateKey identity, Duration handshakeTimeout) {
+        return new NoiseSecureChannel(identity, handshakeTimeout);
     }
 }

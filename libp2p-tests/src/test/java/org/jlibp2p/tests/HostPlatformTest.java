@@ -351,6 +351,25 @@ class HostPlatformTest {
         }).isInstanceOf(IOException.class);
     }
 
+    /** A transport that needs the host (the relay transport will) is made with a context of its own. */
+    @Test
+    void aTransportIsBuiltWithTheHostsContext() throws Exception {
+        CompletableFuture<ServiceContext> given = new CompletableFuture<>();
+        Host b = build(Host.builder().security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .transport(ctx -> {
+                    given.complete(ctx);
+                    ctx.setStreamHandler("/transport-side/1.0.0", s -> s.out().write(2));
+                    return new TcpTransport();
+                })
+                .listen("/ip4/127.0.0.1/tcp/0"));
+        assertThat(given.getNow(null).peerId()).isEqualTo(b.peerId());
+        assertThat(b.protocols()).contains("/transport-side/1.0.0");
+        Host a = build(builder());
+        try (ProtocolStream s = a.newStream(b.fullAddrs().get(0), "/transport-side/1.0.0")) {
+            assertThat(s.in().read()).isEqualTo(2);
+        }
+    }
+
     /** A handler can hand its stream to another thread and return: the stream stays open. */
     @Test
     void aHandlerCanKeepItsStreamBeyondItsReturn() throws Exception {

@@ -109,7 +109,8 @@ public final class Host implements Closeable {
         Map<String, SecureChannel> security = new LinkedHashMap<>();
         List<Function<PrivateKey, SecureChannel>> securityFactories = new ArrayList<>(b.security);
         if (securityFactories.isEmpty()) {
-            load(SecureChannelFactory.class).forEach(f -> securityFactories.add(f::create));
+            // the host's handshake deadline is the channel's: one place for it
+            load(SecureChannelFactory.class).forEach(f -> securityFactories.add(key -> f.create(key, b.limits.handshakeTimeout())));
         }
         securityFactories.forEach(f -> {
             SecureChannel channel = f.apply(identity);

@@ -14,4 +14,16 @@ public interface SecureChannelFactory {
      * @return a channel that authenticates as that identity
      */
     SecureChannel create(PrivateKey identity);
+
+    /**
+     * Makes the channel with the host's handshake deadline, so that the deadline lives in one place
+     * ({@code Limits.handshakeTimeout}); a channel without a deadline of its own ignores it.
+     *
+     * @param identity         the host's identity
+     * @param handshakeTimeout how long a handshake may take
+     * @return a channel that authenticates as that identity
+     */
+    default SecureChannel create(PrivateKey identity, java.time.Duration handshakeTimeout) {
+        return create(identity);
+    }
 }
