@@ -22,6 +22,12 @@ final class Rsa {
     static final int MIN_BITS = 2048;
     /** ... and over 8192 bits, which bounds the work a remote key can cost us. */
     static final int MAX_BITS = 8192;
+    /**
+     * The largest public exponent accepted: 2^31 - 1, as Go's crypto/rsa ("public exponent too
+     * large"). A verification costs one modular exponentiation by the exponent, so a remote that
+     * chose a 3071-bit exponent would make every check of its signatures ~20 times dearer.
+     */
+    static final BigInteger MAX_EXPONENT = BigInteger.valueOf(Integer.MAX_VALUE);
     /** DER of AlgorithmIdentifier { rsaEncryption, NULL } (RFC 8017 Appendix C). */
     private static final byte[] RSA_ALGORITHM = Multibase.fromHex("300d06092a864886f70d0101010500");
 
@@ -43,6 +49,7 @@ final class Rsa {
                 throw new MalformedMessageException("invalid RSA public key: " + e.getMessage());
             }
             checkSize(key.getModulus());
+            checkExponent(key.getPublicExponent());
             Public decoded = new Public(key);
             if (!java.util.Arrays.equals(decoded.raw(), raw)) {
                 throw new MalformedMessageException("RSA public key is not in canonical DER form");
@@ -94,6 +101,7 @@ final class Rsa {
             try {
                 RSAPrivateCrtKey key = (RSAPrivateCrtKey) KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
                 checkSize(key.getModulus());
+                checkExponent(key.getPublicExponent());
                 return new Private(key);
             } catch (GeneralSecurityException | ClassCastException e) {
                 throw new MalformedMessageException("invalid RSA private key: " + e.getMessage());
@@ -130,6 +138,13 @@ final class Rsa {
             return pkcs8.read(Der.OCTET_STRING);
         } catch (MalformedMessageException e) {
             throw new IllegalStateException("the JDK wrote an unexpected PKCS#8 encoding", e);
+        }
+    }
+
+    private static void checkExponent(BigInteger e) throws MalformedMessageException {
+        if (e.compareTo(BigInteger.valueOf(3)) < 0 || !e.testBit(0) || e.compareTo(MAX_EXPONENT) > 0) {
+            throw new MalformedMessageException("RSA public exponent " + (e.bitLength() > 64 ? "of " + e.bitLength() + " bits" : e.toString())
+                    + " is not an odd number from 3 to 2^31 - 1");
         }
     }
 

@@ -167,6 +167,32 @@ class KeysTest {
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("1024 bits");
     }
 
+    /**
+     * A remote chooses its RSA exponent, and each signature check costs an exponentiation by it: a
+     * 3071-bit exponent made each check ~20 times dearer. Above 2^31 - 1 is refused, as Go does.
+     */
+    @Test
+    void rsaPublicExponentsAbove2To31AreRefused() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        java.math.BigInteger modulus = ((java.security.interfaces.RSAPublicKey) g.generateKeyPair().getPublic()).getModulus();
+        java.security.KeyFactory f = java.security.KeyFactory.getInstance("RSA");
+        java.util.function.Function<java.math.BigInteger, byte[]> spki = e -> {
+            try {
+                return f.generatePublic(new java.security.spec.RSAPublicKeySpec(modulus, e)).getEncoded();
+            } catch (java.security.GeneralSecurityException ex) {
+                throw new IllegalStateException(ex);
+            }
+        };
+        java.math.BigInteger limit = java.math.BigInteger.valueOf(Integer.MAX_VALUE);
+        assertThat(PublicKey.fromRaw(KeyType.RSA, spki.apply(limit))).isNotNull();
+        assertThat(PublicKey.fromRaw(KeyType.RSA, spki.apply(java.math.BigInteger.valueOf(65537)))).isNotNull();
+        assertThatThrownBy(() -> PublicKey.fromRaw(KeyType.RSA, spki.apply(limit.add(java.math.BigInteger.TWO))))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("exponent");
+        assertThatThrownBy(() -> PublicKey.fromRaw(KeyType.RSA, spki.apply(java.math.BigInteger.ONE.shiftLeft(1500).add(java.math.BigInteger.ONE))))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("exponent of 1501 bits");
+    }
+
     @Test
     void secp256k1PointNotOnTheCurveIsRefused() {
         byte[] raw = fromHex(SpecVectors.SECP256K1_PUBLIC.substring(8));
