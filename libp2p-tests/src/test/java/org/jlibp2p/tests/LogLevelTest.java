@@ -88,4 +88,52 @@ class LogLevelTest {
         assertThat(log).contains("[INFO] host: ").contains("the limit of 1 inbound connections is reached");
         assertThat(log.lines().filter(l -> l.contains("limit of 1 inbound")).count()).isEqualTo(1);
     }
+
+    /**
+     * An accept that keeps failing (out of file descriptors) used to spin: 7 s of CPU and 777,398
+     * warning lines in 5 s. It backs off, 5 ms doubling to 1 s, and logs at each doubling of the count.
+     */
+    @Test
+    void aFailingAcceptBacksOffAndLogsRarely() throws Exception {
+        java.util.concurrent.atomic.AtomicLong accepts = new java.util.concurrent.atomic.AtomicLong();
+        org.jlibp2p.core.Multiaddr where = org.jlibp2p.core.Multiaddr.parse("/ip4/127.0.0.9/tcp/9");
+        org.jlibp2p.core.spi.Transport failing = new org.jlibp2p.core.spi.Transport() {
+            @Override
+            public boolean handles(org.jlibp2p.core.Multiaddr address) {
+                return address.equals(where);
+            }
+
+            @Override
+            public RawConnection dial(org.jlibp2p.core.Multiaddr address, Duration timeout) throws IOException {
+                throw new IOException("not for dialing");
+            }
+
+            @Override
+            public org.jlibp2p.core.spi.Listener listen(org.jlibp2p.core.Multiaddr address) {
+                return new org.jlibp2p.core.spi.Listener() {
+                    @Override
+                    public org.jlibp2p.core.Multiaddr localAddress() {
+                        return where;
+                    }
+
+                    @Override
+                    public RawConnection accept() throws IOException {
+                        accepts.incrementAndGet();
+                        throw new IOException("Too many open files");
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+            }
+        };
+        try (Host h = Host.builder().transport(failing).listen(where.toString()).build()) {
+            Thread.sleep(1500);
+        }
+        // 5 + 10 + ... + 640 ms = 1.3 s: about 9 attempts in 1.5 s; a spinning loop makes millions
+        assertThat(accepts.get()).isBetween(5L, 20L);
+        long lines = log().lines().filter(l -> l.contains("Too many open files")).count();
+        assertThat(lines).isBetween(3L, 6L);
+        assertThat(log()).contains("[WARNING] host: accept on /ip4/127.0.0.9/tcp/9 failed (1 in a row), retrying in 5 ms: Too many open files");
+    }
 }

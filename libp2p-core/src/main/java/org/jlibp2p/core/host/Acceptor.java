@@ -35,7 +35,14 @@ final class Acceptor {
         host.run("accept-" + listener.localAddress(), () -> acceptLoop(listener));
     }
 
+    /** The first pause after a failed accept; it doubles up to {@link #MAX_BACKOFF_MS} (go-libp2p's numbers). */
+    static final long FIRST_BACKOFF_MS = 5;
+    /** The longest pause between failed accepts. */
+    static final long MAX_BACKOFF_MS = 1000;
+
     private void acceptLoop(Listener listener) {
+        long backoff = 0;
+        long failures = 0;
         while (!closed) {
             try {
                 pendingInbound.acquire();
@@ -50,9 +57,25 @@ final class Acceptor {
                 if (closed || !listeners.contains(listener)) {
                     return;
                 }
-                LOG.log(Level.WARNING, () -> "accept on " + listener.localAddress() + " failed: " + e.getMessage());
+                // Out of file descriptors, say: pause before trying again, so the loop does not spin,
+                // and log the 1st, 2nd, 4th, 8th... failure in a row rather than every one.
+                backoff = backoff == 0 ? FIRST_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, backoff * 2);
+                failures++;
+                if (Long.bitCount(failures) == 1) {
+                    long n = failures;
+                    long pause = backoff;
+                    LOG.log(Level.WARNING, () -> "accept on " + listener.localAddress() + " failed (" + n + " in a row), retrying in "
+                            + pause + " ms: " + e.getMessage());
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
                 continue;
             }
+            backoff = 0;
+            failures = 0;
             try {
                 host.run("handshake", () -> {
                     try {
