@@ -1,10 +1,8 @@
 package org.jlibp2p.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.time.Duration;
 import org.jlibp2p.core.Duplex;
+import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.RawConnection;
@@ -44,36 +42,27 @@ public final class RawConnections {
     public static RawConnection wrap(Duplex duplex, String local, String remote) {
         Multiaddr localAddr = Multiaddr.parse(local);
         Multiaddr remoteAddr = Multiaddr.parse(remote);
-        return new RawConnection() {
-            @Override
-            public Multiaddr localAddress() {
-                return localAddr;
-            }
+        return new Wrapped(duplex, localAddr, remoteAddr);
+    }
 
-            @Override
-            public Multiaddr remoteAddress() {
-                return remoteAddr;
-            }
+    private static final class Wrapped extends ForwardingDuplex implements RawConnection {
+        private final Multiaddr local;
+        private final Multiaddr remote;
 
-            @Override
-            public InputStream in() {
-                return duplex.in();
-            }
+        Wrapped(Duplex duplex, Multiaddr local, Multiaddr remote) {
+            super(duplex);
+            this.local = local;
+            this.remote = remote;
+        }
 
-            @Override
-            public OutputStream out() {
-                return duplex.out();
-            }
+        @Override
+        public Multiaddr localAddress() {
+            return local;
+        }
 
-            @Override
-            public void setReadTimeout(Duration timeout) throws IOException {
-                duplex.setReadTimeout(timeout);
-            }
-
-            @Override
-            public void close() throws IOException {
-                duplex.close();
-            }
-        };
+        @Override
+        public Multiaddr remoteAddress() {
+            return remote;
+        }
     }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.crypto.KeyType;
@@ -274,7 +273,11 @@ class HostPlatformTest {
     }
 
     private static RawConnection limited(RawConnection c) {
-        return new RawConnection() {
+        final class Limited extends ForwardingDuplex implements RawConnection {
+            Limited() {
+                super(c);
+            }
+
             @Override
             public Multiaddr localAddress() {
                 return c.localAddress();
@@ -289,27 +292,8 @@ class HostPlatformTest {
             public boolean isLimited() {
                 return true;
             }
-
-            @Override
-            public InputStream in() {
-                return c.in();
-            }
-
-            @Override
-            public OutputStream out() {
-                return c.out();
-            }
-
-            @Override
-            public void setReadTimeout(Duration timeout) throws IOException {
-                c.setReadTimeout(timeout);
-            }
-
-            @Override
-            public void close() throws IOException {
-                c.close();
-            }
-        };
+        }
+        return new Limited();
     }
 
     @Test

@@ -1,19 +1,18 @@
 package org.jlibp2p.core.host;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.time.Duration;
+import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.spi.MuxedStream;
 
 /** A muxed stream with its agreed protocol and its connection; it leaves the connection's list when it ends. */
-final class HostStream implements ProtocolStream {
+final class HostStream extends ForwardingDuplex implements ProtocolStream {
     private final MuxedStream stream;
     private final String protocol;
     private final HostConnection connection;
     private volatile boolean kept;
 
     HostStream(MuxedStream stream, String protocol, HostConnection connection) {
+        super(stream);
         this.stream = stream;
         this.protocol = protocol;
         this.connection = connection;
@@ -36,21 +35,6 @@ final class HostStream implements ProtocolStream {
     @Override
     public Connection connection() {
         return connection;
-    }
-
-    @Override
-    public InputStream in() {
-        return stream.in();
-    }
-
-    @Override
-    public OutputStream out() {
-        return stream.out();
-    }
-
-    @Override
-    public void setReadTimeout(Duration timeout) throws IOException {
-        stream.setReadTimeout(timeout);
     }
 
     @Override
