@@ -7,7 +7,8 @@
  *   <li>{@code org.jlibp2p.core.codec}: unsigned varints, protobuf, length-prefixed messages, multibase,
  *       multihash, CID.</li>
  *   <li>{@code org.jlibp2p.core.multistream}: multistream-select 1.0.0.</li>
- *   <li>{@code org.jlibp2p.core.memory}: in-memory pipes for tests and examples.</li>
+ *   <li>{@code org.jlibp2p.core.memory}: in-memory pipes and the in-memory transport, for tests,
+ *       examples and simulations of many hosts in one JVM.</li>
  * </ul>
  */
 module org.jlibp2p.core {
