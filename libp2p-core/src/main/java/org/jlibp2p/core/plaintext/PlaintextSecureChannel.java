@@ -3,6 +3,7 @@ package org.jlibp2p.core.plaintext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,8 @@ import org.jlibp2p.core.spi.SecureConnection;
 public final class PlaintextSecureChannel implements SecureChannel {
     /** The protocol id negotiated with multistream-select. */
     public static final String PROTOCOL_ID = "/plaintext/2.0.0";
+    /** How long a handshake may take by default. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_EXCHANGE = 8192;
 
     private final PrivateKey identity;
@@ -41,9 +44,22 @@ public final class PlaintextSecureChannel implements SecureChannel {
      * @param identity the local identity (only its public key is sent)
      */
     public PlaintextSecureChannel(PrivateKey identity) {
+        this(identity, DEFAULT_HANDSHAKE_TIMEOUT);
+    }
+
+    /**
+     * A channel that presents an identity, with its own handshake deadline.
+     *
+     * @param identity         the local identity (only its public key is sent)
+     * @param handshakeTimeout how long a handshake may take
+     */
+    public PlaintextSecureChannel(PrivateKey identity, Duration handshakeTimeout) {
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new IllegalArgumentException("the handshake timeout must be positive");
+        }
         this.identity = identity;
         this.localPeer = PeerId.fromPublicKey(identity.publicKey());
-        this.timeout = Duration.ofSeconds(10);
+        this.timeout = handshakeTimeout;
     }
 
     @Override
@@ -62,6 +78,7 @@ public final class PlaintextSecureChannel implements SecureChannel {
     }
 
     private SecureConnection exchange(RawConnection connection, PeerId expected) throws IOException {
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
         try {
             byte[] ours = new ProtobufWriter()
                     .writeBytes(1, localPeer.bytes())
@@ -69,8 +86,7 @@ public final class PlaintextSecureChannel implements SecureChannel {
                     .toByteArray();
             LengthPrefixed.write(connection.out(), ours);
             connection.out().flush();
-            connection.setReadTimeout(timeout);
-            byte[] theirs = LengthPrefixed.read(connection.in(), MAX_EXCHANGE);
+            byte[] theirs = LengthPrefixed.read(new DeadlineInput(connection, deadlineNanos), MAX_EXCHANGE);
             connection.setReadTimeout(Duration.ZERO);
             byte[] id = null;
             PublicKey key = null;
@@ -96,6 +112,44 @@ public final class PlaintextSecureChannel implements SecureChannel {
         } catch (IOException | RuntimeException e) {
             connection.close();
             throw e;
+        }
+    }
+
+    /**
+     * The raw connection's input, with every read bounded by what is left of the handshake deadline:
+     * the deadline bounds the whole exchange, however slowly the remote sends it.
+     */
+    private final class DeadlineInput extends InputStream {
+        private final RawConnection connection;
+        private final long deadlineNanos;
+
+        DeadlineInput(RawConnection connection, long deadlineNanos) {
+            this.connection = connection;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw expired();
+            }
+            connection.setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
+            try {
+                return connection.in().read(b, off, len);
+            } catch (SocketTimeoutException e) {
+                throw expired();
+            }
+        }
+
+        private SocketTimeoutException expired() {
+            return new SocketTimeoutException("plaintext: handshake exceeded its deadline of " + timeout.toMillis() + " ms");
         }
     }
 
