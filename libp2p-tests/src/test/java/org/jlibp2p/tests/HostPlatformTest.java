@@ -28,25 +28,29 @@ import org.jlibp2p.core.host.LimitedConnectionException;
 import org.jlibp2p.core.host.Ping;
 import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.ServiceContext;
+import org.jlibp2p.core.memory.MemoryNetwork;
 import org.jlibp2p.core.spi.Listener;
 import org.jlibp2p.core.spi.RawConnection;
 import org.jlibp2p.core.spi.Transport;
 import org.jlibp2p.noise.NoiseSecureChannel;
-import org.jlibp2p.tcp.TcpTransport;
 import org.jlibp2p.testing.ThreadLeakCheck;
 import org.jlibp2p.yamux.YamuxMuxer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The host as a platform for protocol modules: events, services, the peerstore, limited connections. */
+/**
+ * The host as a platform for protocol modules: events, services, the peerstore, limited connections.
+ * Over the in-memory transport: sockets add nothing here.
+ */
 @Timeout(60)
 class HostPlatformTest {
     private final List<Host> hosts = new ArrayList<>();
+    private final MemoryNetwork net = new MemoryNetwork();
 
     private Host.Builder builder() {
-        return Host.builder().transport(new TcpTransport()).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
-                .listen("/ip4/127.0.0.1/tcp/0");
+        return Host.builder().transport(net.transport()).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .listen("/memory/0");
     }
 
     private Host build(Host.Builder b) throws IOException {
@@ -218,7 +222,7 @@ class HostPlatformTest {
     void connectDialsTheAddressItWasGiven() throws Exception {
         Host a = build(builder());
         Host b = build(builder());
-        a.peerstore().addAddrs(b.peerId(), List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/1"))); // nobody there
+        a.peerstore().addAddrs(b.peerId(), List.of(Multiaddr.parse("/memory/999999"))); // nobody there
         Connection c = a.connect(b.fullAddrs().get(0));
         assertThat(c.remoteAddress()).isEqualTo(b.listenAddrs().get(0));
     }
@@ -298,13 +302,13 @@ class HostPlatformTest {
 
     @Test
     void onALimitedConnectionOnlyAllowedProtocolsRun() throws Exception {
-        Host.Builder lb = Host.builder().transport(limited(new TcpTransport())).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
-                .listen("/ip4/127.0.0.1/tcp/0")
+        Host.Builder lb = Host.builder().transport(limited(net.transport())).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .listen("/memory/0")
                 .handler("/echo/1.0.0", s -> s.in().transferTo(s.out()))
                 .handler("/small/1.0.0", s -> s.in().transferTo(s.out()))
                 .allowOnLimitedConnections("/small/1.0.0");
         Host b = build(lb);
-        Host a = build(Host.builder().transport(limited(new TcpTransport())).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+        Host a = build(Host.builder().transport(limited(net.transport())).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
                 .allowOnLimitedConnections("/small/1.0.0"));
         Connection c = a.connect(b.fullAddrs().get(0));
         assertThat(c.isLimited()).isTrue();
@@ -321,8 +325,8 @@ class HostPlatformTest {
     /** The inbound side refuses too: a remote that does not check is reset. */
     @Test
     void aLimitedConnectionRefusesInboundStreamsOfOtherProtocols() throws Exception {
-        Host b = build(Host.builder().transport(limited(new TcpTransport())).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
-                .listen("/ip4/127.0.0.1/tcp/0").handler("/echo/1.0.0", s -> s.in().transferTo(s.out())));
+        Host b = build(Host.builder().transport(limited(net.transport())).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .listen("/memory/0").handler("/echo/1.0.0", s -> s.in().transferTo(s.out())));
         // a's connection is not limited on its side, so it opens the stream; b resets it
         Host a = build(builder());
         Connection c = a.connect(b.fullAddrs().get(0));
@@ -343,9 +347,9 @@ class HostPlatformTest {
                 .transport(ctx -> {
                     given.complete(ctx);
                     ctx.setStreamHandler("/transport-side/1.0.0", s -> s.out().write(2));
-                    return new TcpTransport();
+                    return net.transport();
                 })
-                .listen("/ip4/127.0.0.1/tcp/0"));
+                .listen("/memory/0"));
         assertThat(given.getNow(null).peerId()).isEqualTo(b.peerId());
         assertThat(b.protocols()).contains("/transport-side/1.0.0");
         Host a = build(builder());

@@ -1,49 +1,31 @@
 package org.jlibp2p.core.memory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jlibp2p.core.Duplex;
+import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.spi.RawConnection;
 
 /** One end of an in-memory connection: a pipe end with its addresses. Closing it once releases its number. */
-final class MemoryConnection implements RawConnection {
-    private final Duplex pipe;
+final class MemoryConnection extends ForwardingDuplex implements RawConnection {
     private final Multiaddr local;
     private final Multiaddr remote;
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     MemoryConnection(Duplex pipe, Multiaddr local, Multiaddr remote, Runnable onClose) {
-        this.pipe = pipe;
+        super(pipe);
         this.local = local;
         this.remote = remote;
         this.onClose = onClose;
     }
 
     @Override
-    public InputStream in() {
-        return pipe.in();
-    }
-
-    @Override
-    public OutputStream out() {
-        return pipe.out();
-    }
-
-    @Override
-    public void setReadTimeout(Duration timeout) throws IOException {
-        pipe.setReadTimeout(timeout);
-    }
-
-    @Override
     public void close() throws IOException {
         if (closed.compareAndSet(false, true)) {
             try {
-                pipe.close();
+                super.close();
             } finally {
                 onClose.run();
             }

@@ -1,16 +1,15 @@
 package org.jlibp2p.core.plaintext;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.PeerIdMismatchException;
+import org.jlibp2p.core.ReadDeadline;
 import org.jlibp2p.core.codec.LengthPrefixed;
 import org.jlibp2p.core.codec.ProtobufReader;
 import org.jlibp2p.core.codec.ProtobufWriter;
@@ -78,7 +77,8 @@ public final class PlaintextSecureChannel implements SecureChannel {
     }
 
     private SecureConnection exchange(RawConnection connection, PeerId expected) throws IOException {
-        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        // One deadline for the whole exchange, however slowly the remote sends it.
+        ReadDeadline deadline = new ReadDeadline(connection, timeout, "plaintext: the handshake");
         try {
             byte[] ours = new ProtobufWriter()
                     .writeBytes(1, localPeer.bytes())
@@ -86,8 +86,8 @@ public final class PlaintextSecureChannel implements SecureChannel {
                     .toByteArray();
             LengthPrefixed.write(connection.out(), ours);
             connection.out().flush();
-            byte[] theirs = LengthPrefixed.read(new DeadlineInput(connection, deadlineNanos), MAX_EXCHANGE);
-            connection.setReadTimeout(Duration.ZERO);
+            byte[] theirs = LengthPrefixed.read(deadline.guard(connection.in()), MAX_EXCHANGE);
+            deadline.clear();
             byte[] id = null;
             PublicKey key = null;
             ProtobufReader r = new ProtobufReader(theirs);
@@ -115,65 +115,34 @@ public final class PlaintextSecureChannel implements SecureChannel {
         }
     }
 
-    /**
-     * The raw connection's input, with every read bounded by what is left of the handshake deadline:
-     * the deadline bounds the whole exchange, however slowly the remote sends it.
-     */
-    private final class DeadlineInput extends InputStream {
-        private final RawConnection connection;
-        private final long deadlineNanos;
-
-        DeadlineInput(RawConnection connection, long deadlineNanos) {
-            this.connection = connection;
-            this.deadlineNanos = deadlineNanos;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                throw expired();
-            }
-            connection.setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
-            try {
-                return connection.in().read(b, off, len);
-            } catch (SocketTimeoutException e) {
-                throw expired();
-            }
-        }
-
-        private SocketTimeoutException expired() {
-            return new SocketTimeoutException("plaintext: handshake exceeded its deadline of " + timeout.toMillis() + " ms");
-        }
-    }
-
     /** The raw connection, unchanged, with the identities attached. */
-    private record Connection(RawConnection raw, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey)
-            implements SecureConnection {
-        @Override
-        public InputStream in() {
-            return raw.in();
+    private static final class Connection extends ForwardingDuplex implements SecureConnection {
+        private final RawConnection raw;
+        private final PeerId localPeer;
+        private final PeerId remotePeer;
+        private final PublicKey remotePublicKey;
+
+        Connection(RawConnection raw, PeerId localPeer, PeerId remotePeer, PublicKey remotePublicKey) {
+            super(raw);
+            this.raw = raw;
+            this.localPeer = localPeer;
+            this.remotePeer = remotePeer;
+            this.remotePublicKey = remotePublicKey;
         }
 
         @Override
-        public OutputStream out() {
-            return raw.out();
+        public PeerId localPeer() {
+            return localPeer;
         }
 
         @Override
-        public void setReadTimeout(Duration t) throws IOException {
-            raw.setReadTimeout(t);
+        public PeerId remotePeer() {
+            return remotePeer;
         }
 
         @Override
-        public void close() throws IOException {
-            raw.close();
+        public PublicKey remotePublicKey() {
+            return remotePublicKey;
         }
 
         @Override
