@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jlibp2p.core.Duplex;
+import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.ReadDeadline;
 import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.MessageTooLargeException;
@@ -355,13 +356,14 @@ public final class MultistreamSelect {
 
     /** A negotiation's deadline, applied to the channel as a read timeout before each read. */
     /** The channel returned by {@link #dialerSelectLazy}: the first read consumes the answer. */
-    private static final class LazyChannel implements Duplex {
+    private static final class LazyChannel extends ForwardingDuplex {
         private final Duplex channel;
         private final String protocol;
         private volatile boolean answered;
         private final InputStream in;
 
         LazyChannel(Duplex channel, String protocol) {
+            super(channel);
             this.channel = channel;
             this.protocol = protocol;
             this.in = new InputStream() {
@@ -407,21 +409,6 @@ public final class MultistreamSelect {
         @Override
         public InputStream in() {
             return in;
-        }
-
-        @Override
-        public OutputStream out() {
-            return channel.out();
-        }
-
-        @Override
-        public void setReadTimeout(Duration timeout) throws IOException {
-            channel.setReadTimeout(timeout);
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }
