@@ -24,6 +24,7 @@ final class Chat {
      * remote has closed too).
      */
     static void converse(ProtocolStream stream, InputStream typed, Consumer<String> onLine) throws Exception {
+        stream.setReadTimeout(java.time.Duration.ZERO); // a person may stay silent for long: no idle timeout
         Thread sender = Thread.ofVirtual().name("chat-sender").start(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(typed, StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {

@@ -2,6 +2,7 @@ package org.jlibp2p.core.host;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,16 @@ import org.jlibp2p.core.Role;
 final class ConnectionRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<PeerId, List<HostConnection>> byPeer = new HashMap<>();
+    /** Trimmed connections: out of the table, closing; their close is still announced. */
+    private final java.util.Set<HostConnection> trimming = new java.util.HashSet<>();
     private final Limits limits;
     private boolean closed;
 
-    ConnectionRegistry(Limits limits) {
+    private final LimitLog limitLog;
+
+    ConnectionRegistry(Limits limits, LimitLog limitLog) {
         this.limits = limits;
+        this.limitLog = limitLog;
     }
 
     /**
@@ -51,35 +57,101 @@ final class ConnectionRegistry {
     }
 
     /**
-     * Adds a new connection, checking the limit again (other handshakes may have finished meanwhile).
+     * Adds a new connection, checking the host's limit again (other handshakes may have finished
+     * meanwhile), then the peer's and, for an inbound one, its address's. A full peer or address
+     * makes room by closing one of its idle connections (no streams, and older than
+     * {@link #TRIM_GRACE}: go's connection manager also keeps the connections in use and spares new
+     * ones for a grace period), the oldest first; if none is idle, the new one is refused. A trimmed
+     * connection leaves the table at once, so concurrent additions cannot pick the same one and
+     * overshoot the limit.
      *
-     * @throws IOException if the host is closed or the limit is reached; the caller closes the connection
+     * @throws IOException naming the scope and the limit, if the host is closed or a limit is
+     *                     reached; the caller closes the connection
      */
     void add(HostConnection c) throws IOException {
+        List<HostConnection> trimmed = new ArrayList<>();
         lock.lock();
         try {
             checkLimitLocked(c.direction());
+            List<HostConnection> peers = byPeer.getOrDefault(c.remotePeer(), List.of());
+            if (peers.size() >= limits.maxConnectionsPerPeer()) {
+                HostConnection idle = oldestIdle(peers);
+                if (idle == null) {
+                    throw new IOException("the limit of " + limits.maxConnectionsPerPeer() + " connections with peer " + c.remotePeer()
+                            + " is reached, none of them idle");
+                }
+                trimmed.add(idle);
+            }
+            if (c.direction() == Role.RESPONDER) {
+                String address = PendingHandshakes.addressOf(c.remoteAddress());
+                List<HostConnection> fromAddress = byPeer.values().stream().flatMap(List::stream)
+                        .filter(x -> x.direction() == Role.RESPONDER && !trimmed.contains(x) && address.equals(x.remoteIp()))
+                        .toList();
+                if (fromAddress.size() >= limits.maxInboundConnectionsPerAddress()) {
+                    HostConnection idle = oldestIdleOfBusiestPeer(fromAddress);
+                    if (idle == null) {
+                        throw new IOException("the limit of " + limits.maxInboundConnectionsPerAddress() + " inbound connections from "
+                                + address + " is reached, none of them idle");
+                    }
+                    trimmed.add(idle);
+                }
+            }
+            for (HostConnection t : trimmed) {
+                removeLocked(t);
+                trimming.add(t);
+            }
             byPeer.computeIfAbsent(c.remotePeer(), p -> new ArrayList<>()).add(c);
+        } finally {
+            lock.unlock();
+        }
+        for (HostConnection t : trimmed) {
+            boolean samePeer = t.remotePeer().equals(c.remotePeer());
+            limitLog.refused(samePeer ? "trim per peer" : "trim per address", () -> "closing an idle connection with " + t.remotePeer()
+                    + " to make room: the limit of " + (samePeer ? limits.maxConnectionsPerPeer() + " connections per peer"
+                            : limits.maxInboundConnectionsPerAddress() + " inbound connections per address") + " is reached");
+            t.close();
+        }
+    }
+
+    /** A new connection is not trimmed for this long, even with no stream yet: it may be about to open one. */
+    static final java.time.Duration TRIM_GRACE = java.time.Duration.ofSeconds(10);
+
+    private static boolean trimmable(HostConnection c) {
+        return c.isIdle() && c.openedAt().isBefore(java.time.Instant.now().minus(TRIM_GRACE));
+    }
+
+    private static HostConnection oldestIdle(List<HostConnection> candidates) {
+        return candidates.stream().filter(ConnectionRegistry::trimmable).min(Comparator.comparing(HostConnection::openedAt)).orElse(null);
+    }
+
+    /** From one address's connections: an idle one of the peer with the most, the oldest. */
+    private static HostConnection oldestIdleOfBusiestPeer(List<HostConnection> fromAddress) {
+        Map<PeerId, Long> perPeer = new HashMap<>();
+        fromAddress.forEach(x -> perPeer.merge(x.remotePeer(), 1L, Long::sum));
+        return fromAddress.stream().filter(ConnectionRegistry::trimmable)
+                .min(Comparator.<HostConnection, Long>comparing(x -> -perPeer.get(x.remotePeer())).thenComparing(HostConnection::openedAt))
+                .orElse(null);
+    }
+
+    /** {@return true if the connection was registered (or trimmed and not yet closed) and is now removed} */
+    boolean remove(HostConnection c) {
+        lock.lock();
+        try {
+            return removeLocked(c) || trimming.remove(c);
         } finally {
             lock.unlock();
         }
     }
 
-    /** {@return true if the connection was registered and is now removed} */
-    boolean remove(HostConnection c) {
-        lock.lock();
-        try {
-            List<HostConnection> list = byPeer.get(c.remotePeer());
-            if (list == null || !list.remove(c)) {
-                return false;
-            }
-            if (list.isEmpty()) {
-                byPeer.remove(c.remotePeer());
-            }
-            return true;
-        } finally {
-            lock.unlock();
+    private boolean removeLocked(HostConnection c) {
+        List<HostConnection> list = byPeer.get(c.remotePeer());
+        if (list == null || !list.remove(c)) {
+            return false;
         }
+        if (list.isEmpty()) {
+            byPeer.remove(c.remotePeer());
+        }
+        return true;
     }
 
     List<Connection> all() {

@@ -1,13 +1,16 @@
 package org.jlibp2p.core.host;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jlibp2p.core.PeerId;
 
 /**
  * The protocols a host serves: each protocol's handler and the cap on its concurrent inbound
@@ -15,14 +18,19 @@ import java.util.function.Consumer;
  * {@link HostEvent.LocalProtocolsChanged}, which identify push turns into a message to every peer.
  */
 final class Handlers {
-    /** A handler and the cap on its concurrent inbound streams. */
-    record Registration(StreamHandler handler, int limit, Semaphore slots) {
-        Registration(StreamHandler handler, int limit) {
-            this(handler, limit, new Semaphore(limit));
+    /** A handler, the cap on its concurrent inbound streams, and the cap per peer. */
+    record Registration(StreamHandler handler, int limit, int perPeer, Semaphore slots) {
+        Registration(StreamHandler handler, int limit, int perPeer) {
+            this(handler, limit, perPeer, new Semaphore(limit));
         }
     }
 
     private final Map<String, Registration> handlers = new ConcurrentHashMap<>();
+    /** Inbound streams per (peer, protocol) now; an entry leaves when its count is back to zero. */
+    private final Map<PeerProtocol, Integer> perPeer = new HashMap<>();
+    private final ReentrantLock perPeerLock = new ReentrantLock();
+
+    private record PeerProtocol(PeerId peer, String protocol) {}
     private final Set<String> allowedOnLimited = ConcurrentHashMap.newKeySet();
     private final Consumer<HostEvent> events;
 
@@ -30,11 +38,11 @@ final class Handlers {
         this.events = events;
     }
 
-    void set(String protocol, StreamHandler handler, int maxStreams) {
-        if (maxStreams < 1) {
-            throw new IllegalArgumentException("maxStreams must be positive");
+    void set(String protocol, StreamHandler handler, int maxStreams, int maxPerPeer) {
+        if (maxStreams < 1 || maxPerPeer < 1) {
+            throw new IllegalArgumentException("stream limits must be positive");
         }
-        handlers.put(protocol, new Registration(handler, maxStreams));
+        handlers.put(protocol, new Registration(handler, maxStreams, maxPerPeer));
         events.accept(new HostEvent.LocalProtocolsChanged(protocols()));
     }
 
@@ -49,6 +57,35 @@ final class Handlers {
         Registration r = handlers.get(protocol);
         if (r != null && r.handler() == handler && handlers.remove(protocol, r)) {
             events.accept(new HostEvent.LocalProtocolsChanged(protocols()));
+        }
+    }
+
+    /**
+     * Takes one of a peer's slots for a protocol.
+     *
+     * @return false if the peer has {@code registration.perPeer()} streams of it open already
+     */
+    boolean tryAcquire(PeerId peer, String protocol, Registration registration) {
+        perPeerLock.lock();
+        try {
+            PeerProtocol key = new PeerProtocol(peer, protocol);
+            int n = perPeer.getOrDefault(key, 0);
+            if (n >= registration.perPeer()) {
+                return false;
+            }
+            perPeer.put(key, n + 1);
+            return true;
+        } finally {
+            perPeerLock.unlock();
+        }
+    }
+
+    void release(PeerId peer, String protocol) {
+        perPeerLock.lock();
+        try {
+            perPeer.computeIfPresent(new PeerProtocol(peer, protocol), (k, n) -> n <= 1 ? null : n - 1);
+        } finally {
+            perPeerLock.unlock();
         }
     }
 

@@ -92,6 +92,7 @@ public final class Host implements Closeable {
     final Upgrader upgrader;
     final EventBus events = new EventBus();
     final Handlers handlers = new Handlers(events::publish);
+    final LimitLog limitLog = new LimitLog();
     final ConnectionRegistry registry;
     private final Dialer dialer = new Dialer(this);
     private final Acceptor acceptor;
@@ -104,7 +105,7 @@ public final class Host implements Closeable {
         this.peerId = PeerId.fromPublicKey(identity.publicKey());
         this.limits = b.limits;
         this.peerstore = b.peerstore != null ? b.peerstore : new BoundedPeerstore();
-        this.registry = new ConnectionRegistry(limits);
+        this.registry = new ConnectionRegistry(limits, limitLog);
         transports.addAll(b.transports.isEmpty() && b.transportFactories.isEmpty() ? load(Transport.class) : b.transports);
         Map<String, SecureChannel> security = new LinkedHashMap<>();
         List<Function<PrivateKey, SecureChannel>> securityFactories = new ArrayList<>(b.security);
@@ -128,7 +129,6 @@ public final class Host implements Closeable {
         this.upgrader = new Upgrader(security, muxers, limits.handshakeTimeout(), scheduler);
         this.acceptor = new Acceptor(this);
         b.allowedOnLimited.forEach(handlers::allowOnLimited);
-        b.handlers.forEach((protocol, h) -> handlers.set(protocol, h, b.handlerLimits.getOrDefault(protocol, limits.maxStreamsPerProtocol())));
         b.connectionListeners.forEach(this::addConnectionListener);
         services.add(new PingService());
         services.add(new IdentifyService(b.agentVersion, events::publish));
@@ -147,13 +147,22 @@ public final class Host implements Closeable {
         return timer;
     }
 
-    /** Starts the services (in the builder's order, after ping and identify) and the host-aware transports. */
+    /** Starts the services (in the builder's order, after ping and identify), the host-aware transports and the idle sweep. */
     private void start(Builder b) throws IOException {
+        Duration idle = limits.idleConnectionTimeout();
+        if (!idle.isZero()) {
+            long period = Math.max(Math.min(idle.toNanos() / 4, Duration.ofSeconds(30).toNanos()), Duration.ofMillis(10).toNanos());
+            scheduler.scheduleAtFixedRate(this::closeIdleConnections, period, period, TimeUnit.NANOSECONDS);
+        }
         for (HostService service : services) {
             HostServiceContext context = new HostServiceContext(this, service.name());
             contexts.add(context);
             service.start(context);
         }
+        // The builder's handlers come last, so an application can replace a service's (tests play a
+        // misbehaving identify this way).
+        b.handlers.forEach((protocol, h) -> handlers.set(protocol, h, b.handlerLimits.getOrDefault(protocol, limits.maxStreamsPerProtocol()),
+                limits.maxStreamsPerPeerPerProtocol()));
         for (Function<ServiceContext, Transport> factory : b.transportFactories) {
             HostServiceContext context = new HostServiceContext(this, "transport");
             contexts.add(context);
@@ -237,7 +246,20 @@ public final class Host implements Closeable {
      * @param maxStreams the cap
      */
     public void setStreamHandler(String protocol, StreamHandler handler, int maxStreams) {
-        handlers.set(protocol, handler, maxStreams);
+        setStreamHandler(protocol, handler, maxStreams, limits.maxStreamsPerPeerPerProtocol());
+    }
+
+    /**
+     * Serves a protocol with caps on its concurrent inbound streams across all connections and from
+     * any one peer; a stream beyond either is reset.
+     *
+     * @param protocol          the protocol id
+     * @param handler           the handler
+     * @param maxStreams        the cap across the host
+     * @param maxStreamsPerPeer the cap for one peer (ping/ping.md: a listener accepts at most 2 ping streams per peer)
+     */
+    public void setStreamHandler(String protocol, StreamHandler handler, int maxStreams, int maxStreamsPerPeer) {
+        handlers.set(protocol, handler, maxStreams, maxStreamsPerPeer);
     }
 
     /**
@@ -396,6 +418,28 @@ public final class Host implements Closeable {
         return registry.of(peer);
     }
 
+    /** {@return what the host holds now, to set beside its {@link #limits()}} */
+    public ResourceUsage resourceUsage() {
+        int in = 0;
+        int out = 0;
+        int streams = 0;
+        java.util.Set<PeerId> peers = new java.util.HashSet<>();
+        Map<String, Integer> byProtocol = new java.util.TreeMap<>();
+        for (Connection c : registry.all()) {
+            if (c.direction() == Role.RESPONDER) {
+                in++;
+            } else {
+                out++;
+            }
+            peers.add(c.remotePeer());
+            for (ProtocolStream s : c.streams()) {
+                streams++;
+                byProtocol.merge(s.protocol(), 1, Integer::sum);
+            }
+        }
+        return new ResourceUsage(in, out, acceptor.pendingHandshakes(), peers.size(), streams, byProtocol);
+    }
+
     // ---- connection lifecycle ----------------------------------------------------------------
 
     /**
@@ -407,7 +451,7 @@ public final class Host implements Closeable {
         try {
             registry.add(c);
         } catch (IOException e) {
-            LOG.log(Level.INFO, () -> "closing a new connection with " + c.remotePeer() + ": " + e.getMessage());
+            limitLog.refused("connection", () -> "closing a new connection with " + c.remotePeer() + ": " + e.getMessage());
             c.close(); // not registered: no closed event follows
             throw e;
         }
@@ -421,6 +465,19 @@ public final class Host implements Closeable {
         }
         events.publish(new HostEvent.ConnectionOpened(c));
         return c;
+    }
+
+    /** Closes the connections that have had no stream for {@link Limits#idleConnectionTimeout()}. */
+    private void closeIdleConnections() {
+        long limit = limits.idleConnectionTimeout().toNanos();
+        for (Connection c : registry.all()) {
+            HostConnection hc = (HostConnection) c;
+            if (hc.idleNanos() > limit) {
+                LOG.log(Level.DEBUG, () -> "closing the connection with " + c.remotePeer() + ": no stream for "
+                        + limits.idleConnectionTimeout().toSeconds() + " s");
+                hc.close();
+            }
+        }
     }
 
     void connectionClosed(HostConnection c) {

@@ -32,6 +32,8 @@ final class HostConnection implements Connection {
     private final AtomicInteger inbound = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final boolean limited;
+    private final String remoteIp;
+    private volatile long lastActive = System.nanoTime();
     /** Names this connection's threads in thread dumps; made once, since base58 costs a BigInteger division per digit. */
     final String threadTag;
 
@@ -40,6 +42,7 @@ final class HostConnection implements Connection {
         this.upgraded = upgraded;
         this.direction = direction;
         this.limited = upgraded.limited();
+        this.remoteIp = PendingHandshakes.addressOf(upgraded.secure().remoteAddress());
         String peer = remotePeer().toBase58();
         this.threadTag = peer.substring(peer.length() - 6); // the end: every Ed25519 id starts "12D3KooW"
     }
@@ -51,7 +54,7 @@ final class HostConnection implements Connection {
                 MuxedStream stream = upgraded.session().acceptStream(Duration.ZERO);
                 if (inbound.incrementAndGet() > host.limits().maxStreamsPerConnection()) {
                     inbound.decrementAndGet();
-                    LOG.log(Level.INFO, () -> "resetting a stream from " + remotePeer() + ": the limit of "
+                    host.limitLog.refused("streams per connection", () -> "resetting a stream from " + remotePeer() + ": the limit of "
                             + host.limits().maxStreamsPerConnection() + " inbound streams per connection is reached");
                     stream.reset();
                     continue;
@@ -97,9 +100,16 @@ final class HostConnection implements Connection {
                 stream.reset();
                 return;
             }
+            if (!host.handlers.tryAcquire(remotePeer(), protocol, registration)) {
+                host.limitLog.refused("streams per peer per protocol", () -> "resetting a " + protocol + " stream from " + remotePeer()
+                        + ": the limit of " + registration.perPeer() + " concurrent streams of that protocol per peer is reached");
+                stream.reset();
+                return;
+            }
             if (!registration.slots().tryAcquire()) {
-                LOG.log(Level.INFO, () -> "resetting a " + protocol + " stream from " + remotePeer() + ": the limit of "
-                        + registration.limit() + " concurrent streams of that protocol is reached");
+                host.handlers.release(remotePeer(), protocol);
+                host.limitLog.refused("streams per protocol", () -> "resetting a " + protocol + " stream from " + remotePeer()
+                        + ": the limit of " + registration.limit() + " concurrent streams of that protocol is reached");
                 stream.reset();
                 return;
             }
@@ -109,6 +119,7 @@ final class HostConnection implements Connection {
             }
             streams.add(hostStream);
             try {
+                hostStream.setReadTimeout(host.limits().inboundStreamIdleTimeout()); // a handler that waits longer sets its own
                 registration.handler().handle(hostStream);
                 if (!hostStream.kept()) {
                     hostStream.close();
@@ -121,6 +132,7 @@ final class HostConnection implements Connection {
                 }
             } finally {
                 registration.slots().release();
+                host.handlers.release(remotePeer(), protocol);
             }
         } finally {
             inbound.decrementAndGet();
@@ -129,6 +141,22 @@ final class HostConnection implements Connection {
 
     void forget(HostStream stream) {
         streams.remove(stream);
+        lastActive = System.nanoTime();
+    }
+
+    /** {@return true if no stream is open on it, in either direction} */
+    boolean isIdle() {
+        return streams.isEmpty() && inbound.get() == 0 && upgraded.session().streamCount() == 0;
+    }
+
+    /** {@return nanoseconds (System.nanoTime) since it became idle, or 0 if it is in use} */
+    long idleNanos() {
+        return isIdle() ? System.nanoTime() - lastActive : 0;
+    }
+
+    /** {@return the remote IP address, as the per-address limits count it} */
+    String remoteIp() {
+        return remoteIp;
     }
 
     @Override

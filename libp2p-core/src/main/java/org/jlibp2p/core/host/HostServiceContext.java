@@ -81,7 +81,12 @@ final class HostServiceContext implements ServiceContext {
 
     @Override
     public void setStreamHandler(String protocol, StreamHandler handler, int maxStreams) {
-        host.setStreamHandler(protocol, handler, maxStreams);
+        setStreamHandler(protocol, handler, maxStreams, host.limits().maxStreamsPerPeerPerProtocol());
+    }
+
+    @Override
+    public void setStreamHandler(String protocol, StreamHandler handler, int maxStreams, int maxStreamsPerPeer) {
+        host.setStreamHandler(protocol, handler, maxStreams, maxStreamsPerPeer);
         handlers.put(protocol, handler);
     }
 

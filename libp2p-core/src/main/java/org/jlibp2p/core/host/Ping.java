@@ -19,6 +19,8 @@ public final class Ping {
     public static final String PROTOCOL_ID = "/ipfs/ping/1.0.0";
     /** "The dialing peer MUST ... send 32 bytes of random binary data". */
     public static final int PAYLOAD_LENGTH = 32;
+    /** "The listener SHOULD accept at most 2 ping streams per peer" (ping/ping.md); js resets the third. */
+    public static final int MAX_STREAMS_PER_PEER = 2;
     /** How long one ping may wait for its echo (go-libp2p: 10 s). */
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 

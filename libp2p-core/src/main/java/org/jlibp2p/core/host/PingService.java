@@ -7,7 +7,8 @@ package org.jlibp2p.core.host;
 final class PingService implements HostService {
     @Override
     public void start(ServiceContext context) {
-        context.setStreamHandler(Ping.PROTOCOL_ID, Ping.HANDLER);
+        // ping/ping.md: "the listener SHOULD accept at most 2 ping streams per peer"
+        context.setStreamHandler(Ping.PROTOCOL_ID, Ping.HANDLER, context.limits().maxStreamsPerProtocol(), Ping.MAX_STREAMS_PER_PEER);
         context.allowOnLimitedConnections(Ping.PROTOCOL_ID);
     }
 

@@ -68,6 +68,16 @@ public interface ServiceContext {
     void setStreamHandler(String protocol, StreamHandler handler, int maxStreams);
 
     /**
+     * Serves a protocol with caps on its concurrent inbound streams across the host and per peer.
+     *
+     * @param protocol          the protocol id
+     * @param handler           the handler
+     * @param maxStreams        the cap across the host
+     * @param maxStreamsPerPeer the cap for one peer
+     */
+    void setStreamHandler(String protocol, StreamHandler handler, int maxStreams, int maxStreamsPerPeer);
+
+    /**
      * Stops serving a protocol.
      *
      * @param protocol the protocol id
