@@ -26,8 +26,39 @@ final class KeyValue {
     static final int MAX_KEY = 1024;
     static final int MAX_VALUE = 1024 * 1024;
     static final int MAX_ENTRIES = 10_000;
+    /** All values together: a PUT that would pass it is refused (10,000 values of 1 MiB would be 10 GiB). */
+    static final long MAX_TOTAL_BYTES = 64L * 1024 * 1024;
 
     private final Map<String, byte[]> store = new ConcurrentHashMap<>();
+    private final long maxTotalBytes;
+    /** Guards the total with the store: a PUT checks and adds in one step. */
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private long totalBytes;
+
+    KeyValue() {
+        this(MAX_TOTAL_BYTES);
+    }
+
+    KeyValue(long maxTotalBytes) {
+        this.maxTotalBytes = maxTotalBytes;
+    }
+
+    /** Stores a value unless the entry count or the byte total would pass its bound; {@return OK or REFUSED} */
+    private int store(String key, byte[] value) {
+        lock.lock();
+        try {
+            byte[] old = store.get(key);
+            long total = totalBytes - (old == null ? 0 : old.length) + value.length;
+            if ((old == null && store.size() >= MAX_ENTRIES) || total > maxTotalBytes) {
+                return REFUSED;
+            }
+            store.put(key, value);
+            totalBytes = total;
+            return OK;
+        } finally {
+            lock.unlock();
+        }
+    }
 
     StreamHandler handler() {
         return stream -> {
@@ -38,12 +69,7 @@ final class KeyValue {
             String key = readKey(in);
             if (op == PUT) {
                 byte[] value = readValue(in);
-                if (store.size() >= MAX_ENTRIES && !store.containsKey(key)) {
-                    out.writeByte(REFUSED);
-                } else {
-                    store.put(key, value);
-                    out.writeByte(OK);
-                }
+                out.writeByte(store(key, value));
             } else if (op == GET) {
                 byte[] value = store.get(key);
                 if (value == null) {
