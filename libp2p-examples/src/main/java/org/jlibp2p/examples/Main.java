@@ -102,10 +102,11 @@ public final class Main {
     private record Command(String name, String synopsis, String description, Set<String> options, Set<String> flags) {}
 
     private static final List<Command> COMMANDS = List.of(
-            new Command("listen", "listen [--host H] [--port P] [--receive-dir DIR]",
+            new Command("listen", "listen [--host H] [--port P] [--receive-dir DIR] [--usage-every S]",
                     "Run a node that serves ping, identify, /echo/1.0.0, /perf/1.0.0, /chat/1.0.0, /file-transfer/1.0.0 and /kv/1.0.0.\n"
-                            + "Prints its addresses, then one line per inbound connection, until interrupted.",
-                    Set.of("--host", "--port", "--receive-dir"), Set.of()),
+                            + "Prints its addresses, then one line per inbound connection, until interrupted; with --usage-every,\n"
+                            + "also what it holds (connections, pending handshakes, streams by protocol) every S seconds.",
+                    Set.of("--host", "--port", "--receive-dir", "--usage-every"), Set.of()),
             new Command("ping", "ping <addr> [--count N] [--repeat K]",
                     "Ping a peer N times on one stream; with --repeat, make K fresh connections one after another,\n"
                             + "each a dial and a first ping, and report their median, min and max.",
@@ -288,7 +289,21 @@ public final class Main {
             List<String> addrs = host.fullAddrs().stream().map(Multiaddr::toString).toList();
             emit(ordered("event", "listening", "peerId", host.peerId().toString(), "addrs", addrs),
                     "peer id " + host.peerId() + "\nlistening on\n  " + String.join("\n  ", addrs));
-            new CountDownLatch(1).await(); // until interrupted
+            int usageEvery = cli.intOption("--usage-every", 0, 0, 86_400);
+            if (usageEvery == 0) {
+                new CountDownLatch(1).await(); // until interrupted
+            }
+            while (usageEvery > 0) {
+                Thread.sleep(Duration.ofSeconds(usageEvery));
+                org.jlibp2p.core.host.ResourceUsage u = host.resourceUsage();
+                Limits l = host.limits();
+                emit(ordered("event", "usage", "inboundConnections", u.inboundConnections(), "outboundConnections", u.outboundConnections(),
+                                "pendingHandshakes", u.pendingHandshakes(), "peers", u.peers(), "streams", u.streams(),
+                                "streamsByProtocol", u.streamsByProtocol()),
+                        "usage: connections " + u.inboundConnections() + "/" + l.maxInboundConnections() + " in, " + u.outboundConnections()
+                                + "/" + l.maxOutboundConnections() + " out; pending handshakes " + u.pendingHandshakes() + "/" + l.maxPendingInbound()
+                                + "; peers " + u.peers() + "; streams " + u.streams() + " " + u.streamsByProtocol());
+            }
             return 0;
         } catch (InterruptedException e) {
             return 0;

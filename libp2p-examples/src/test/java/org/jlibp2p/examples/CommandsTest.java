@@ -153,6 +153,29 @@ class CommandsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void listenReportsItsUsageWhenAsked() throws Exception {
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread other = Thread.ofVirtual().start(() -> Main.run(new String[] {"listen", "--json", "--host", "127.0.0.1", "--usage-every", "1"},
+                new PrintStream(new Lines(lines), true), new PrintStream(OutputStream.nullOutputStream()), InputStream.nullInputStream()));
+        try {
+            Map<String, Object> listening = JsonParser.object(lines.poll(20, TimeUnit.SECONDS));
+            String otherAddress = (String) ((List<?>) listening.get("addrs")).get(0);
+            assertThat(run("ping", otherAddress, "--json").json()).containsEntry("ok", true);
+            Map<String, Object> usage;
+            do { // the connection event comes first
+                usage = JsonParser.object(lines.poll(10, TimeUnit.SECONDS));
+            } while ("connection".equals(usage.get("event")));
+            assertThat(usage).containsEntry("event", "usage").containsKeys("inboundConnections", "outboundConnections",
+                    "pendingHandshakes", "peers", "streams", "streamsByProtocol");
+            assertThat((Double) usage.get("pendingHandshakes")).isGreaterThanOrEqualTo(0.0);
+        } finally {
+            other.interrupt();
+            other.join(10_000);
+        }
+    }
+
+    @Test
     void kvPutThenGet() {
         assertThat(run("kv", address, "put", "colour", "blue", "--json").json()).containsEntry("ok", true);
         assertThat(run("kv", address, "get", "colour", "--json").json()).containsEntry("value", "blue");
