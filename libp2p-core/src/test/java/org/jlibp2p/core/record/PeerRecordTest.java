@@ -180,10 +180,20 @@ class PeerRecordTest {
     }
 
     @Test
-    void fuzzedRecordsOnlyEverFailAsMalformed() {
+    void fuzzedRecordsOnlyEverFailAsMalformed() throws Exception {
         List<byte[]> payloads = List.of(fromHex(JsVectors.RECORD), fromHex(JsVectors.RECORD_SEQ_0));
-        assertThat(Fuzz.run(payloads, PeerRecord::decode, MalformedMessageException.class)).isEqualTo(Fuzz.iterations());
+        Fuzz.decoder("peer record", PeerRecord::decode)
+                .seeds(payloads)
+                .roundTrip(PeerRecord::encode)
+                .rejects(MalformedMessageException.class)
+                .decodedShareAtLeast(0.03) // measured: 12.4%
+                .run();
         List<byte[]> envelopes = List.of(fromHex(JsVectors.ENVELOPE), fromHex(JsVectors.ENVELOPE_SEQ_0));
-        assertThat(Fuzz.run(envelopes, PeerRecord::open, MalformedMessageException.class)).isEqualTo(Fuzz.iterations());
+        Fuzz.decoder("peer record, opened", PeerRecord::open)
+                .seed(envelopes.get(0), PeerRecord.open(envelopes.get(0)))
+                .seed(envelopes.get(1), PeerRecord.open(envelopes.get(1)))
+                .rejects(MalformedMessageException.class)
+                .decodedShareAtLeast(0.0005) // measured: 0.17-0.19% (mutations of unknown or unsigned bytes)
+                .run();
     }
 }
