@@ -29,6 +29,9 @@ import org.jlibp2p.core.host.Ping;
 import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.ServiceContext;
 import org.jlibp2p.core.memory.MemoryNetwork;
+import org.jlibp2p.core.record.PeerRecord;
+import org.jlibp2p.core.codec.LengthPrefixed;
+import org.jlibp2p.core.codec.ProtobufWriter;
 import org.jlibp2p.core.spi.Listener;
 import org.jlibp2p.core.spi.RawConnection;
 import org.jlibp2p.core.spi.Transport;
@@ -151,6 +154,48 @@ class HostPlatformTest {
         b.setStreamHandler("/late/1.0.0", s -> { });
         assertThat(changed.get(10, TimeUnit.SECONDS).peer()).isEqualTo(b.peerId());
         assertThat(a.peerstore().peersSupporting("/late/1.0.0")).containsExactly(b.peerId());
+    }
+
+    /**
+     * A signed peer record that does not verify (here: a valid envelope, but about and by another
+     * peer) is ignored: the event says so, and the unsigned addresses serve.
+     */
+    @Test
+    void aSignedPeerRecordThatDoesNotVerifyIsIgnored() throws Exception {
+        PrivateKey bKey = PrivateKey.generate(KeyType.ED25519);
+        PrivateKey someoneElse = PrivateKey.generate(KeyType.ED25519);
+        Multiaddr claimed = Multiaddr.parse("/ip4/192.0.2.1/tcp/4001");
+        byte[] foreign = new PeerRecord(PeerId.fromPublicKey(someoneElse.publicKey()), 7, List.of(claimed)).seal(someoneElse).marshal();
+        Multiaddr unsigned = Multiaddr.parse("/ip4/192.0.2.2/tcp/4002");
+        Host b = build(builder().identity(bKey).handler(Host.IDENTIFY, s -> {
+            LengthPrefixed.write(s.out(), new ProtobufWriter()
+                    .writeBytes(1, bKey.publicKey().marshal())
+                    .writeBytes(2, unsigned.bytes())
+                    .writeString(3, Ping.PROTOCOL_ID)
+                    .writeBytes(8, foreign)
+                    .toByteArray());
+            s.closeWrite();
+        }));
+        Host a = build(builder());
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        a.subscribe(HostEvent.PeerIdentified.class, identified::complete);
+        a.connect(b.fullAddrs().get(0));
+        HostEvent.PeerIdentified e = identified.get(10, TimeUnit.SECONDS);
+        assertThat(e.signedPeerRecord()).isFalse();
+        assertThat(e.info().signedPeerRecord()).isPresent();
+        assertThat(a.peerstore().addrs(b.peerId())).contains(unsigned).doesNotContain(claimed);
+        assertThat(a.connections(b.peerId())).as("an unverifiable record is not a reason to hang up").isNotEmpty();
+    }
+
+    @Test
+    void aVerifiedSignedPeerRecordIsAnnounced() throws Exception {
+        Host a = build(builder());
+        Host b = build(builder());
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        a.subscribe(HostEvent.PeerIdentified.class, identified::complete);
+        a.connect(b.fullAddrs().get(0));
+        assertThat(identified.get(10, TimeUnit.SECONDS).signedPeerRecord()).isTrue();
+        assertThat(a.peerstore().addrs(b.peerId())).containsExactlyElementsOf(b.listenAddrs());
     }
 
     @Test
