@@ -13,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.crypto.KeyType;
@@ -32,6 +31,7 @@ import org.jlibp2p.core.memory.MemoryNetwork;
 import org.jlibp2p.core.record.PeerRecord;
 import org.jlibp2p.core.codec.LengthPrefixed;
 import org.jlibp2p.core.codec.ProtobufWriter;
+import org.jlibp2p.core.spi.ForwardingRawConnection;
 import org.jlibp2p.core.spi.Listener;
 import org.jlibp2p.core.spi.RawConnection;
 import org.jlibp2p.core.spi.Transport;
@@ -322,19 +322,9 @@ class HostPlatformTest {
     }
 
     private static RawConnection limited(RawConnection c) {
-        final class Limited extends ForwardingDuplex implements RawConnection {
+        final class Limited extends ForwardingRawConnection {
             Limited() {
                 super(c);
-            }
-
-            @Override
-            public Multiaddr localAddress() {
-                return c.localAddress();
-            }
-
-            @Override
-            public Multiaddr remoteAddress() {
-                return c.remoteAddress();
             }
 
             @Override

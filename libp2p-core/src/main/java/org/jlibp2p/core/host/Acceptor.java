@@ -10,9 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.jlibp2p.core.ForwardingDuplex;
-import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.Role;
+import org.jlibp2p.core.spi.ForwardingRawConnection;
 import org.jlibp2p.core.spi.Listener;
 import org.jlibp2p.core.spi.RawConnection;
 
@@ -126,7 +125,7 @@ final class Acceptor {
      * sends nothing can be closed after {@link Limits#firstBytesTimeout()} rather than the whole
      * handshake deadline.
      */
-    private final class FirstBytes extends ForwardingDuplex implements RawConnection {
+    private final class FirstBytes extends ForwardingRawConnection {
         private final RawConnection raw;
         private final InputStream in;
         private volatile boolean heard;
@@ -179,20 +178,6 @@ final class Acceptor {
             return in;
         }
 
-        @Override
-        public Multiaddr localAddress() {
-            return raw.localAddress();
-        }
-
-        @Override
-        public Multiaddr remoteAddress() {
-            return raw.remoteAddress();
-        }
-
-        @Override
-        public boolean isLimited() {
-            return raw.isLimited();
-        }
     }
 
     /** Closes every listener; the accept loops end. */
