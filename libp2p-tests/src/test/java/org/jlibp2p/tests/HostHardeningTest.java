@@ -264,8 +264,14 @@ class HostHardeningTest {
         assertThat(end.text()).as("no Noise message 2 before message 1 is complete").isEmpty();
         assertThat(end.after()).as("dropped at the %s deadline of the handshake, not before, not much after", HANDSHAKE)
                 .isBetween(HANDSHAKE.multipliedBy(8).dividedBy(10), HANDSHAKE.multipliedBy(3));
-        assertThat(noise.nextFailure()).isInstanceOf(SocketTimeoutException.class)
-                .hasMessageContaining("handshake exceeded its deadline of 1000 ms");
+        // Two deadlines of 1 s race here: the Noise handshake's own (a timeout naming it) and the
+        // host's deadline for the whole upgrade, which closes the socket under the reading handshake.
+        Throwable failure = noise.nextFailure();
+        if (failure instanceof SocketTimeoutException) {
+            assertThat(failure).hasMessageContaining("handshake exceeded its deadline of 1000 ms");
+        } else {
+            assertThat(failure).isInstanceOf(java.net.SocketException.class).hasMessageContaining("closed");
+        }
         aWellBehavedPeerIsServed();
     }
 
@@ -292,27 +298,33 @@ class HostHardeningTest {
     }
 
     /**
-     * Slowloris: connections that send nothing hold handshake slots only until the deadline. The cap
-     * (4 here) means a fifth handshake waits for a slot instead of piling up: the well-behaved peer is
-     * served only once the silent ones are dropped, at the deadline and not much later.
+     * Slowloris: connections that send nothing hold no place a peer needs. The pending table (4 here)
+     * is full of silent sockets when a well-behaved peer comes: the oldest silent one is closed at once
+     * to make room, so the peer is served without waiting (a host that queued it would serve it only at
+     * the deadline), and the other silent ones are dropped at the deadline.
      */
     @Test
-    void silentConnectionsAreDroppedAndTheCapHoldsThem() throws Exception {
+    void silentConnectionsHoldNoPlaceAPeerNeeds() throws Exception {
         List<Future<Ending>> silent = new ArrayList<>();
         for (int i = 0; i < 4; i++) { // exactly the cap
             Socket s = raw();
             long opened = System.nanoTime();
             silent.add(executor.submit(() -> awaitClose(s, opened)));
         }
+        Thread.sleep(100); // all four are pending
         long start = System.nanoTime();
         aWellBehavedPeerIsServed();
         Duration waited = Duration.ofNanos(System.nanoTime() - start);
-        // (the upper bound is looser than for the closes below: it also covers the peer's own handshake and ping)
-        assertThat(waited).as("no slot was free until the silent connections reached their deadline")
-                .isBetween(HANDSHAKE.multipliedBy(8).dividedBy(10), HANDSHAKE.multipliedBy(5));
+        assertThat(waited).as("the peer did not wait for a silent connection's deadline").isLessThan(PROMPTLY);
+        List<Ending> ends = new ArrayList<>();
         for (Future<Ending> f : silent) {
             Ending end = f.get(10, TimeUnit.SECONDS);
             assertThat(end.received()).as("the host sent its header, then nothing").isEqualTo(HEADER);
+            ends.add(end);
+        }
+        ends.sort(java.util.Comparator.comparing(Ending::after));
+        assertThat(ends.get(0).after()).as("the oldest silent connection made room for the peer").isLessThan(PROMPTLY.plusMillis(100));
+        for (Ending end : ends.subList(1, 4)) {
             assertThat(end.after()).as("a silent connection is dropped at the %s deadline", HANDSHAKE)
                     .isBetween(HANDSHAKE.multipliedBy(8).dividedBy(10), HANDSHAKE.multipliedBy(3));
         }

@@ -81,6 +81,21 @@ class HostLimitsTest {
         }
     }
 
+    /** A connection that sends nothing is closed at the first-bytes deadline, well before the upgrade's. */
+    @Test
+    void aSilentConnectionIsClosedAtTheFirstBytesDeadline() throws Exception {
+        Host b = host(Limits.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5))
+                .withIdleTimeouts(Duration.ofMillis(300), Duration.ZERO, Duration.ofMinutes(2)));
+        try (org.jlibp2p.core.spi.RawConnection raw = net.transport().dial(b.listenAddrs().get(0), Duration.ofSeconds(5))) {
+            long start = System.nanoTime();
+            byte[] got = raw.in().readAllBytes(); // the host's multistream header, then the close
+            Duration after = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(got.length).as("at most the host's header").isLessThan(64);
+            assertThat(after).as("closed at the 300 ms first-bytes deadline, not the 5 s upgrade deadline")
+                    .isBetween(Duration.ofMillis(240), Duration.ofMillis(2500));
+        }
+    }
+
     @Test
     void anInboundStreamStartsWithTheIdleReadTimeout() throws Exception {
         Host b = host(Limits.defaults().withIdleTimeouts(Duration.ofSeconds(3), Duration.ZERO, Duration.ofMillis(300)));
