@@ -77,7 +77,13 @@ final class JsPeer implements AutoCloseable {
             return false;
         }
         if (!Files.isDirectory(DIR.resolve("node_modules"))) {
-            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR.toFile()).inheritIO().start();
+            // npm neither reads this process's stdin nor writes its stdout (its progress is dropped, its
+            // errors go to stderr): the test runner talks to Maven over those, and npm's bytes there
+            // corrupted the channel on a fresh checkout
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             if (!npm.waitFor(5, TimeUnit.MINUTES)) {
                 npm.destroyForcibly();
                 throw new IllegalStateException("npm ci did not finish in 5 minutes");
