@@ -12,7 +12,6 @@ import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.ReadDeadline;
 import org.jlibp2p.core.PeerIdMismatchException;
-import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.crypto.PublicKey;
 import org.jlibp2p.core.spi.RawConnection;
 
@@ -35,15 +34,18 @@ final class NoiseHandshake {
     record Result(CipherState send, CipherState receive, PeerId remotePeer, PublicKey remoteKey, Optional<String> muxer) {}
 
     private final RawConnection connection;
-    private final PrivateKey identity;
+    private final StaticIdentity identity;
+    private final VerifiedIdentities verified;
     private final List<String> muxers;
     /** Every read of the handshake, however small, is bounded by what is left of one deadline. */
     private final InputStream in;
     private final NoiseSecureChannel.Observer observer;
 
-    NoiseHandshake(RawConnection connection, PrivateKey identity, List<String> muxers, Duration timeout, NoiseSecureChannel.Observer observer) {
+    NoiseHandshake(RawConnection connection, StaticIdentity identity, VerifiedIdentities verified, List<String> muxers, Duration timeout,
+                   NoiseSecureChannel.Observer observer) {
         this.connection = connection;
         this.identity = identity;
+        this.verified = verified;
         this.muxers = List.copyOf(muxers);
         this.in = new ReadDeadline(connection, timeout, "noise: the handshake").guard(connection.in());
         this.observer = observer;
@@ -51,7 +53,7 @@ final class NoiseHandshake {
 
     /** The initiator's script: {@code -> e}, {@code <- e, ee, s, es}, {@code -> s, se}. */
     Result initiate(PeerId expected, Supplier<X25519> ephemerals) throws IOException {
-        X25519 staticKey = X25519.generate();
+        X25519 staticKey = identity.key;
         HandshakeState handshake = new HandshakeState(true, EMPTY_PROLOGUE, staticKey, ephemerals);
 
         // Message 1 carries no payload: nothing is encrypted yet, so nothing about us may go in it.
@@ -65,7 +67,7 @@ final class NoiseHandshake {
         }
 
         // Extensions go in message 3 from the initiator (inlined-muxer-negotiation.md).
-        send(3, "s, se", handshake.writeMessage(payload(staticKey, muxers).encode()));
+        send(3, "s, se", handshake.writeMessage(identity.payload(muxers).encode()));
 
         // The initiator's list decides: the first of ours that the responder also supports.
         Optional<String> muxer = agree(muxers, theirs.streamMuxers());
@@ -75,7 +77,7 @@ final class NoiseHandshake {
 
     /** The responder's script: {@code -> e}, {@code <- e, ee, s, es}, {@code -> s, se}. */
     Result respond(Supplier<X25519> ephemerals) throws IOException {
-        X25519 staticKey = X25519.generate();
+        X25519 staticKey = identity.key;
         HandshakeState handshake = new HandshakeState(false, EMPTY_PROLOGUE, staticKey, ephemerals);
 
         byte[] first = handshake.readMessage(receive(1, "e"));
@@ -85,7 +87,7 @@ final class NoiseHandshake {
         }
 
         // Extensions go in message 2 from the responder.
-        send(2, "e, ee, s, es", handshake.writeMessage(payload(staticKey, muxers).encode()));
+        send(2, "e, ee, s, es", handshake.writeMessage(identity.payload(muxers).encode()));
 
         NoiseHandshakePayload theirs = NoiseHandshakePayload.decode(handshake.readMessage(receive(3, "s, se")));
         PublicKey remoteKey = verify(theirs, handshake.remoteStaticKey());
@@ -97,22 +99,25 @@ final class NoiseHandshake {
         return new Result(keys[0], keys[1], PeerId.fromPublicKey(remoteKey), remoteKey, muxer);
     }
 
-    private NoiseHandshakePayload payload(X25519 staticKey, List<String> offer) {
-        byte[] signature = identity.sign(signedBytes(staticKey.publicKey()));
-        return new NoiseHandshakePayload(identity.publicKey().marshal(), signature, List.of(), offer);
-    }
-
-    /** The remote's identity key must have signed its Noise static key. */
-    private static PublicKey verify(NoiseHandshakePayload payload, byte[] remoteStatic) throws NoiseHandshakeException {
+    /**
+     * The remote's identity key must have signed its Noise static key. A triple (identity key, static
+     * key, signature) verified before is not verified again.
+     */
+    private PublicKey verify(NoiseHandshakePayload payload, byte[] remoteStatic) throws NoiseHandshakeException {
         PublicKey key;
         try {
             key = PublicKey.unmarshal(payload.identityKey());
         } catch (MalformedMessageException e) {
             throw new NoiseHandshakeException("noise: the remote's identity key is invalid: " + e.getMessage());
         }
+        var digest = VerifiedIdentities.digest(payload.identityKey(), remoteStatic, payload.identitySig());
+        if (verified.contains(digest)) {
+            return key;
+        }
         if (!key.verify(signedBytes(remoteStatic), payload.identitySig())) {
             throw new NoiseHandshakeException("noise: the remote's identity signature does not match its static key");
         }
+        verified.add(digest);
         return key;
     }
 

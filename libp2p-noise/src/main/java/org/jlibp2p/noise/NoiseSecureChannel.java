@@ -71,6 +71,9 @@ public final class NoiseSecureChannel implements SecureChannel {
     private final Duration handshakeTimeout;
     private final Observer observer;
     private final boolean earlyMuxerNegotiation;
+    /** One static key, with its identity signature, for every handshake of this channel (see StaticIdentity). */
+    private final java.util.concurrent.atomic.AtomicReference<StaticIdentity> staticIdentity;
+    final VerifiedIdentities verified = new VerifiedIdentities();
 
     /**
      * A channel for an identity, with the default handshake timeout.
@@ -137,6 +140,7 @@ public final class NoiseSecureChannel implements SecureChannel {
         this.localPeer = PeerId.fromPublicKey(identity.publicKey());
         this.handshakeTimeout = handshakeTimeout;
         this.observer = observer;
+        this.staticIdentity = new java.util.concurrent.atomic.AtomicReference<>(new StaticIdentity(identity));
     }
 
     /**
@@ -164,7 +168,7 @@ public final class NoiseSecureChannel implements SecureChannel {
     @Override
     public SecureConnection secureOutbound(RawConnection connection, PeerId expected, List<String> muxers) throws IOException {
         try {
-            NoiseHandshake.Result result = new NoiseHandshake(connection, identity, offer(muxers), handshakeTimeout, observer)
+            NoiseHandshake.Result result = new NoiseHandshake(connection, staticIdentity(), verified, offer(muxers), handshakeTimeout, observer)
                     .initiate(expected, X25519::generate);
             return established(connection, result);
         } catch (IOException | RuntimeException e) {
@@ -181,13 +185,24 @@ public final class NoiseSecureChannel implements SecureChannel {
     @Override
     public SecureConnection secureInbound(RawConnection connection, List<String> muxers) throws IOException {
         try {
-            NoiseHandshake.Result result = new NoiseHandshake(connection, identity, offer(muxers), handshakeTimeout, observer)
+            NoiseHandshake.Result result = new NoiseHandshake(connection, staticIdentity(), verified, offer(muxers), handshakeTimeout, observer)
                     .respond(X25519::generate);
             return established(connection, result);
         } catch (IOException | RuntimeException e) {
             connection.close();
             throw e;
         }
+    }
+
+    /** The static key for the next handshake, replaced once it has served its lifetime. */
+    StaticIdentity staticIdentity() {
+        StaticIdentity current = staticIdentity.get();
+        if (current.expired()) {
+            StaticIdentity fresh = new StaticIdentity(identity);
+            staticIdentity.compareAndSet(current, fresh);
+            return staticIdentity.get();
+        }
+        return current;
     }
 
     private List<String> offer(List<String> muxers) {

@@ -205,7 +205,7 @@ class NoiseSecureChannelTest {
         RawConnections.Pair link = RawConnections.pipes();
         Future<SecureConnection> inbound = executor.submit(() -> new NoiseSecureChannel(PrivateKey.generate(KeyType.ED25519)).secureInbound(link.b(), YAMUX));
         // Drive the initiator by hand to get at its raw connection after the handshake.
-        NoiseHandshake.Result result = new NoiseHandshake(link.a(), PrivateKey.generate(KeyType.ED25519), YAMUX, Duration.ofSeconds(5),
+        NoiseHandshake.Result result = new NoiseHandshake(link.a(), new StaticIdentity(PrivateKey.generate(KeyType.ED25519)), new VerifiedIdentities(), YAMUX, Duration.ofSeconds(5),
                 NoiseSecureChannel.Observer.NONE).initiate(null, X25519::generate);
         SecureConnection server = inbound.get(5, TimeUnit.SECONDS);
         byte[] plaintext = "attack at dawn".getBytes();
@@ -225,7 +225,7 @@ class NoiseSecureChannelTest {
         // The initiator is driven by hand, so the test can write raw bytes under the encryption layer.
         RawConnections.Pair link = RawConnections.pipes();
         Future<SecureConnection> inbound = executor.submit(() -> new NoiseSecureChannel(PrivateKey.generate(KeyType.ED25519)).secureInbound(link.b(), YAMUX));
-        new NoiseHandshake(link.a(), PrivateKey.generate(KeyType.ED25519), YAMUX, Duration.ofSeconds(5), NoiseSecureChannel.Observer.NONE)
+        new NoiseHandshake(link.a(), new StaticIdentity(PrivateKey.generate(KeyType.ED25519)), new VerifiedIdentities(), YAMUX, Duration.ofSeconds(5), NoiseSecureChannel.Observer.NONE)
                 .initiate(null, X25519::generate);
         SecureConnection server = inbound.get(5, TimeUnit.SECONDS);
         link.a().out().write(new byte[] {0, 100, 1, 2, 3});
@@ -234,7 +234,7 @@ class NoiseSecureChannelTest {
 
         RawConnections.Pair link2 = RawConnections.pipes();
         Future<SecureConnection> inbound2 = executor.submit(() -> new NoiseSecureChannel(PrivateKey.generate(KeyType.ED25519)).secureInbound(link2.b(), YAMUX));
-        new NoiseHandshake(link2.a(), PrivateKey.generate(KeyType.ED25519), YAMUX, Duration.ofSeconds(5), NoiseSecureChannel.Observer.NONE)
+        new NoiseHandshake(link2.a(), new StaticIdentity(PrivateKey.generate(KeyType.ED25519)), new VerifiedIdentities(), YAMUX, Duration.ofSeconds(5), NoiseSecureChannel.Observer.NONE)
                 .initiate(null, X25519::generate);
         SecureConnection server2 = inbound2.get(5, TimeUnit.SECONDS);
         link2.a().out().write(new byte[] {0, 5, 1, 2, 3, 4, 5});
