@@ -146,6 +146,9 @@ async function dial (target, action) {
       const conn = await node.dial(ma)
       const result = await identified
       out({ action: 'identify', ok: true, ...identifyFields(result), muxer: conn.multiplexer, encryption: conn.encryption })
+      // The remote identifies us too, on its own schedule: stay connected a moment so that its
+      // identify is not cut off by our exit (on a busy machine it can start after ours has ended).
+      await new Promise(resolve => setTimeout(resolve, 1500))
     } else if (action === 'echo') {
       const size = Number(args[3] ?? 1024)
       const streams = Number(args[4] ?? 1)
