@@ -14,7 +14,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.StreamResetException;
 import org.jlibp2p.core.spi.MuxedStream;
+import org.jlibp2p.yamux.YamuxFrame.Data;
 import org.jlibp2p.yamux.YamuxFrame.Flags;
+import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
 
 /**
  * One Yamux stream: its two half-closes, its reset, and its flow control (yamux/README.md, "Opening
@@ -173,7 +175,7 @@ final class YamuxStream implements MuxedStream {
             return 0;
         }
         long now = System.nanoTime();
-        long rtt = session.rttNanos();
+        long rtt = session.keepAlive.rttNanos();
         int max = session.config.maxWindow();
         if (rtt > 0 && recvWindow < max && now - epochStartNanos < 4 * rtt) {
             int grown = (int) Math.min((long) recvWindow * 2, max);
@@ -187,7 +189,7 @@ final class YamuxStream implements MuxedStream {
 
     private void sendCredit(long delta) throws IOException {
         if (delta > 0) {
-            session.writeWindowUpdate(id, 0, delta);
+            session.writer.write(new WindowUpdate(id, Flags.NONE, delta));
         }
     }
 
@@ -285,7 +287,7 @@ final class YamuxStream implements MuxedStream {
             lock.unlock();
         }
         if (first) {
-            session.onAcknowledged(this);
+            session.streams.onAcknowledged(this);
         }
     }
 
@@ -300,13 +302,13 @@ final class YamuxStream implements MuxedStream {
             lock.unlock();
         }
         if (done) {
-            session.forget(this);
+            session.streams.forget(this);
         }
     }
 
     void onRemoteReset() {
         markReset(new StreamResetException("stream " + id() + " was reset by the remote"));
-        session.forget(this);
+        session.streams.forget(this);
     }
 
     void onSessionClosed(IOException cause) {
@@ -343,7 +345,7 @@ final class YamuxStream implements MuxedStream {
         } finally {
             lock.unlock();
         }
-        session.writeWindowUpdate(id, Flags.ACK, session.config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW);
+        session.writer.write(new WindowUpdate(id, Flags.of(Flags.ACK), session.config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW));
     }
 
     // ---- writing -----------------------------------------------------------------------------
@@ -380,7 +382,7 @@ final class YamuxStream implements MuxedStream {
             } finally {
                 lock.unlock();
             }
-            session.writeData(YamuxFrame.TYPE_DATA, 0, id, n, b, off, n);
+            session.writer.write(new Data(id, Flags.NONE, n), b, off);
             off += n;
             len -= n;
         }
@@ -403,9 +405,9 @@ final class YamuxStream implements MuxedStream {
             lock.unlock();
         }
         // "To close a stream, either side sends a data or window update frame along with the FIN flag."
-        session.writeWindowUpdate(id, Flags.FIN, 0);
+        session.writer.write(new WindowUpdate(id, Flags.of(Flags.FIN), 0));
         if (done) {
-            session.forget(this);
+            session.streams.forget(this);
         }
     }
 
@@ -442,9 +444,9 @@ final class YamuxStream implements MuxedStream {
             lock.unlock();
         }
         markReset(new StreamResetException("stream " + id() + " was reset locally"));
-        session.forget(this);
+        session.streams.forget(this);
         if (!alreadyEnded) {
-            session.sendResetAsync(id);
+            session.writer.sendResetAsync(id);
         }
     }
 

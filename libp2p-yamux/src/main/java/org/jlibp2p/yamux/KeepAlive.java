@@ -1,0 +1,96 @@
+package org.jlibp2p.yamux;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jlibp2p.yamux.YamuxFrame.Ping;
+
+/**
+ * The session's timer (yamux/README.md, "Type Field": Ping is "used to measure RTT. It can also be
+ * used to heart-beat and do keep-alives"). One virtual thread per session that
+ *
+ * <ul>
+ *   <li>pings at once when the session starts, to measure the round-trip time that window auto-tuning
+ *       needs ({@link #rttNanos()}), then every keep-alive interval;</li>
+ *   <li>ends the session when a ping stays unanswered for the write timeout;</li>
+ *   <li>ends the session when a write stays stuck for the write timeout (the watchdog): closing the
+ *       connection wakes the writer.</li>
+ * </ul>
+ *
+ * It ticks at half the shorter of the two intervals, so each deadline is noticed within half of it.
+ */
+final class KeepAlive implements Runnable {
+    private final YamuxSession session;
+    private final FrameWriter writer;
+    private final YamuxConfig config;
+
+    private final AtomicInteger pingIds = new AtomicInteger();
+    private volatile int outstandingPing = -1;
+    private volatile long pingSentNanos;
+    private volatile long rttNanos;
+
+    KeepAlive(YamuxSession session, FrameWriter writer, YamuxConfig config) {
+        this.session = session;
+        this.writer = writer;
+        this.config = config;
+    }
+
+    @Override
+    public void run() {
+        long writeTimeout = config.writeTimeout().toNanos();
+        long keepAlive = config.keepAliveInterval().toNanos();
+        long tick = keepAlive == 0 ? writeTimeout / 2 : Math.min(keepAlive, writeTimeout) / 2;
+        long lastPing = 0;
+        boolean first = true; // the first ping, sent at once, measures the RTT for window auto-tuning
+        try {
+            while (!session.isClosed()) {
+                long now = System.nanoTime();
+                long started = writer.writeStartedNanos();
+                if (started != 0 && now - started > writeTimeout) {
+                    session.fail(new SocketTimeoutException("yamux: a write was stuck for more than " + config.writeTimeout().toMillis() + " ms"));
+                    return;
+                }
+                if (outstandingPing != -1 && now - pingSentNanos > writeTimeout) {
+                    session.fail(new SocketTimeoutException("yamux: keep-alive ping unanswered for " + config.writeTimeout().toMillis() + " ms"));
+                    return;
+                }
+                writer.flushLeftBehind();
+                if (outstandingPing == -1 && (first || (keepAlive > 0 && now - lastPing >= keepAlive))) {
+                    sendPing();
+                    lastPing = now;
+                    first = false;
+                }
+                Thread.sleep(Duration.ofNanos(tick));
+            }
+        } catch (InterruptedException e) {
+            // closing the session interrupts the timer
+        } catch (IOException e) {
+            // writing the ping failed; the write path has already ended the session
+        }
+    }
+
+    private void sendPing() throws IOException {
+        int id = pingIds.incrementAndGet() & 0x7FFFFFFF;
+        pingSentNanos = System.nanoTime();
+        outstandingPing = id;
+        writer.write(new Ping(false, id));
+    }
+
+    /**
+     * The remote answered a ping.
+     *
+     * @param opaque the value it echoed
+     */
+    void onPong(int opaque) {
+        if (opaque == outstandingPing) {
+            rttNanos = Math.max(1, System.nanoTime() - pingSentNanos);
+            outstandingPing = -1;
+        }
+    }
+
+    /** {@return the last measured round-trip time, or 0 before the first answer} */
+    long rttNanos() {
+        return rttNanos;
+    }
+}
