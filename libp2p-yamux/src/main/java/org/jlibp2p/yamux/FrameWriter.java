@@ -5,7 +5,9 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.yamux.YamuxFrame.Data;
 import org.jlibp2p.yamux.YamuxFrame.Flags;
@@ -22,8 +24,14 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
  * flushes, so a burst of small frames from many streams (SYNs, ACKs, FINs, window updates) leaves as
  * one Noise message and one system call.
  *
- * <p>Go Away is the last frame: once it is written, every later write fails. How long the current
- * write has been going on is visible to the session's watchdog ({@link #writeStartedNanos()}).
+ * <p>Threads that must never wait for the lock, or for a connection that does not drain, hand their
+ * frames over instead ({@link #send(YamuxFrame)}): the timer its pings. Whoever holds the lock writes
+ * the frames handed over before it lets go, and the writer's own virtual thread, the flusher, takes
+ * the lock for them when nobody else does.
+ *
+ * <p>Every write, Go Away included, is stamped with its start ({@link #writeStartedNanos()}), so the
+ * session's watchdog sees a write that a peer which stopped reading keeps stuck, and ends the session.
+ * Go Away is the last frame: once it is written, every later write fails.
  */
 final class FrameWriter {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
@@ -45,10 +53,25 @@ final class FrameWriter {
     /** Frame tracing, decided once per session so that it costs nothing per frame when off. */
     private final boolean trace = LOG.isLoggable(Level.TRACE);
 
+    /** Guards the frames handed over and the flusher's wake-up; never held while writing. */
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final Condition flushRequested = queueLock.newCondition();
+    private final ArrayDeque<YamuxFrame> queue = new ArrayDeque<>();
+    /** The queue's length, readable without the queue lock. */
+    private volatile int queued;
+    private boolean flushWanted;
+    private boolean closed;
+    private final Thread flusher;
+
     FrameWriter(YamuxSession session, OutputStream out, YamuxConfig config) {
         this.session = session;
         this.out = out;
         this.writeTimeoutNanos = config.writeTimeout().toNanos();
+        this.flusher = Thread.ofVirtual().name(session + "-flusher").unstarted(this::flushLoop);
+    }
+
+    void start() {
+        flusher.start();
     }
 
     /**
@@ -90,6 +113,7 @@ final class FrameWriter {
             if (len > 0) {
                 out.write(payload, off, len);
             }
+            writeHandedOver();
             flushUnlessOthersWait();
         } catch (IOException e) {
             if (!session.isClosed()) {
@@ -112,9 +136,12 @@ final class FrameWriter {
     void lock(long deadline) throws IOException {
         try {
             if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                // A holder may have left its frame unflushed for us (flushUnlessOthersWait).
+                requestFlush();
                 throw new SocketTimeoutException("yamux: could not write within " + TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos) + " ms");
             }
         } catch (InterruptedException e) {
+            requestFlush();
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to write");
         }
@@ -129,8 +156,8 @@ final class FrameWriter {
      * Flushes the frame just written, unless other writers wait for the lock: then it stays in the
      * buffer of the layer below and the last of them flushes. Whoever holds the lock and is about to
      * wait for the remote (an opener at the ACK backlog) flushes first ({@link #flushIfPending()});
-     * should a waiting writer give up instead (its write timeout passed), the timer flushes what was
-     * left behind ({@link #flushLeftBehind()}).
+     * should a waiting writer give up instead (its write timeout passed), it asks the flusher to flush
+     * what was left behind.
      */
     private void flushUnlessOthersWait() throws IOException {
         if (lock.hasQueuedThreads()) {
@@ -158,19 +185,6 @@ final class FrameWriter {
         }
         flushPending();
         return true;
-    }
-
-    /** The timer's safety net for {@link #flushUnlessOthersWait()}: flushes a frame nobody else will. */
-    void flushLeftBehind() throws IOException {
-        if (unflushed && lock.tryLock()) {
-            try {
-                if (unflushed && !session.isClosed()) {
-                    flushPending();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
     }
 
     /** RST for a stream, without ever blocking the caller: inline if the connection is free, else on a virtual thread. */
@@ -211,21 +225,161 @@ final class FrameWriter {
                     if (goAwaySent) {
                         return;
                     }
+                    writeHandedOver();
                     goAwaySent = true;
                     GoAway goAway = new GoAway(code);
                     if (trace) {
                         LOG.log(Level.TRACE, "yamux -> " + goAway);
                     }
+                    // Watched like every write: a peer that stopped reading cannot hold close() up.
+                    writeStartedNanos = System.nanoTime() | 1;
                     goAway.encodeHeader(header);
                     out.write(header);
                     out.flush();
                 } finally {
+                    writeStartedNanos = 0;
                     lock.unlock();
                 }
             }
         } catch (IOException | InterruptedException e) {
             // the connection is going away anyway
         }
+    }
+
+    // ---- frames handed over by threads that must not wait --------------------------------------
+
+    /**
+     * Hands a frame over to be written soon, by whoever holds the lock or else by the flusher; never
+     * waits. After Go Away, or once the session has ended, the frame is dropped.
+     *
+     * @param frame the frame
+     */
+    void send(YamuxFrame frame) {
+        queueLock.lock();
+        try {
+            if (closed || goAwaySent) {
+                return;
+            }
+            queue.add(frame);
+            queued = queue.size();
+            flushWanted = true;
+            flushRequested.signal();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Wakes the flusher to write what was handed over and flush what was left unflushed. */
+    private void requestFlush() {
+        queueLock.lock();
+        try {
+            flushWanted = true;
+            flushRequested.signal();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /**
+     * Writes the frames handed over, in order; the caller holds the lock.
+     *
+     * @return whether it wrote any
+     */
+    private boolean writeHandedOver() throws IOException {
+        if (queued == 0) {
+            return false;
+        }
+        YamuxFrame[] frames;
+        queueLock.lock();
+        try {
+            frames = queue.toArray(YamuxFrame[]::new);
+            queue.clear();
+            queued = 0;
+        } finally {
+            queueLock.unlock();
+        }
+        for (YamuxFrame frame : frames) {
+            if (session.isClosed() || goAwaySent) {
+                return false;
+            }
+            writeStartedNanos = System.nanoTime() | 1;
+            if (trace) {
+                LOG.log(Level.TRACE, "yamux -> " + frame);
+            }
+            frame.encodeHeader(header);
+            out.write(header);
+        }
+        return frames.length > 0;
+    }
+
+    /**
+     * The flusher: whenever asked, takes the lock, writes what was handed over and flushes. It waits
+     * for the lock at most the write timeout at a time: a holder writes the handed-over frames itself
+     * before it lets go, and one that is stuck is the watchdog's to end.
+     */
+    private void flushLoop() {
+        try {
+            while (true) {
+                queueLock.lock();
+                try {
+                    while (!flushWanted) {
+                        if (closed) {
+                            return;
+                        }
+                        flushRequested.await();
+                    }
+                    flushWanted = false;
+                } finally {
+                    queueLock.unlock();
+                }
+                if (!lock.tryLock(writeTimeoutNanos, TimeUnit.NANOSECONDS)) {
+                    continue;
+                }
+                try {
+                    if (session.isClosed()) {
+                        return;
+                    }
+                    if (writeHandedOver() | unflushed) {
+                        writeStartedNanos = System.nanoTime() | 1;
+                        flushUnlessOthersWait();
+                    }
+                } finally {
+                    writeStartedNanos = 0;
+                    lock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            // the session ended
+        } catch (IOException e) {
+            if (!session.isClosed()) {
+                session.fail(e);
+            }
+        }
+    }
+
+    /** The session ended: the flusher stops, frames handed over later are dropped. */
+    void close() {
+        queueLock.lock();
+        try {
+            closed = true;
+            queue.clear();
+            queued = 0;
+            flushRequested.signal();
+        } finally {
+            queueLock.unlock();
+        }
+        flusher.interrupt();
+    }
+
+    /**
+     * Waits for the flusher to end.
+     *
+     * @param timeout how long to wait
+     * @return true if it ended
+     * @throws InterruptedException if interrupted
+     */
+    boolean awaitTermination(java.time.Duration timeout) throws InterruptedException {
+        return flusher.join(timeout);
     }
 
     /** {@return when the write in progress started ({@link System#nanoTime()}, odd), or 0 if none is} */

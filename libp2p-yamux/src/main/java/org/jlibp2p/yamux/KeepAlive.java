@@ -1,6 +1,7 @@
 package org.jlibp2p.yamux;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,8 +20,11 @@ import org.jlibp2p.yamux.YamuxFrame.Ping;
  * </ul>
  *
  * It ticks at half the shorter of the two intervals, so each deadline is noticed within half of it.
+ * It never writes and never waits for the write lock: its pings are handed to the {@link FrameWriter},
+ * so the watchdog runs on however long a write is stuck.
  */
 final class KeepAlive implements Runnable {
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
     private final YamuxSession session;
     private final FrameWriter writer;
     private final YamuxConfig config;
@@ -55,7 +59,6 @@ final class KeepAlive implements Runnable {
                     session.fail(new SocketTimeoutException("yamux: keep-alive ping unanswered for " + config.writeTimeout().toMillis() + " ms"));
                     return;
                 }
-                writer.flushLeftBehind();
                 if (outstandingPing == -1 && (first || (keepAlive > 0 && now - lastPing >= keepAlive))) {
                     sendPing();
                     lastPing = now;
@@ -65,16 +68,22 @@ final class KeepAlive implements Runnable {
             }
         } catch (InterruptedException e) {
             // closing the session interrupts the timer
-        } catch (IOException e) {
-            // writing the ping failed; the write path has already ended the session
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, session + ": internal error in the timer", e);
+            session.fail(new IOException("yamux internal error in the timer", e));
         }
     }
 
-    private void sendPing() throws IOException {
+    /**
+     * Hands the ping to the writer: the timer never waits for the write lock, so a write that is
+     * stuck holding it cannot stop the watchdog above. The ping counts as sent from now; if it cannot
+     * leave, it goes unanswered, and that ends the session too.
+     */
+    private void sendPing() {
         int id = pingIds.incrementAndGet() & 0x7FFFFFFF;
         pingSentNanos = System.nanoTime();
         outstandingPing = id;
-        writer.write(new Ping(false, id));
+        writer.send(new Ping(false, id));
     }
 
     /**

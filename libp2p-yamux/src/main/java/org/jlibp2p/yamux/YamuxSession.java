@@ -29,7 +29,7 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
  * for an application: data goes into per-stream buffers that the flow-control window bounds, and new
  * inbound streams into a bounded accept queue (when it is full, the stream is reset). One timer
  * virtual thread runs {@link KeepAlive}. Application threads write their own frames through the
- * {@link FrameWriter}.
+ * {@link FrameWriter}, whose flusher thread writes the frames of threads that must not wait.
  *
  * <p>Failures. A protocol violation by the remote sends Go Away (protocol error), closes the
  * connection and resets every stream with a {@link YamuxProtocolException}; a failing connection does
@@ -69,6 +69,7 @@ final class YamuxSession implements MuxedSession {
     void start() {
         reader.start();
         timer.start();
+        writer.start();
     }
 
     // ---- opening and accepting streams -------------------------------------------------------
@@ -271,6 +272,7 @@ final class YamuxSession implements MuxedSession {
         for (YamuxStream s : open) {
             s.onSessionClosed(cause);
         }
+        writer.close();
         timer.interrupt();
         if (Thread.currentThread() != reader) {
             reader.interrupt();
@@ -281,12 +283,12 @@ final class YamuxSession implements MuxedSession {
      * Waits for the session's threads to end (for tests and orderly shutdown).
      *
      * @param timeout how long to wait
-     * @return true if both ended
+     * @return true if all ended
      * @throws InterruptedException if interrupted
      */
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return reader.join(timeout) && timer.join(timeout);
+        return reader.join(timeout) && timer.join(timeout) && writer.awaitTermination(timeout);
     }
 
     @Override
