@@ -25,7 +25,8 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
  * one Noise message and one system call.
  *
  * <p>Threads that must never wait for the lock, or for a connection that does not drain, hand their
- * frames over instead ({@link #send(YamuxFrame)}): the timer its pings. Whoever holds the lock writes
+ * frames over instead ({@link #send(YamuxFrame)}): the timer its pings, the reader its pongs, RSTs
+ * and window updates. Whoever holds the lock writes
  * the frames handed over before it lets go, and the writer's own virtual thread, the flusher, takes
  * the lock for them when nobody else does.
  *
@@ -37,6 +38,14 @@ final class FrameWriter {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
     /** How long closing waits for the write lock to send Go Away before it closes without. */
     private static final long GO_AWAY_LOCK_WAIT_MILLIS = 100;
+    /**
+     * The most frames handed over and not yet written. They pile up only while the connection takes
+     * nothing (the remote reads nothing) and the remote keeps sending what needs an answer: a RST per
+     * refused SYN, a pong per ping. go-yamux bounds its send queue too (session.go, {@code sendCh}, 64
+     * frames) and then blocks its reader; ours must not block, so the session ends instead, before the
+     * watchdog would: 4096 headers are 48 KiB.
+     */
+    static final int MAX_HANDED_OVER = 4096;
 
     private final YamuxSession session;
     private final OutputStream out;
@@ -154,10 +163,10 @@ final class FrameWriter {
 
     /**
      * Flushes the frame just written, unless other writers wait for the lock: then it stays in the
-     * buffer of the layer below and the last of them flushes. Whoever holds the lock and is about to
-     * wait for the remote (an opener at the ACK backlog) flushes first ({@link #flushIfPending()});
-     * should a waiting writer give up instead (its write timeout passed), it asks the flusher to flush
-     * what was left behind.
+     * buffer of the layer below and the last of them flushes. Should a waiting writer give up instead
+     * (its write timeout passed), it asks the flusher to flush what was left behind. Nobody waits for
+     * the remote while holding the lock (openers wait for the ACK backlog before they take it), so a
+     * frame the remote must answer is never held back.
      */
     private void flushUnlessOthersWait() throws IOException {
         if (lock.hasQueuedThreads()) {
@@ -171,20 +180,6 @@ final class FrameWriter {
     private void flushPending() throws IOException {
         unflushed = false;
         out.flush();
-    }
-
-    /**
-     * Flushes what earlier writers left unflushed; the caller holds the lock.
-     *
-     * @return true if there was something to flush
-     * @throws IOException if the connection fails
-     */
-    boolean flushIfPending() throws IOException {
-        if (!unflushed) {
-            return false;
-        }
-        flushPending();
-        return true;
     }
 
     /** RST for a stream, without ever blocking the caller: inline if the connection is free, else on a virtual thread. */
@@ -250,7 +245,8 @@ final class FrameWriter {
 
     /**
      * Hands a frame over to be written soon, by whoever holds the lock or else by the flusher; never
-     * waits. After Go Away, or once the session has ended, the frame is dropped.
+     * waits. After Go Away, or once the session has ended, the frame is dropped; beyond
+     * {@link #MAX_HANDED_OVER} the session ends.
      *
      * @param frame the frame
      */
@@ -260,13 +256,19 @@ final class FrameWriter {
             if (closed || goAwaySent) {
                 return;
             }
-            queue.add(frame);
-            queued = queue.size();
-            flushWanted = true;
-            flushRequested.signal();
+            if (queue.size() < MAX_HANDED_OVER) {
+                queue.add(frame);
+                queued = queue.size();
+                flushWanted = true;
+                flushRequested.signal();
+                return;
+            }
         } finally {
             queueLock.unlock();
         }
+        String why = "yamux: " + MAX_HANDED_OVER + " frames wait for a connection that takes none (MAX_HANDED_OVER)";
+        LOG.log(Level.WARNING, () -> session + ": " + why + "; ending the session");
+        session.fail(new IOException(why));
     }
 
     /** Wakes the flusher to write what was handed over and flush what was left unflushed. */

@@ -21,7 +21,7 @@ import org.jlibp2p.core.Role;
  * backlog").
  *
  * <p>It holds every count a limit applies to: our streams the remote has not acknowledged yet (the ACK
- * backlog, which {@link #openOutbound} waits on), inbound streams waiting for {@code acceptStream} (the
+ * backlog, which {@link #reserveOutbound} waits on), inbound streams waiting for {@code acceptStream} (the
  * accept queue, beyond which {@link #admitInbound} refuses), and open streams in each direction. It
  * also remembers the last streams the remote reset, so that a frame after its own RST is recognised
  * as a violation. Once {@linkplain #close closed} it admits and opens nothing and wakes every waiter.
@@ -57,18 +57,6 @@ final class StreamTable {
     private volatile boolean closed;
     private volatile IOException closeCause;
 
-    /** Sends what earlier writers left unflushed, so that the remote can acknowledge it. */
-    @FunctionalInterface
-    interface PendingFlush {
-        /**
-         * Flushes if something is pending.
-         *
-         * @return true if it flushed
-         * @throws IOException if the connection fails
-         */
-        boolean flushIfPending() throws IOException;
-    }
-
     StreamTable(YamuxSession session, Role role, YamuxConfig config) {
         this.session = session;
         this.role = role;
@@ -88,33 +76,19 @@ final class StreamTable {
     // ---- our streams -------------------------------------------------------------------------
 
     /**
-     * Takes the next id for a stream of ours, once the ACK backlog has room, and registers the stream.
-     * The caller holds the write lock and writes the SYN next, so ids reach the wire in order.
+     * Makes room for one more stream of ours: waits, up to the deadline, until the ACK backlog has
+     * room, then counts the stream against it and against the outbound limit. The caller does not
+     * hold the write lock while it waits: the reader must stay free to take the ACKs that make room,
+     * and to answer pings meanwhile. Follow with {@link #openReserved()} or {@link #cancelReservation()}.
      *
-     * @param deadline     {@link System#nanoTime()} by which the backlog must have room
-     * @param pendingFlush flushes SYNs left unflushed before waiting for their ACKs
-     * @return the new stream
+     * @param deadline {@link System#nanoTime()} by which the backlog must have room
      * @throws IOException if a limit refuses the stream, the wait times out or the session is closed
      */
-    YamuxStream openOutbound(long deadline, PendingFlush pendingFlush) throws IOException {
-        int id;
+    void reserveOutbound(long deadline) throws IOException {
         lock.lock();
         try {
             // "SHOULD at most allow an ACK backlog of 256 streams": wait for the remote to catch up.
             while (unackedOutbound >= config.ackBacklog() && !closed && !goAwayReceived) {
-                // The remote can acknowledge only SYNs it has received: send what earlier writers left
-                // buffered for us before waiting, and not under this lock, which the reader needs to
-                // take the ACKs.
-                lock.unlock();
-                boolean flushed;
-                try {
-                    flushed = pendingFlush.flushIfPending();
-                } finally {
-                    lock.lock();
-                }
-                if (flushed) {
-                    continue;
-                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new SocketTimeoutException("yamux: " + unackedOutbound + " streams still unacknowledged after "
@@ -129,11 +103,6 @@ final class StreamTable {
             if (outboundCount >= config.maxOutboundStreams()) {
                 throw new IOException("yamux: " + outboundCount + " outbound streams open, the limit is " + config.maxOutboundStreams());
             }
-            if (nextStreamId > 0xFFFFFFFFL) {
-                throw new IOException("yamux: stream ids exhausted");
-            }
-            id = (int) nextStreamId;
-            nextStreamId += 2;
             outboundCount++;
             unackedOutbound++;
         } catch (InterruptedException e) {
@@ -142,9 +111,48 @@ final class StreamTable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes the next id for a stream reserved with {@link #reserveOutbound(long)} and registers the
+     * stream. The caller holds the write lock and writes the SYN next, so ids reach the wire in order
+     * (a receiver may insist on that; go-yamux's does not).
+     *
+     * @return the new stream
+     * @throws IOException if the ids are exhausted (the reservation is then cancelled)
+     */
+    YamuxStream openReserved() throws IOException {
+        int id;
+        lock.lock();
+        try {
+            if (nextStreamId > 0xFFFFFFFFL) {
+                cancelReservationLocked();
+                throw new IOException("yamux: stream ids exhausted");
+            }
+            id = (int) nextStreamId;
+            nextStreamId += 2;
+        } finally {
+            lock.unlock();
+        }
         YamuxStream stream = new YamuxStream(session, id, true);
         streams.put(id, stream);
         return stream;
+    }
+
+    /** Gives back what {@link #reserveOutbound(long)} counted, for an open that failed before its SYN. */
+    void cancelReservation() {
+        lock.lock();
+        try {
+            cancelReservationLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void cancelReservationLocked() {
+        outboundCount--;
+        unackedOutbound--;
+        ackBacklogFreed.signal();
     }
 
     /** The remote acknowledged one of our streams: the ACK backlog has room for one more. */

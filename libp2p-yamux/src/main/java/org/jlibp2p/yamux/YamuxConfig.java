@@ -107,6 +107,16 @@ public record YamuxConfig(
     }
 
     /**
+     * A copy with another ACK backlog.
+     *
+     * @param backlog our streams the remote may leave unacknowledged before {@code openStream} waits
+     * @return the new settings
+     */
+    public YamuxConfig withAckBacklog(int backlog) {
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, backlog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout);
+    }
+
+    /**
      * A copy with another accept backlog.
      *
      * @param backlog inbound streams waiting to be accepted

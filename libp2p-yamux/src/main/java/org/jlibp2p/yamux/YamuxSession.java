@@ -26,8 +26,10 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
  * pings and watches for stuck writes; {@link YamuxStream} is one stream's windows and half-closes.
  *
  * <p>Threads. One reader virtual thread per session reads frames and dispatches them; it never waits
- * for an application: data goes into per-stream buffers that the flow-control window bounds, and new
- * inbound streams into a bounded accept queue (when it is full, the stream is reset). One timer
+ * for an application or for a writer: data goes into per-stream buffers that the flow-control window
+ * bounds, new inbound streams into a bounded accept queue (when it is full, the stream is reset), and
+ * what it answers (pongs, RSTs, credit for data nobody will read) is handed to the writer
+ * ({@link FrameWriter#send}). Only when the session ends does it wait, briefly, to send Go Away. One timer
  * virtual thread runs {@link KeepAlive}. Application threads write their own frames through the
  * {@link FrameWriter}, whose flusher thread writes the frames of threads that must not wait.
  *
@@ -77,10 +79,17 @@ final class YamuxSession implements MuxedSession {
     @Override
     public MuxedStream openStream() throws IOException {
         long deadline = System.nanoTime() + config.writeTimeout().toNanos();
-        // Ids are allocated and their SYNs written under the write lock, so they reach the wire in order.
-        writer.lock(deadline);
+        // Wait for the ACK backlog first, holding nothing: the reader takes the ACKs meanwhile.
+        streams.reserveOutbound(deadline);
         try {
-            YamuxStream stream = streams.openOutbound(deadline, writer::flushIfPending);
+            writer.lock(deadline);
+        } catch (IOException e) {
+            streams.cancelReservation();
+            throw e;
+        }
+        // Ids are taken and their SYNs written under the write lock, so they reach the wire in order.
+        try {
+            YamuxStream stream = streams.openReserved();
             // "To open a stream, an initial data or window update frame is sent with a new StreamID. The
             // SYN flag should be set"; a window larger than the spec's 256 KiB rides on it.
             writer.write(new WindowUpdate(stream.id, Flags.of(Flags.SYN), config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW));
@@ -171,7 +180,7 @@ final class YamuxSession implements MuxedSession {
             }
             stream = streams.admitInbound(id);
             if (stream == null) {
-                writer.write(new WindowUpdate(id, Flags.of(Flags.RST), 0));
+                writer.send(new WindowUpdate(id, Flags.of(Flags.RST), 0));
                 discard(length, data);
                 return;
             }
@@ -214,9 +223,10 @@ final class YamuxSession implements MuxedSession {
         }
     }
 
-    private void onPing(Ping ping) throws IOException {
+    private void onPing(Ping ping) {
         if (!ping.ack()) {
-            writer.write(new Ping(true, ping.opaque()));
+            // "The StreamID and Length value are echoed back in the response" (hashicorp spec.md).
+            writer.send(new Ping(true, ping.opaque()));
         } else {
             keepAlive.onPong(ping.opaque());
         }

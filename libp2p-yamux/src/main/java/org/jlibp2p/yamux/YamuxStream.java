@@ -259,7 +259,10 @@ final class YamuxStream implements MuxedStream {
         } finally {
             lock.unlock();
         }
-        sendCredit(discardCredit);
+        if (discardCredit > 0) {
+            // handed over: the reader thread never waits for the write lock
+            session.writer.send(new WindowUpdate(id, Flags.NONE, discardCredit));
+        }
     }
 
     void onWindowUpdate(long delta) throws IOException {

@@ -260,6 +260,39 @@ class YamuxWireTest {
         assertThat(session.isClosed()).isFalse();
     }
 
+    /**
+     * An opener waiting for the remote to acknowledge earlier streams (the ACK backlog, 4 here) holds
+     * nothing the reader needs: a ping that arrives before the ACK is answered, and the ACK releases
+     * the opener long before its write timeout.
+     */
+    @Test
+    void anOpenerWaitingAtTheAckBacklogLeavesTheReaderFree() throws Exception {
+        start(YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(3)).withAckBacklog(4));
+        for (int i = 0; i < 4; i++) {
+            session.openStream();
+            assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(2 * i + 1, Flags.of(SYN), 0));
+        }
+        java.util.concurrent.CompletableFuture<MuxedStream> fifth = new java.util.concurrent.CompletableFuture<>();
+        Thread opener = Thread.ofVirtual().start(() -> {
+            try {
+                fifth.complete(session.openStream());
+            } catch (IOException e) {
+                fifth.completeExceptionally(e);
+            }
+        });
+        while (opener.getState() != Thread.State.TIMED_WAITING) {
+            Thread.sleep(1); // until it waits for the backlog
+        }
+        byte[] pingThenAck = new byte[24];
+        System.arraycopy(new Ping(false, 77).encode(), 0, pingThenAck, 0, 12);
+        System.arraycopy(new WindowUpdate(1, Flags.of(ACK), 0).encode(), 0, pingThenAck, 12, 12);
+        remote.sendRaw(pingThenAck);
+
+        assertThat(fifth.get(1, java.util.concurrent.TimeUnit.SECONDS).id()).as("opened well before the write timeout").isEqualTo(9);
+        java.util.List<YamuxFrame> answers = java.util.List.of(remote.nextAnsweringPings().frame(), remote.nextAnsweringPings().frame());
+        assertThat(answers).containsExactlyInAnyOrder(new Ping(true, 77), new WindowUpdate(9, Flags.of(SYN), 0));
+    }
+
     @Test
     void inboundStreamsBeyondTheBacklogAreReset() throws Exception {
         start(YamuxConfig.defaults().withAcceptBacklog(2));
