@@ -10,9 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.yamux.YamuxFrame.Data;
-import org.jlibp2p.yamux.YamuxFrame.Flags;
 import org.jlibp2p.yamux.YamuxFrame.GoAway;
-import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
 
 /**
  * Puts a session's frames on the connection, one whole frame at a time (yamux/README.md, "Framing":
@@ -26,7 +24,7 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
  *
  * <p>Threads that must never wait for the lock, or for a connection that does not drain, hand their
  * frames over instead ({@link #send(YamuxFrame)}): the timer its pings, the reader its pongs, RSTs
- * and window updates. Whoever holds the lock writes
+ * and window updates, {@code reset()} its RST. Whoever holds the lock writes
  * the frames handed over before it lets go, and the writer's own virtual thread, the flusher, takes
  * the lock for them when nobody else does.
  *
@@ -91,27 +89,45 @@ final class FrameWriter {
      *     connection fails (which ends the session)
      */
     void write(YamuxFrame frame) throws IOException {
-        write(frame, null, 0, 0);
+        write(null, frame, null, 0, 0);
     }
 
     /**
-     * Writes a Data frame and its payload, as {@link #write(YamuxFrame)}.
+     * Writes a frame of a stream, as {@link #write(YamuxFrame)}, unless we reset the stream: nothing
+     * may follow its RST, and this check is made under the lock, where the RST is written.
      *
+     * @param stream the stream
+     * @param frame  the frame
+     * @return false if the stream was reset and the frame dropped
+     * @throws IOException as {@link #write(YamuxFrame)}
+     */
+    boolean write(YamuxStream stream, YamuxFrame frame) throws IOException {
+        return write(stream, frame, null, 0, 0);
+    }
+
+    /**
+     * Writes a Data frame and its payload, as {@link #write(YamuxStream, YamuxFrame)}.
+     *
+     * @param stream  the stream
      * @param frame   the header, whose length is the payload's
      * @param payload holds the payload
      * @param off     where it starts
+     * @return false if the stream was reset and the frame dropped
      * @throws IOException as {@link #write(YamuxFrame)}
      */
-    void write(Data frame, byte[] payload, int off) throws IOException {
-        write(frame, payload, off, (int) frame.length());
+    boolean write(YamuxStream stream, Data frame, byte[] payload, int off) throws IOException {
+        return write(stream, frame, payload, off, (int) frame.length());
     }
 
-    private void write(YamuxFrame frame, byte[] payload, int off, int len) throws IOException {
+    private boolean write(YamuxStream stream, YamuxFrame frame, byte[] payload, int off, int len) throws IOException {
         lock(System.nanoTime() + writeTimeoutNanos);
         try {
             session.ensureOpen();
             if (goAwaySent) {
                 throw new IOException("yamux session closing: Go Away was sent");
+            }
+            if (stream != null && stream.resetSent()) {
+                return false;
             }
             writeStartedNanos = System.nanoTime() | 1;
             if (trace) {
@@ -124,6 +140,7 @@ final class FrameWriter {
             }
             writeHandedOver();
             flushUnlessOthersWait();
+            return true;
         } catch (IOException e) {
             if (!session.isClosed()) {
                 session.fail(e);
@@ -180,31 +197,6 @@ final class FrameWriter {
     private void flushPending() throws IOException {
         unflushed = false;
         out.flush();
-    }
-
-    /** RST for a stream, without ever blocking the caller: inline if the connection is free, else on a virtual thread. */
-    void sendResetAsync(int streamId) {
-        if (session.isClosed()) {
-            return;
-        }
-        WindowUpdate rst = new WindowUpdate(streamId, Flags.of(Flags.RST), 0);
-        if (lock.tryLock()) {
-            try {
-                write(rst);
-            } catch (IOException e) {
-                // the session is ending; the stream is gone with it
-            } finally {
-                lock.unlock();
-            }
-            return;
-        }
-        Thread.ofVirtual().name(session + "-reset-" + Integer.toUnsignedString(streamId)).start(() -> {
-            try {
-                write(rst);
-            } catch (IOException e) {
-                // as above
-            }
-        });
     }
 
     /**
