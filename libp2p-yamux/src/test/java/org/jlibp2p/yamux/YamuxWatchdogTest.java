@@ -76,7 +76,10 @@ class YamuxWatchdogTest {
         assertThat(session.closeCause()).isInstanceOf(SocketTimeoutException.class).hasMessageContaining("stuck");
     }
 
-    /** Go Away is written like any frame: stuck for the write timeout, the connection is closed and close() returns. */
+    /**
+     * Go Away is written like any frame: stuck for the write timeout, the connection is closed and
+     * close() returns. The remote stops reading just as we close (the test double stalls the Go Away).
+     */
     @Test
     void aGoAwayStuckOnCloseEndsTheSession() throws Exception {
         Pipes.Pair pair = Pipes.pair(64 * 1024);
@@ -87,7 +90,7 @@ class YamuxWatchdogTest {
         session.openStream();
         answerTheFirstPingAndTakeTheSyn(remote);
 
-        connection.stall();
+        connection.stallGoAway();
         Future<?> close = executor.submit(() -> {
             session.close();
             return null;
@@ -113,11 +116,14 @@ class YamuxWatchdogTest {
         }
     }
 
-    /** A connection whose writes block, once stalled, until it is closed: a peer that stopped reading. */
+    /**
+     * A connection whose write of a Go Away frame, once armed, blocks until the connection is closed:
+     * a peer that stopped reading just then.
+     */
     private static final class StallingDuplex implements Duplex {
         private final Duplex inner;
         private final CountDownLatch closed = new CountDownLatch(1);
-        private volatile boolean stalled;
+        private volatile boolean armed;
         private final OutputStream out;
 
         StallingDuplex(Duplex inner) {
@@ -130,26 +136,24 @@ class YamuxWatchdogTest {
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    waitUnlessStalled();
+                    if (armed && len == YamuxFrame.HEADER_LENGTH && b[off + 1] == YamuxFrame.TYPE_GO_AWAY) {
+                        waitForClose();
+                    }
                     inner.out().write(b, off, len);
                 }
 
                 @Override
                 public void flush() throws IOException {
-                    waitUnlessStalled();
                     inner.out().flush();
                 }
             };
         }
 
-        void stall() {
-            stalled = true;
+        void stallGoAway() {
+            armed = true;
         }
 
-        private void waitUnlessStalled() throws IOException {
-            if (!stalled) {
-                return;
-            }
+        private void waitForClose() throws IOException {
             try {
                 closed.await();
             } catch (InterruptedException e) {
