@@ -16,10 +16,12 @@ import org.jlibp2p.yamux.YamuxFrame.Ping;
  *       needs ({@link #rttNanos()}), then every keep-alive interval;</li>
  *   <li>ends the session when a ping stays unanswered for the write timeout;</li>
  *   <li>ends the session when a write stays stuck for the write timeout (the watchdog): closing the
- *       connection wakes the writer.</li>
+ *       connection wakes the writer;</li>
+ *   <li>being the session's one clock, also resets the streams whose close timeout has passed
+ *       ({@link StreamTable#expiredCloses(long)}).</li>
  * </ul>
  *
- * It ticks at half the shorter of the two intervals, so each deadline is noticed within half of it.
+ * It ticks at half the shortest of the intervals, so each deadline is noticed within half of it.
  * It never writes and never waits for the write lock: its pings are handed to the {@link FrameWriter},
  * so the watchdog runs on however long a write is stuck.
  */
@@ -27,6 +29,7 @@ final class KeepAlive implements Runnable {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
     private final YamuxSession session;
     private final FrameWriter writer;
+    private final StreamTable streams;
     private final YamuxConfig config;
 
     private final AtomicInteger pingIds = new AtomicInteger();
@@ -34,9 +37,10 @@ final class KeepAlive implements Runnable {
     private volatile long pingSentNanos;
     private volatile long rttNanos;
 
-    KeepAlive(YamuxSession session, FrameWriter writer, YamuxConfig config) {
+    KeepAlive(YamuxSession session, FrameWriter writer, StreamTable streams, YamuxConfig config) {
         this.session = session;
         this.writer = writer;
+        this.streams = streams;
         this.config = config;
     }
 
@@ -44,7 +48,15 @@ final class KeepAlive implements Runnable {
     public void run() {
         long writeTimeout = config.writeTimeout().toNanos();
         long keepAlive = config.keepAliveInterval().toNanos();
-        long tick = keepAlive == 0 ? writeTimeout / 2 : Math.min(keepAlive, writeTimeout) / 2;
+        long closeTimeout = config.streamCloseTimeout().toNanos();
+        long tick = writeTimeout;
+        if (keepAlive > 0) {
+            tick = Math.min(tick, keepAlive);
+        }
+        if (closeTimeout > 0) {
+            tick = Math.min(tick, closeTimeout);
+        }
+        tick /= 2;
         long lastPing = 0;
         boolean first = true; // the first ping, sent at once, measures the RTT for window auto-tuning
         try {
@@ -63,6 +75,9 @@ final class KeepAlive implements Runnable {
                     sendPing();
                     lastPing = now;
                     first = false;
+                }
+                for (YamuxStream s : streams.expiredCloses(now)) {
+                    s.closeTimedOut();
                 }
                 Thread.sleep(Duration.ofNanos(tick));
             }

@@ -24,7 +24,9 @@ import org.jlibp2p.core.Role;
  * backlog, which {@link #reserveOutbound} waits on), inbound streams waiting for {@code acceptStream} (the
  * accept queue, beyond which {@link #admitInbound} refuses), and open streams in each direction. It
  * also remembers the last streams the remote reset, so that a frame after its own RST is recognised
- * as a violation. Once {@linkplain #close closed} it admits and opens nothing and wakes every waiter.
+ * as a violation, and the streams the application closed that wait for the remote's FIN, each until
+ * its close timeout ({@link YamuxConfig#streamCloseTimeout()}). Once {@linkplain #close closed} it
+ * admits and opens nothing and wakes every waiter.
  */
 final class StreamTable {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
@@ -47,6 +49,11 @@ final class StreamTable {
     private final Condition acceptable = lock.newCondition();
     private final Condition ackBacklogFreed = lock.newCondition();
     private final ArrayDeque<YamuxStream> acceptQueue = new ArrayDeque<>();
+    /**
+     * Streams the application closed, waiting for the remote's FIN, oldest first: with one timeout
+     * for all, that is also the order of their deadlines.
+     */
+    private final LinkedHashSet<YamuxStream> closing = new LinkedHashSet<>();
     /** Written under the lock; read without it by the reader thread. */
     private volatile long nextStreamId;
     private long highestRemoteId;
@@ -287,6 +294,7 @@ final class StreamTable {
         if (streams.remove(stream.id, stream)) {
             lock.lock();
             try {
+                closing.remove(stream);
                 if (stream.outbound) {
                     outboundCount--;
                     if (!stream.acked()) {
@@ -301,6 +309,58 @@ final class StreamTable {
                 lock.unlock();
             }
         }
+    }
+
+    // ---- the close timeout ---------------------------------------------------------------------
+
+    /**
+     * The application closed a stream whose remote has not sent its FIN yet: start its close timeout.
+     *
+     * @param stream the stream
+     */
+    void closedLocally(YamuxStream stream) {
+        Duration timeout = config.streamCloseTimeout();
+        if (timeout.isZero()) {
+            return;
+        }
+        lock.lock();
+        try {
+            // Checked under the lock, which forget() takes after removing the stream: a FIN that
+            // arrives meanwhile leaves nothing behind.
+            if (streams.get(stream.id) == stream) {
+                stream.closeDeadlineNanos = System.nanoTime() + timeout.toNanos();
+                closing.add(stream);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes the streams whose close timeout has passed; the caller resets them.
+     *
+     * @param now {@link System#nanoTime()}
+     * @return the streams, oldest first
+     */
+    List<YamuxStream> expiredCloses(long now) {
+        List<YamuxStream> expired = List.of();
+        lock.lock();
+        try {
+            for (var it = closing.iterator(); it.hasNext(); ) {
+                YamuxStream s = it.next();
+                if (s.closeDeadlineNanos - now > 0) {
+                    break;
+                }
+                if (expired.isEmpty()) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(s);
+                it.remove();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return expired;
     }
 
     /**

@@ -22,6 +22,11 @@ import java.time.Duration;
  * @param keepAliveInterval   how often to ping an idle session; {@link Duration#ZERO} disables (go: 30 s)
  * @param writeTimeout        how long a write may wait for window or for the connection, and how long
  *                            a ping may go unanswered, before the stream or session fails (go: 10 s)
+ * @param streamCloseTimeout  how long a stream the application closed waits for the remote's FIN
+ *                            before we reset it, so that a remote that never closes cannot hold streams
+ *                            (and the stream limits) forever; {@link Duration#ZERO} waits forever
+ *                            (hashicorp/yamux {@code StreamCloseTimeout}: 5 minutes; libp2p's go-yamux
+ *                            forgets a stream as soon as the application closes it)
  */
 public record YamuxConfig(
         int initialWindow,
@@ -32,7 +37,8 @@ public record YamuxConfig(
         int maxInboundStreams,
         int maxOutboundStreams,
         Duration keepAliveInterval,
-        Duration writeTimeout) {
+        Duration writeTimeout,
+        Duration streamCloseTimeout) {
 
     /** The window both sides assume for every new stream (yamux/README.md, "Flow Control"). */
     public static final int SPEC_INITIAL_WINDOW = 256 * 1024;
@@ -49,6 +55,7 @@ public record YamuxConfig(
      * @param maxOutboundStreams see the class comment
      * @param keepAliveInterval  see the class comment
      * @param writeTimeout       see the class comment
+     * @param streamCloseTimeout see the class comment
      */
     public YamuxConfig {
         if (initialWindow < SPEC_INITIAL_WINDOW) {
@@ -60,18 +67,21 @@ public record YamuxConfig(
         if (maxFrameData < 1 || acceptBacklog < 1 || ackBacklog < 1 || maxInboundStreams < 1 || maxOutboundStreams < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
-        if (keepAliveInterval.isNegative() || writeTimeout.isNegative() || writeTimeout.isZero()) {
-            throw new IllegalArgumentException("keepAliveInterval must be >= 0 and writeTimeout > 0");
+        if (keepAliveInterval.isNegative() || writeTimeout.isNegative() || writeTimeout.isZero() || streamCloseTimeout.isNegative()) {
+            throw new IllegalArgumentException("keepAliveInterval and streamCloseTimeout must be >= 0, writeTimeout > 0");
         }
     }
 
     /** The default largest data frame: with its header, one full Noise transport message. */
     public static final int DEFAULT_MAX_FRAME_DATA = 65519 - YamuxFrame.HEADER_LENGTH;
 
-    /** {@return the defaults: 256 KiB growing to 16 MiB, 65507-byte frames, backlogs of 256, 1000 streams each way, 30 s keep-alive, 10 s write timeout} */
+    /**
+     * {@return the defaults: 256 KiB growing to 16 MiB, 65507-byte frames, backlogs of 256, 1000 streams
+     * each way, 30 s keep-alive, 10 s write timeout, 5 min stream close timeout}
+     */
     public static YamuxConfig defaults() {
         return new YamuxConfig(SPEC_INITIAL_WINDOW, 16 * 1024 * 1024, DEFAULT_MAX_FRAME_DATA, 256, 256, 1000, 1000,
-                Duration.ofSeconds(30), Duration.ofSeconds(10));
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5));
     }
 
     /**
@@ -81,7 +91,7 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withFixedWindow(int window) {
-        return new YamuxConfig(window, window, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout);
+        return new YamuxConfig(window, window, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout);
     }
 
     /**
@@ -92,7 +102,7 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withMaxStreams(int inbound, int outbound) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, inbound, outbound, keepAliveInterval, writeTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, inbound, outbound, keepAliveInterval, writeTimeout, streamCloseTimeout);
     }
 
     /**
@@ -103,7 +113,17 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withTimers(Duration keepAlive, Duration writeTimeout) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAlive, writeTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAlive, writeTimeout, streamCloseTimeout);
+    }
+
+    /**
+     * A copy with another stream close timeout.
+     *
+     * @param timeout how long a stream we closed waits for the remote's FIN before it is reset; zero waits forever
+     * @return the new settings
+     */
+    public YamuxConfig withStreamCloseTimeout(Duration timeout) {
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, timeout);
     }
 
     /**
@@ -113,7 +133,7 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withAckBacklog(int backlog) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, backlog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, backlog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout);
     }
 
     /**
@@ -123,6 +143,6 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withAcceptBacklog(int backlog) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, backlog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, backlog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout);
     }
 }

@@ -23,7 +23,7 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
  *
  * <p>Its parts, one job each: {@link FrameWriter} puts frames on the connection; {@link StreamTable}
  * knows the streams, their ids and counts, and the accept queue; {@link KeepAlive} is the timer that
- * pings and watches for stuck writes; {@link YamuxStream} is one stream's windows and half-closes.
+ * pings, watches for stuck writes and ends close timeouts; {@link YamuxStream} is one stream's windows and half-closes.
  *
  * <p>Threads. One reader virtual thread per session reads frames and dispatches them; it never waits
  * for an application or for a writer: data goes into per-stream buffers that the flow-control window
@@ -63,7 +63,7 @@ final class YamuxSession implements MuxedSession {
         this.in = connection.in();
         this.writer = new FrameWriter(this, connection.out(), config);
         this.streams = new StreamTable(this, role, config);
-        this.keepAlive = new KeepAlive(this, writer, config);
+        this.keepAlive = new KeepAlive(this, writer, streams, config);
         this.reader = Thread.ofVirtual().name(name + "-reader").unstarted(this::readLoop);
         this.timer = Thread.ofVirtual().name(name + "-timer").unstarted(keepAlive);
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -37,6 +38,7 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
  * {@link YamuxConfig#maxWindow()}.
  */
 final class YamuxStream implements MuxedStream {
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
     private final YamuxSession session;
     final int id;
     final boolean outbound;
@@ -52,6 +54,8 @@ final class YamuxStream implements MuxedStream {
     private final ReentrantLock sendLock = new ReentrantLock();
     /** Set before our RST is handed to the writer, which then writes nothing more of this stream. */
     private volatile boolean resetSent;
+    /** When the close timeout ends, once the application closed the stream; the stream table's. */
+    long closeDeadlineNanos;
 
     // receive side: payloads in arrival order; consumed buffers of the usual frame size are kept for
     // the next frames (at most RECYCLED), so a busy stream does not allocate per frame
@@ -512,6 +516,24 @@ final class YamuxStream implements MuxedStream {
         }
         sendCredit(credit);
         closeWrite();
+        boolean waitingForFin;
+        lock.lock();
+        try {
+            waitingForFin = !finReceived && resetCause == null;
+        } finally {
+            lock.unlock();
+        }
+        if (waitingForFin) {
+            // Nothing more for the application to do here; the remote still owes its FIN.
+            session.streams.closedLocally(this);
+        }
+    }
+
+    /** The remote did not send its FIN within the close timeout after the application closed the stream. */
+    void closeTimedOut() {
+        LOG.log(Level.DEBUG, () -> session + ": stream " + id() + ": no FIN from the remote within "
+                + session.config.streamCloseTimeout().toMillis() + " ms of our close (streamCloseTimeout); resetting it");
+        reset();
     }
 
     @Override

@@ -21,22 +21,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Frames left unflushed for a waiting writer (YamuxSession.flushUnlessOthersWait) over a connection
+ * Frames left unflushed for a waiting writer (FrameWriter.flushUnlessOthersWait) over a connection
  * that buffers until flush, as Noise does: they must still reach the remote in every case.
  */
 @Timeout(60)
 class YamuxCoalescingTest {
     /**
-     * An opener that must wait for the ACK backlog holds the write lock while it waits; the remote
-     * can only acknowledge SYNs it has received, so the opener first sends what earlier writers left
-     * in the buffer. Without that, the openers stall until the write timeout (30 s here).
+     * Openers wait for the ACK backlog (4 here) before they take the write lock, and the remote can
+     * acknowledge only SYNs it has received: a SYN left in the buffer for a waiting writer must still
+     * be flushed, by that writer or by the flusher. Were it not, the openers would stall until the
+     * write timeout (30 s here).
      */
     @Test
     void openersWaitingOnTheAckBacklogSendTheBufferedSynsFirst() throws Exception {
         Pipes.Pair pair = Pipes.pair(1 << 20);
-        YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30));
-        config = new YamuxConfig(config.initialWindow(), config.maxWindow(), config.maxFrameData(), config.acceptBacklog(),
-                4, config.maxInboundStreams(), config.maxOutboundStreams(), config.keepAliveInterval(), config.writeTimeout());
+        YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30)).withAckBacklog(4);
         YamuxSession client = new YamuxSession(buffered(pair.a()), Role.INITIATOR, config);
         YamuxSession server = new YamuxSession(buffered(pair.b()), Role.RESPONDER, config);
         client.start();

@@ -293,6 +293,42 @@ class YamuxWireTest {
         assertThat(answers).containsExactlyInAnyOrder(new Ping(true, 77), new WindowUpdate(9, Flags.of(SYN), 0));
     }
 
+    /**
+     * A stream we closed whose remote never sends its FIN is reset after the close timeout, and stops
+     * counting against the stream limit (1 outbound stream here).
+     */
+    @Test
+    void aStreamTheRemoteNeverClosesIsResetAfterTheCloseTimeout() throws Exception {
+        start(YamuxConfig.defaults().withMaxStreams(10, 1).withStreamCloseTimeout(Duration.ofMillis(200)));
+        MuxedStream s = session.openStream();
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(1, Flags.of(SYN), 0));
+        remote.send(new WindowUpdate(1, Flags.of(ACK), 0));
+        s.close();
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(1, Flags.of(FIN), 0));
+
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (session.streamCount() > 0 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(session.streamCount()).as("the stream is forgotten").isZero();
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(1, Flags.of(RST), 0));
+        assertThat(session.openStream().id()).as("the limit has room again").isEqualTo(3);
+    }
+
+    /** A stream the remote closes in time is forgotten as usual, and never reset. */
+    @Test
+    void aStreamTheRemoteClosesInTimeIsNotReset() throws Exception {
+        start(YamuxConfig.defaults().withStreamCloseTimeout(Duration.ofMillis(200)));
+        MuxedStream s = session.openStream();
+        remote.nextAnsweringPings(); // SYN
+        s.close();
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(1, Flags.of(FIN), 0));
+        remote.send(new WindowUpdate(1, Flags.of(ACK, FIN), 0));
+        Thread.sleep(400);
+        session.openStream();
+        assertThat(remote.nextAnsweringPings().frame()).as("no RST for stream 1").isEqualTo(new WindowUpdate(3, Flags.of(SYN), 0));
+    }
+
     @Test
     void inboundStreamsBeyondTheBacklogAreReset() throws Exception {
         start(YamuxConfig.defaults().withAcceptBacklog(2));
