@@ -11,6 +11,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.yamux.YamuxFrame.Data;
 import org.jlibp2p.yamux.YamuxFrame.GoAway;
+import org.jlibp2p.yamux.YamuxFrame.Ping;
 
 /**
  * Puts a session's frames on the connection, one whole frame at a time (yamux/README.md, "Framing":
@@ -23,10 +24,12 @@ import org.jlibp2p.yamux.YamuxFrame.GoAway;
  * one Noise message and one system call.
  *
  * <p>Threads that must never wait for the lock, or for a connection that does not drain, hand their
- * frames over instead ({@link #send(YamuxFrame)}): the timer its pings, the reader its pongs, RSTs
- * and window updates, {@code reset()} its RST. Whoever holds the lock writes
- * the frames handed over before it lets go, and the writer's own virtual thread, the flusher, takes
- * the lock for them when nobody else does.
+ * frames over instead ({@link #send(YamuxFrame)}): the timer its pings, {@code reset()} its RST, the
+ * reader its pongs, RSTs and window updates. Whoever holds the lock writes the frames handed over
+ * before it lets go, and the writer's own virtual thread, the flusher, takes the lock for them when
+ * nobody else does. The reader's frames wait for its batch: it has them flushed once, when it has
+ * read all the input that had arrived ({@link #flushBatch()}), so a burst of pings is answered with
+ * one write, and past {@link #PING_BACKLOG} waiting answers a ping goes unanswered.
  *
  * <p>Every write, Go Away included, is stamped with its start ({@link #writeStartedNanos()}), so the
  * session's watchdog sees a write that a peer which stopped reading keeps stuck, and ends the session.
@@ -44,6 +47,12 @@ final class FrameWriter {
      * watchdog would: 4096 headers are 48 KiB.
      */
     static final int MAX_HANDED_OVER = 4096;
+    /**
+     * The most answers to pings waiting to be written; a ping beyond them goes unanswered (go-yamux:
+     * mux.go {@code PingBacklog: 32}, and session.go handlePing drops the pong when {@code pongCh} is
+     * full). A remote that pings faster than we write gets no more than this many pongs per batch.
+     */
+    static final int PING_BACKLOG = 32;
 
     private final YamuxSession session;
     private final OutputStream out;
@@ -66,6 +75,10 @@ final class FrameWriter {
     private final ArrayDeque<YamuxFrame> queue = new ArrayDeque<>();
     /** The queue's length, readable without the queue lock. */
     private volatile int queued;
+    /** Pongs among the queued frames. */
+    private int queuedPongs;
+    /** Frames were handed over for a batch (see {@link #sendInBatch}) and no flush was asked for since. */
+    private volatile boolean batchOpen;
     private boolean flushWanted;
     private boolean closed;
     private final Thread flusher;
@@ -243,17 +256,56 @@ final class FrameWriter {
      * @param frame the frame
      */
     void send(YamuxFrame frame) {
+        handOver(frame, true);
+    }
+
+    /**
+     * Hands a frame over like {@link #send(YamuxFrame)}, but leaves it for the batch the reader flushes
+     * with {@link #flushBatch()} once it has read what arrived (or for a writer to take along before).
+     *
+     * @param frame the frame
+     */
+    void sendInBatch(YamuxFrame frame) {
+        handOver(frame, false);
+    }
+
+    /**
+     * Answers a ping in the reader's batch, unless {@link #PING_BACKLOG} answers already wait: then
+     * the ping goes unanswered.
+     *
+     * @param opaque the value to echo
+     */
+    void answerPing(int opaque) {
+        if (!handOver(new Ping(true, opaque), false)) {
+            LOG.log(Level.DEBUG, () -> session + ": ping " + Integer.toUnsignedString(opaque) + " unanswered: "
+                    + PING_BACKLOG + " answers wait to be written (PING_BACKLOG)");
+        }
+    }
+
+    /** @return false only for a pong beyond {@link #PING_BACKLOG} */
+    private boolean handOver(YamuxFrame frame, boolean flushNow) {
+        boolean pong = frame instanceof Ping p && p.ack();
         queueLock.lock();
         try {
             if (closed || goAwaySent) {
-                return;
+                return true;
+            }
+            if (pong && queuedPongs >= PING_BACKLOG) {
+                return false;
             }
             if (queue.size() < MAX_HANDED_OVER) {
                 queue.add(frame);
                 queued = queue.size();
-                flushWanted = true;
-                flushRequested.signal();
-                return;
+                if (pong) {
+                    queuedPongs++;
+                }
+                if (flushNow) {
+                    flushWanted = true;
+                    flushRequested.signal();
+                } else {
+                    batchOpen = true;
+                }
+                return true;
             }
         } finally {
             queueLock.unlock();
@@ -261,12 +313,24 @@ final class FrameWriter {
         String why = "yamux: " + MAX_HANDED_OVER + " frames wait for a connection that takes none (MAX_HANDED_OVER)";
         LOG.log(Level.WARNING, () -> session + ": " + why + "; ending the session");
         session.fail(new IOException(why));
+        return true;
+    }
+
+    /** {@return whether frames handed over for a batch wait for {@link #flushBatch()}} */
+    boolean batchOpen() {
+        return batchOpen;
+    }
+
+    /** Has the batch written and flushed, once, by the flusher (the reader is about to wait for input). */
+    void flushBatch() {
+        requestFlush();
     }
 
     /** Wakes the flusher to write what was handed over and flush what was left unflushed. */
     private void requestFlush() {
         queueLock.lock();
         try {
+            batchOpen = false;
             flushWanted = true;
             flushRequested.signal();
         } finally {
@@ -289,6 +353,7 @@ final class FrameWriter {
             frames = queue.toArray(YamuxFrame[]::new);
             queue.clear();
             queued = 0;
+            queuedPongs = 0;
         } finally {
             queueLock.unlock();
         }
@@ -358,6 +423,7 @@ final class FrameWriter {
             closed = true;
             queue.clear();
             queued = 0;
+            queuedPongs = 0;
             flushRequested.signal();
         } finally {
             queueLock.unlock();

@@ -40,6 +40,11 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
 final class YamuxSession implements MuxedSession {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
     private static final AtomicLong SESSION_IDS = new AtomicLong();
+    /**
+     * The most frames the reader reads before it has its answers flushed, should the input never
+     * pause: a pong then waits for at most this many frames (16 MiB of data at most).
+     */
+    private static final int MAX_FRAMES_PER_BATCH = 256;
 
     final YamuxConfig config;
     final FrameWriter writer;
@@ -121,8 +126,16 @@ final class YamuxSession implements MuxedSession {
     private void readLoop() {
         IOException failure = null;
         byte[] header = new byte[YamuxFrame.HEADER_LENGTH];
+        int framesSinceBatchOpened = 0;
         try {
             while (true) {
+                // What the reader answers (pongs, RSTs, window updates) is flushed in one batch when it
+                // has read all that arrived and would wait for more, or at the latest after
+                // MAX_FRAMES_PER_BATCH frames, should the input never pause.
+                if (writer.batchOpen() && (++framesSinceBatchOpened >= MAX_FRAMES_PER_BATCH || in.available() == 0)) {
+                    writer.flushBatch();
+                    framesSinceBatchOpened = 0;
+                }
                 YamuxFrame frame = YamuxFrame.read(in, header);
                 if (frame == null) {
                     failure = isClosed() ? null : new EOFException("yamux: connection closed by the remote");
@@ -180,7 +193,7 @@ final class YamuxSession implements MuxedSession {
             }
             stream = streams.admitInbound(id);
             if (stream == null) {
-                writer.send(new WindowUpdate(id, Flags.of(Flags.RST), 0));
+                writer.sendInBatch(new WindowUpdate(id, Flags.of(Flags.RST), 0));
                 discard(length, data);
                 return;
             }
@@ -226,7 +239,7 @@ final class YamuxSession implements MuxedSession {
     private void onPing(Ping ping) {
         if (!ping.ack()) {
             // "The StreamID and Length value are echoed back in the response" (hashicorp spec.md).
-            writer.send(new Ping(true, ping.opaque()));
+            writer.answerPing(ping.opaque());
         } else {
             keepAlive.onPong(ping.opaque());
         }

@@ -282,7 +282,7 @@ final class YamuxStream implements MuxedStream {
         }
         if (discardCredit > 0) {
             // handed over: the reader thread never waits for the write lock
-            session.writer.send(new WindowUpdate(id, Flags.NONE, discardCredit));
+            session.writer.sendInBatch(new WindowUpdate(id, Flags.NONE, discardCredit));
         }
     }
 

@@ -53,6 +53,11 @@ final class RawPeer {
         this.wire = wire;
     }
 
+    /** {@return the connection it plays on} */
+    Duplex wire() {
+        return wire;
+    }
+
     void send(YamuxFrame frame) throws IOException {
         sendRaw(frame.encode());
     }

@@ -118,6 +118,34 @@ class YamuxWireTest {
         assertThat(f.frame()).isEqualTo(new Ping(true, 4242));
     }
 
+    /**
+     * At most 32 answers to pings wait to be written; pings beyond are not answered (go-yamux:
+     * PingBacklog 32, and handlePing drops the pong when its queue is full). 100 pings arrive at once.
+     */
+    @Test
+    void pongsBeyondThePingBacklogAreDropped() throws Exception {
+        start(YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)));
+        RawPeer.Frame first = remote.next(); // the RTT probe
+        remote.send(new Ping(true, ((Ping) first.frame()).opaque()));
+        java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 100; i++) {
+            burst.write(new Ping(false, 1000 + i).encode());
+        }
+        remote.sendRaw(burst.toByteArray());
+        remote.wire().setReadTimeout(Duration.ofMillis(500));
+        java.util.List<YamuxFrame> answers = new java.util.ArrayList<>();
+        try {
+            while (true) {
+                answers.add(remote.next().frame());
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            // nothing more came
+        }
+        assertThat(answers).hasSize(32).allSatisfy(f -> assertThat(f).isInstanceOf(Ping.class));
+        assertThat(answers.get(0)).isEqualTo(new Ping(true, 1000));
+        assertThat(session.isClosed()).isFalse();
+    }
+
     @Test
     void goAwayStopsNewStreamsButNotExistingOnes() throws Exception {
         start();
