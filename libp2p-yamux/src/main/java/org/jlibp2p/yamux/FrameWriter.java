@@ -177,7 +177,10 @@ final class FrameWriter {
             if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                 // A holder may have left its frame unflushed for us (flushUnlessOthersWait).
                 requestFlush();
-                throw new SocketTimeoutException("yamux: could not write within " + TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos) + " ms");
+                SocketTimeoutException e = new SocketTimeoutException("yamux: could not write within "
+                        + TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos) + " ms (writeTimeout)");
+                LOG.log(Level.DEBUG, () -> session + ": " + e.getMessage());
+                throw e;
             }
         } catch (InterruptedException e) {
             requestFlush();
@@ -310,9 +313,7 @@ final class FrameWriter {
         } finally {
             queueLock.unlock();
         }
-        String why = "yamux: " + MAX_HANDED_OVER + " frames wait for a connection that takes none (MAX_HANDED_OVER)";
-        LOG.log(Level.WARNING, () -> session + ": " + why + "; ending the session");
-        session.fail(new IOException(why));
+        session.fail(new IOException("yamux: " + MAX_HANDED_OVER + " frames wait for a connection that takes none (MAX_HANDED_OVER)"));
         return true;
     }
 

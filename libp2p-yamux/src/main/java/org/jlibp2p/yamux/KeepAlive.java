@@ -64,11 +64,11 @@ final class KeepAlive implements Runnable {
                 long now = System.nanoTime();
                 long started = writer.writeStartedNanos();
                 if (started != 0 && now - started > writeTimeout) {
-                    session.fail(new SocketTimeoutException("yamux: a write was stuck for more than " + config.writeTimeout().toMillis() + " ms"));
+                    session.fail(new SocketTimeoutException("yamux: a write was stuck for more than " + config.writeTimeout().toMillis() + " ms (writeTimeout)"));
                     return;
                 }
                 if (outstandingPing != -1 && now - pingSentNanos > writeTimeout) {
-                    session.fail(new SocketTimeoutException("yamux: keep-alive ping unanswered for " + config.writeTimeout().toMillis() + " ms"));
+                    session.fail(new SocketTimeoutException("yamux: keep-alive ping unanswered for " + config.writeTimeout().toMillis() + " ms (writeTimeout)"));
                     return;
                 }
                 if (outstandingPing == -1 && (first || (keepAlive > 0 && now - lastPing >= keepAlive))) {

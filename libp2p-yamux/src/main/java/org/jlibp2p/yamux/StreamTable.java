@@ -98,8 +98,8 @@ final class StreamTable {
             while (unackedOutbound >= config.ackBacklog() && !closed && !goAwayReceived) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new SocketTimeoutException("yamux: " + unackedOutbound + " streams still unacknowledged after "
-                            + config.writeTimeout().toMillis() + " ms");
+                    throw refusal(new SocketTimeoutException("yamux: " + unackedOutbound + " streams still unacknowledged after "
+                            + config.writeTimeout().toMillis() + " ms (ackBacklog " + config.ackBacklog() + ", writeTimeout)"));
                 }
                 ackBacklogFreed.awaitNanos(left);
             }
@@ -108,7 +108,8 @@ final class StreamTable {
                 throw new IOException("yamux: the remote sent Go Away; no new streams");
             }
             if (outboundCount >= config.maxOutboundStreams()) {
-                throw new IOException("yamux: " + outboundCount + " outbound streams open, the limit is " + config.maxOutboundStreams());
+                throw refusal(new IOException("yamux: " + outboundCount + " outbound streams open, the limit is "
+                        + config.maxOutboundStreams() + " (maxOutboundStreams)"));
             }
             outboundCount++;
             unackedOutbound++;
@@ -134,7 +135,7 @@ final class StreamTable {
         try {
             if (nextStreamId > 0xFFFFFFFFL) {
                 cancelReservationLocked();
-                throw new IOException("yamux: stream ids exhausted");
+                throw refusal(new IOException("yamux: stream ids exhausted (2^32)"));
             }
             id = (int) nextStreamId;
             nextStreamId += 2;
@@ -144,6 +145,12 @@ final class StreamTable {
         YamuxStream stream = new YamuxStream(session, id, true);
         streams.put(id, stream);
         return stream;
+    }
+
+    /** Logs a refused open, one line naming the limit, and returns the exception to throw. */
+    private <E extends IOException> E refusal(E e) {
+        LOG.log(Level.DEBUG, () -> session + ": not opening a stream: " + e.getMessage());
+        return e;
     }
 
     /** Gives back what {@link #reserveOutbound(long)} counted, for an open that failed before its SYN. */
@@ -212,9 +219,9 @@ final class StreamTable {
             if (closed) {
                 refusal = "session closing";
             } else if (inboundCount >= config.maxInboundStreams()) {
-                refusal = inboundCount + " inbound streams open, the limit is " + config.maxInboundStreams();
+                refusal = inboundCount + " inbound streams open, the limit is " + config.maxInboundStreams() + " (maxInboundStreams)";
             } else if (acceptQueue.size() >= config.acceptBacklog()) {
-                refusal = "accept backlog of " + config.acceptBacklog() + " is full";
+                refusal = "accept backlog of " + config.acceptBacklog() + " is full (acceptBacklog)";
             } else {
                 inboundCount++;
                 stream = new YamuxStream(session, id, false);

@@ -273,11 +273,15 @@ final class YamuxSession implements MuxedSession {
     }
 
     /**
-     * Ends the session because something failed: a write, the keep-alive, the watchdog.
+     * Ends the session because something failed: a write, the keep-alive, the watchdog, a limit.
+     * One log line says why.
      *
      * @param cause what failed
      */
     void fail(IOException cause) {
+        if (!isClosed()) {
+            LOG.log(Level.DEBUG, () -> name + ": ending the session: " + cause.getMessage());
+        }
         terminate(cause);
     }
 

@@ -418,6 +418,12 @@ final class YamuxStream implements MuxedStream {
         }
     }
 
+    /** Logs a write that a limit ended, one line, and returns the exception to throw. */
+    private SocketTimeoutException limit(SocketTimeoutException e) {
+        LOG.log(Level.DEBUG, () -> session + ": " + e.getMessage());
+        return e;
+    }
+
     /** Throws unless the stream may still send; the caller holds the state lock. */
     private void checkWritable() throws IOException {
         if (resetCause != null) {
@@ -435,8 +441,8 @@ final class YamuxStream implements MuxedStream {
             while (sendWindow == 0 && resetCause == null && !finSent) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new SocketTimeoutException("stream " + id() + ": the remote's window stayed closed for "
-                            + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
+                    throw limit(new SocketTimeoutException("stream " + id() + ": the remote's window stayed closed for "
+                            + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms (writeTimeout)"));
                 }
                 writable.awaitNanos(left);
             }
@@ -455,8 +461,8 @@ final class YamuxStream implements MuxedStream {
     private void lockSend(long deadline) throws IOException {
         try {
             if (!sendLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                throw new SocketTimeoutException("stream " + id() + ": another write on it took longer than "
-                        + session.config.writeTimeout().toMillis() + " ms");
+                throw limit(new SocketTimeoutException("stream " + id() + ": another write on it took longer than "
+                        + session.config.writeTimeout().toMillis() + " ms (writeTimeout)"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
