@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -414,6 +415,9 @@ final class FrameWriter {
             if (!session.isClosed()) {
                 session.fail(e);
             }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, session + ": internal error in the flusher", e);
+            session.fail(new IOException("yamux internal error in the flusher", e));
         }
     }
 
@@ -439,7 +443,7 @@ final class FrameWriter {
      * @return true if it ended
      * @throws InterruptedException if interrupted
      */
-    boolean awaitTermination(java.time.Duration timeout) throws InterruptedException {
+    boolean awaitTermination(Duration timeout) throws InterruptedException {
         return flusher.join(timeout);
     }
 

@@ -23,15 +23,17 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
  *
  * <p>Its parts, one job each: {@link FrameWriter} puts frames on the connection; {@link StreamTable}
  * knows the streams, their ids and counts, and the accept queue; {@link KeepAlive} is the timer that
- * pings, watches for stuck writes and ends close timeouts; {@link YamuxStream} is one stream's windows and half-closes.
+ * pings, watches for stuck writes and ends close timeouts; {@link YamuxStream} is one stream's
+ * windows and half-closes; {@link YamuxFrame} is the frames, as records.
  *
  * <p>Threads. One reader virtual thread per session reads frames and dispatches them; it never waits
  * for an application or for a writer: data goes into per-stream buffers that the flow-control window
  * bounds, new inbound streams into a bounded accept queue (when it is full, the stream is reset), and
- * what it answers (pongs, RSTs, credit for data nobody will read) is handed to the writer
- * ({@link FrameWriter#send}). Only when the session ends does it wait, briefly, to send Go Away. One timer
- * virtual thread runs {@link KeepAlive}. Application threads write their own frames through the
- * {@link FrameWriter}, whose flusher thread writes the frames of threads that must not wait.
+ * what it answers (pongs, RSTs, credit for data nobody will read) is handed to the writer in a batch
+ * ({@link FrameWriter#sendInBatch}), flushed when the reader has read all that arrived. Only when the
+ * session ends does it wait, briefly, to send Go Away. One timer virtual thread runs
+ * {@link KeepAlive}. Application threads write their own frames through the {@link FrameWriter},
+ * whose flusher thread writes the frames of threads that must not wait.
  *
  * <p>Failures. A protocol violation by the remote sends Go Away (protocol error), closes the
  * connection and resets every stream with a {@link YamuxProtocolException}; a failing connection does
@@ -42,7 +44,8 @@ final class YamuxSession implements MuxedSession {
     private static final AtomicLong SESSION_IDS = new AtomicLong();
     /**
      * The most frames the reader reads before it has its answers flushed, should the input never
-     * pause: a pong then waits for at most this many frames (16 MiB of data at most).
+     * pause: a pong waits behind at most this many frames. Above the burst a ping flood can fill
+     * ({@link FrameWriter#PING_BACKLOG}), so a burst is answered in one batch.
      */
     private static final int MAX_FRAMES_PER_BATCH = 256;
 
