@@ -41,13 +41,20 @@ final class FrameWriter {
     /** How long closing waits for the write lock to send Go Away before it closes without. */
     private static final long GO_AWAY_LOCK_WAIT_MILLIS = 100;
     /**
-     * The most frames handed over and not yet written. They pile up only while the connection takes
-     * nothing (the remote reads nothing) and the remote keeps sending what needs an answer: a RST per
-     * refused SYN, a pong per ping. go-yamux bounds its send queue too (session.go, {@code sendCh}, 64
-     * frames) and then blocks its reader; ours must not block, so the session ends instead, before the
-     * watchdog would: 4096 headers are 48 KiB.
+     * How many of the reader's answers may wait to be written. They pile up when the remote sends what
+     * needs an answer (a SYN we refuse needs a RST) faster than the connection takes the answers: the
+     * reader then waits, up to the write timeout, until the flusher has written them, and reads no more
+     * meanwhile; that is backpressure on the remote, not a wait for the write lock. go-yamux bounds its
+     * send queue too (session.go, {@code sendCh}, 64 frames) and its reader blocks when it is full.
+     * 4096 headers are 48 KiB.
      */
     static final int MAX_HANDED_OVER = 4096;
+    /**
+     * The most frames handed over at all: the other threads that hand frames over never wait, and hand
+     * over few (one ping at a time, one RST per stream), so reaching this means the connection takes
+     * nothing; the session ends.
+     */
+    static final int MAX_HANDED_OVER_IN_ALL = 2 * MAX_HANDED_OVER;
     /**
      * The most answers to pings waiting to be written; a ping beyond them goes unanswered (go-yamux:
      * mux.go {@code PingBacklog: 32}, and session.go handlePing drops the pong when {@code pongCh} is
@@ -73,6 +80,7 @@ final class FrameWriter {
     /** Guards the frames handed over and the flusher's wake-up; never held while writing. */
     private final ReentrantLock queueLock = new ReentrantLock();
     private final Condition flushRequested = queueLock.newCondition();
+    private final Condition drained = queueLock.newCondition();
     private final ArrayDeque<YamuxFrame> queue = new ArrayDeque<>();
     /** The queue's length, readable without the queue lock. */
     private volatile int queued;
@@ -255,7 +263,7 @@ final class FrameWriter {
     /**
      * Hands a frame over to be written soon, by whoever holds the lock or else by the flusher; never
      * waits. After Go Away, or once the session has ended, the frame is dropped; beyond
-     * {@link #MAX_HANDED_OVER} the session ends.
+     * {@link #MAX_HANDED_OVER_IN_ALL} the session ends.
      *
      * @param frame the frame
      */
@@ -266,6 +274,8 @@ final class FrameWriter {
     /**
      * Hands a frame over like {@link #send(YamuxFrame)}, but leaves it for the batch the reader flushes
      * with {@link #flushBatch()} once it has read what arrived (or for a writer to take along before).
+     * Only the reader calls it: with {@link #MAX_HANDED_OVER} frames waiting, it waits for them to be
+     * written, and if the connection takes none within the write timeout the session ends.
      *
      * @param frame the frame
      */
@@ -286,7 +296,11 @@ final class FrameWriter {
         }
     }
 
-    /** @return false only for a pong beyond {@link #PING_BACKLOG} */
+    /**
+     * Queues a frame; {@code flushNow} for threads that never wait, else for the reader's batch.
+     *
+     * @return false only for a pong beyond {@link #PING_BACKLOG}
+     */
     private boolean handOver(YamuxFrame frame, boolean flushNow) {
         boolean pong = frame instanceof Ping p && p.ack();
         queueLock.lock();
@@ -297,7 +311,20 @@ final class FrameWriter {
             if (pong && queuedPongs >= PING_BACKLOG) {
                 return false;
             }
-            if (queue.size() < MAX_HANDED_OVER) {
+            if (!flushNow && queue.size() >= MAX_HANDED_OVER && !awaitDrained()) {
+                queueLock.unlock();
+                try {
+                    session.fail(new SocketTimeoutException("yamux: " + MAX_HANDED_OVER + " frames waited "
+                            + TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos) + " ms for a connection that took none (MAX_HANDED_OVER, writeTimeout)"));
+                } finally {
+                    queueLock.lock();
+                }
+                return true;
+            }
+            if (closed || goAwaySent) {
+                return true;
+            }
+            if (queue.size() < MAX_HANDED_OVER_IN_ALL) {
                 queue.add(frame);
                 queued = queue.size();
                 if (pong) {
@@ -314,7 +341,32 @@ final class FrameWriter {
         } finally {
             queueLock.unlock();
         }
-        session.fail(new IOException("yamux: " + MAX_HANDED_OVER + " frames wait for a connection that takes none (MAX_HANDED_OVER)"));
+        session.fail(new IOException("yamux: " + MAX_HANDED_OVER_IN_ALL + " frames wait for a connection that takes none (MAX_HANDED_OVER_IN_ALL)"));
+        return true;
+    }
+
+    /**
+     * Has the flusher write the queue and waits, up to the write timeout, until it is shorter than
+     * {@link #MAX_HANDED_OVER}; the caller holds the queue lock.
+     *
+     * @return false if it did not drain in time
+     */
+    private boolean awaitDrained() {
+        batchOpen = false;
+        flushWanted = true;
+        flushRequested.signal();
+        long left = writeTimeoutNanos;
+        try {
+            while (queue.size() >= MAX_HANDED_OVER && !closed) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = drained.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            // the session is ending (terminate interrupts the reader)
+            Thread.currentThread().interrupt();
+        }
         return true;
     }
 
@@ -356,6 +408,7 @@ final class FrameWriter {
             queue.clear();
             queued = 0;
             queuedPongs = 0;
+            drained.signalAll();
         } finally {
             queueLock.unlock();
         }
@@ -430,6 +483,7 @@ final class FrameWriter {
             queued = 0;
             queuedPongs = 0;
             flushRequested.signal();
+            drained.signalAll();
         } finally {
             queueLock.unlock();
         }

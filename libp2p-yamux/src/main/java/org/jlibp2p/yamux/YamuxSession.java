@@ -30,8 +30,10 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
  * for an application or for a writer: data goes into per-stream buffers that the flow-control window
  * bounds, new inbound streams into a bounded accept queue (when it is full, the stream is reset), and
  * what it answers (pongs, RSTs, credit for data nobody will read) is handed to the writer in a batch
- * ({@link FrameWriter#sendInBatch}), flushed when the reader has read all that arrived. Only when the
- * session ends does it wait, briefly, to send Go Away. One timer virtual thread runs
+ * ({@link FrameWriter#sendInBatch}), flushed when the reader has read all that arrived. It waits
+ * only when thousands of its answers are still unwritten (backpressure on a remote that sends faster
+ * than the connection takes the answers, {@link FrameWriter#MAX_HANDED_OVER}), and, when the session
+ * ends, briefly, to send Go Away. One timer virtual thread runs
  * {@link KeepAlive}. Application threads write their own frames through the {@link FrameWriter},
  * whose flusher thread writes the frames of threads that must not wait.
  *

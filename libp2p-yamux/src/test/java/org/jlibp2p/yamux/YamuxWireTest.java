@@ -33,7 +33,11 @@ class YamuxWireTest {
     private RawPeer remote;
 
     private void start(YamuxConfig config) {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
+        start(config, 1 << 20);
+    }
+
+    private void start(YamuxConfig config, int pipeCapacity) {
+        Pipes.Pair pair = Pipes.pair(pipeCapacity);
         session = new YamuxSession(pair.a(), Role.INITIATOR, config);
         session.start();
         remote = new RawPeer(pair.b());
@@ -366,6 +370,33 @@ class YamuxWireTest {
         assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(6, Flags.of(RST), 0));
         assertThat(session.acceptStream(WAIT).id()).isEqualTo(2);
         assertThat(session.acceptStream(WAIT).id()).isEqualTo(4);
+    }
+
+    /**
+     * 10,000 SYNs in one burst, far beyond the accept backlog, over a connection that takes our answers
+     * slower than the reader refuses (4 KiB pipes): each refused stream still gets its RST, and the
+     * session lives on. The reader waits for its answers to drain rather than pile them up.
+     */
+    @Test
+    void aFloodOfRefusedStreamsIsAnsweredInFull() throws Exception {
+        start(YamuxConfig.defaults().withAcceptBacklog(16).withTimers(Duration.ZERO, Duration.ofSeconds(10)), 4096);
+        RawPeer.Frame first = remote.next(); // the RTT probe
+        remote.send(new Ping(true, ((Ping) first.frame()).opaque()));
+        java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 10_000; i++) {
+            burst.write(new WindowUpdate(2 * i + 2, Flags.of(SYN), 0).encode());
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                remote.sendRaw(burst.toByteArray());
+            } catch (IOException e) {
+                // the session ended: the assertions below say why
+            }
+        });
+        for (int i = 16; i < 10_000; i++) {
+            assertThat(remote.next().frame()).isEqualTo(new WindowUpdate(2 * i + 2, Flags.of(RST), 0));
+        }
+        assertThat(session.isClosed()).as("closed: " + session.closeCause()).isFalse();
     }
 
     @Test
