@@ -22,6 +22,11 @@ import java.time.Duration;
  * @param keepAliveInterval   how often to ping an idle session; {@link Duration#ZERO} disables (go: 30 s)
  * @param writeTimeout        how long a write may wait for window or for the connection, and how long
  *                            a ping may go unanswered, before the stream or session fails (go: 10 s)
+ * @param streamCloseTimeout  how long a stream the application closed waits for the remote's FIN
+ *                            before we reset it, so that a remote that never closes cannot hold streams
+ *                            (and the stream limits) forever; {@link Duration#ZERO} waits forever
+ *                            (hashicorp/yamux {@code StreamCloseTimeout}: 5 minutes; libp2p's go-yamux
+ *                            forgets a stream as soon as the application closes it)
  */
 public record YamuxConfig(
         int initialWindow,
@@ -32,10 +37,33 @@ public record YamuxConfig(
         int maxInboundStreams,
         int maxOutboundStreams,
         Duration keepAliveInterval,
-        Duration writeTimeout) {
+        Duration writeTimeout,
+        Duration streamCloseTimeout) {
 
     /** The window both sides assume for every new stream (yamux/README.md, "Flow Control"). */
     public static final int SPEC_INITIAL_WINDOW = 256 * 1024;
+
+    /** The default {@link #streamCloseTimeout()}: 5 minutes, as hashicorp/yamux. */
+    public static final Duration DEFAULT_STREAM_CLOSE_TIMEOUT = Duration.ofMinutes(5);
+
+    /**
+     * The settings of earlier versions, with the default {@link #streamCloseTimeout()}.
+     *
+     * @param initialWindow      see the class comment
+     * @param maxWindow          see the class comment
+     * @param maxFrameData       see the class comment
+     * @param acceptBacklog      see the class comment
+     * @param ackBacklog         see the class comment
+     * @param maxInboundStreams  see the class comment
+     * @param maxOutboundStreams see the class comment
+     * @param keepAliveInterval  see the class comment
+     * @param writeTimeout       see the class comment
+     */
+    public YamuxConfig(int initialWindow, int maxWindow, int maxFrameData, int acceptBacklog, int ackBacklog, int maxInboundStreams,
+                       int maxOutboundStreams, Duration keepAliveInterval, Duration writeTimeout) {
+        this(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval,
+                writeTimeout, DEFAULT_STREAM_CLOSE_TIMEOUT);
+    }
 
     /**
      * Checks the settings.
@@ -49,6 +77,7 @@ public record YamuxConfig(
      * @param maxOutboundStreams see the class comment
      * @param keepAliveInterval  see the class comment
      * @param writeTimeout       see the class comment
+     * @param streamCloseTimeout see the class comment
      */
     public YamuxConfig {
         if (initialWindow < SPEC_INITIAL_WINDOW) {
@@ -60,18 +89,21 @@ public record YamuxConfig(
         if (maxFrameData < 1 || acceptBacklog < 1 || ackBacklog < 1 || maxInboundStreams < 1 || maxOutboundStreams < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
-        if (keepAliveInterval.isNegative() || writeTimeout.isNegative() || writeTimeout.isZero()) {
-            throw new IllegalArgumentException("keepAliveInterval must be >= 0 and writeTimeout > 0");
+        if (keepAliveInterval.isNegative() || writeTimeout.isNegative() || writeTimeout.isZero() || streamCloseTimeout.isNegative()) {
+            throw new IllegalArgumentException("keepAliveInterval and streamCloseTimeout must be >= 0, writeTimeout > 0");
         }
     }
 
     /** The default largest data frame: with its header, one full Noise transport message. */
     public static final int DEFAULT_MAX_FRAME_DATA = 65519 - YamuxFrame.HEADER_LENGTH;
 
-    /** {@return the defaults: 256 KiB growing to 16 MiB, 65507-byte frames, backlogs of 256, 1000 streams each way, 30 s keep-alive, 10 s write timeout} */
+    /**
+     * {@return the defaults: 256 KiB growing to 16 MiB, 65507-byte frames, backlogs of 256, 1000 streams
+     * each way, 30 s keep-alive, 10 s write timeout, 5 min stream close timeout}
+     */
     public static YamuxConfig defaults() {
         return new YamuxConfig(SPEC_INITIAL_WINDOW, 16 * 1024 * 1024, DEFAULT_MAX_FRAME_DATA, 256, 256, 1000, 1000,
-                Duration.ofSeconds(30), Duration.ofSeconds(10));
+                Duration.ofSeconds(30), Duration.ofSeconds(10), DEFAULT_STREAM_CLOSE_TIMEOUT);
     }
 
     /**
@@ -81,7 +113,7 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withFixedWindow(int window) {
-        return new YamuxConfig(window, window, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout);
+        return new YamuxConfig(window, window, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout);
     }
 
     /**
@@ -92,7 +124,7 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withMaxStreams(int inbound, int outbound) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, inbound, outbound, keepAliveInterval, writeTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, inbound, outbound, keepAliveInterval, writeTimeout, streamCloseTimeout);
     }
 
     /**
@@ -103,7 +135,27 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withTimers(Duration keepAlive, Duration writeTimeout) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAlive, writeTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAlive, writeTimeout, streamCloseTimeout);
+    }
+
+    /**
+     * A copy with another stream close timeout.
+     *
+     * @param timeout how long a stream we closed waits for the remote's FIN before it is reset; zero waits forever
+     * @return the new settings
+     */
+    public YamuxConfig withStreamCloseTimeout(Duration timeout) {
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, timeout);
+    }
+
+    /**
+     * A copy with another ACK backlog.
+     *
+     * @param backlog our streams the remote may leave unacknowledged before {@code openStream} waits
+     * @return the new settings
+     */
+    public YamuxConfig withAckBacklog(int backlog) {
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, backlog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout);
     }
 
     /**
@@ -113,6 +165,6 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withAcceptBacklog(int backlog) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, backlog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, backlog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout);
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,7 +15,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.StreamResetException;
 import org.jlibp2p.core.spi.MuxedStream;
+import org.jlibp2p.yamux.YamuxFrame.Data;
 import org.jlibp2p.yamux.YamuxFrame.Flags;
+import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
 
 /**
  * One Yamux stream: its two half-closes, its reset, and its flow control (yamux/README.md, "Opening
@@ -26,18 +29,33 @@ import org.jlibp2p.yamux.YamuxFrame.Flags;
  * stops reading stops the writer, and the buffer never outgrows the window. The send side blocks,
  * up to the write timeout, while the remote's window is zero.
  *
+ * <p>Order on the wire. Nothing follows the FIN ("the sender will send no further data") or the RST:
+ * data frames and the FIN are decided and written under one per-stream send lock, and the writer
+ * drops frames of a stream once its RST is on the way.
+ *
  * <p>Window auto-tuning (as go-yamux and rust-yamux): when the application consumes a whole window
  * in less than four round trips, the window is what limits throughput, so it doubles, up to
  * {@link YamuxConfig#maxWindow()}.
  */
 final class YamuxStream implements MuxedStream {
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
     private final YamuxSession session;
     final int id;
     final boolean outbound;
 
+    /** Guards the state below; never held while waiting for the session. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
     private final Condition writable = lock.newCondition();
+    /**
+     * Orders this stream's outgoing data and FIN: held across "may the stream still send?" and the
+     * frame that answer allows (see {@link #writeFrame}).
+     */
+    private final ReentrantLock sendLock = new ReentrantLock();
+    /** Set before our RST is handed to the writer, which then writes nothing more of this stream. */
+    private volatile boolean resetSent;
+    /** When the close timeout ends, once the application closed the stream; the stream table's. */
+    long closeDeadlineNanos;
 
     // receive side: payloads in arrival order; consumed buffers of the usual frame size are kept for
     // the next frames (at most RECYCLED), so a busy stream does not allocate per frame
@@ -93,6 +111,11 @@ final class YamuxStream implements MuxedStream {
             throw new IllegalArgumentException("negative timeout");
         }
         readTimeoutNanos = timeout.toNanos();
+    }
+
+    /** {@return whether we reset this stream: the writer drops its later frames} */
+    boolean resetSent() {
+        return resetSent;
     }
 
     boolean acked() {
@@ -173,7 +196,7 @@ final class YamuxStream implements MuxedStream {
             return 0;
         }
         long now = System.nanoTime();
-        long rtt = session.rttNanos();
+        long rtt = session.keepAlive.rttNanos();
         int max = session.config.maxWindow();
         if (rtt > 0 && recvWindow < max && now - epochStartNanos < 4 * rtt) {
             int grown = (int) Math.min((long) recvWindow * 2, max);
@@ -187,7 +210,7 @@ final class YamuxStream implements MuxedStream {
 
     private void sendCredit(long delta) throws IOException {
         if (delta > 0) {
-            session.writeWindowUpdate(id, 0, delta);
+            session.writer.write(this, new WindowUpdate(id, Flags.NONE, delta));
         }
     }
 
@@ -257,7 +280,10 @@ final class YamuxStream implements MuxedStream {
         } finally {
             lock.unlock();
         }
-        sendCredit(discardCredit);
+        if (discardCredit > 0) {
+            // handed over: the reader thread never waits for the write lock
+            session.writer.sendInBatch(new WindowUpdate(id, Flags.NONE, discardCredit));
+        }
     }
 
     void onWindowUpdate(long delta) throws IOException {
@@ -285,7 +311,7 @@ final class YamuxStream implements MuxedStream {
             lock.unlock();
         }
         if (first) {
-            session.onAcknowledged(this);
+            session.streams.onAcknowledged(this);
         }
     }
 
@@ -300,13 +326,13 @@ final class YamuxStream implements MuxedStream {
             lock.unlock();
         }
         if (done) {
-            session.forget(this);
+            session.streams.forget(this);
         }
     }
 
     void onRemoteReset() {
         markReset(new StreamResetException("stream " + id() + " was reset by the remote"));
-        session.forget(this);
+        session.streams.forget(this);
     }
 
     void onSessionClosed(IOException cause) {
@@ -343,69 +369,135 @@ final class YamuxStream implements MuxedStream {
         } finally {
             lock.unlock();
         }
-        session.writeWindowUpdate(id, Flags.ACK, session.config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW);
+        session.writer.write(this, new WindowUpdate(id, Flags.of(Flags.ACK), session.config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW));
     }
 
     // ---- writing -----------------------------------------------------------------------------
 
     private void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        long timeout = session.config.writeTimeout().toNanos();
         while (len > 0) {
-            int n;
-            lock.lock();
-            try {
-                long left = timeout;
-                while (true) {
-                    if (resetCause != null) {
-                        throw resetFailure();
-                    }
-                    if (finSent) {
-                        throw new IOException("stream " + id() + " is closed for writing");
-                    }
-                    if (sendWindow > 0) {
-                        break;
-                    }
-                    if (left <= 0) {
-                        throw new SocketTimeoutException("stream " + id() + ": the remote's window stayed closed for "
-                                + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
-                    }
-                    left = writable.awaitNanos(left);
-                }
-                n = (int) Math.min(Math.min(len, sendWindow), session.config.maxFrameData());
-                sendWindow -= n;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while writing");
-            } finally {
-                lock.unlock();
-            }
-            session.writeData(YamuxFrame.TYPE_DATA, 0, id, n, b, off, n);
+            int n = writeFrame(b, off, len);
             off += n;
             len -= n;
+        }
+    }
+
+    /**
+     * Writes one data frame of up to {@code len} bytes, as many as the remote's window and the frame
+     * size allow, and returns how many. The check that the stream may still send and the frame it
+     * allows are one step under {@link #sendLock}, the lock {@link #closeWrite()} decides its FIN
+     * under, so no data can follow the FIN. Waiting for window happens outside that lock, so a
+     * half-close does not wait for a writer the remote keeps waiting.
+     */
+    private int writeFrame(byte[] b, int off, int len) throws IOException {
+        long timeout = session.config.writeTimeout().toNanos();
+        long deadline = System.nanoTime() + timeout;
+        while (true) {
+            lockSend(deadline);
+            try {
+                int n;
+                lock.lock();
+                try {
+                    checkWritable();
+                    n = (int) Math.min(Math.min(len, sendWindow), session.config.maxFrameData());
+                    sendWindow -= n;
+                } finally {
+                    lock.unlock();
+                }
+                if (n > 0) {
+                    if (!session.writer.write(this, new Data(id, Flags.NONE, n), b, off)) {
+                        throw resetFailure();
+                    }
+                    return n;
+                }
+            } finally {
+                sendLock.unlock();
+            }
+            awaitWindow(deadline, timeout);
+        }
+    }
+
+    /** Logs a write that a limit ended, one line, and returns the exception to throw. */
+    private SocketTimeoutException limit(SocketTimeoutException e) {
+        LOG.log(Level.DEBUG, () -> session + ": " + e.getMessage());
+        return e;
+    }
+
+    /** Throws unless the stream may still send; the caller holds the state lock. */
+    private void checkWritable() throws IOException {
+        if (resetCause != null) {
+            throw resetFailure();
+        }
+        if (finSent) {
+            throw new IOException("stream " + id() + " is closed for writing");
+        }
+    }
+
+    /** Waits until the remote's window opens, the stream closes for writing, or the deadline passes. */
+    private void awaitWindow(long deadline, long timeout) throws IOException {
+        lock.lock();
+        try {
+            while (sendWindow == 0 && resetCause == null && !finSent) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw limit(new SocketTimeoutException("stream " + id() + ": the remote's window stayed closed for "
+                            + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms (writeTimeout)"));
+                }
+                writable.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes {@link #sendLock}. It is held while waiting for the session's write lock, which is safe:
+     * the reader never takes it, and no holder of the write lock waits for a stream's send lock.
+     */
+    private void lockSend(long deadline) throws IOException {
+        try {
+            if (!sendLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                throw limit(new SocketTimeoutException("stream " + id() + ": another write on it took longer than "
+                        + session.config.writeTimeout().toMillis() + " ms (writeTimeout)"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing");
         }
     }
 
     @Override
     public void closeWrite() throws IOException {
         boolean done;
-        lock.lock();
+        lockSend(System.nanoTime() + session.config.writeTimeout().toNanos());
         try {
-            if (finSent) {
-                return;
+            lock.lock();
+            try {
+                if (finSent) {
+                    return;
+                }
+                if (resetCause != null) {
+                    throw resetFailure();
+                }
+                finSent = true;
+                done = finReceived;
+                writable.signalAll(); // a writer waiting for window fails now, not at its timeout
+            } finally {
+                lock.unlock();
             }
-            if (resetCause != null) {
+            // "To close a stream, either side sends a data or window update frame along with the FIN flag."
+            if (!session.writer.write(this, new WindowUpdate(id, Flags.of(Flags.FIN), 0))) {
                 throw resetFailure();
             }
-            finSent = true;
-            done = finReceived;
         } finally {
-            lock.unlock();
+            sendLock.unlock();
         }
-        // "To close a stream, either side sends a data or window update frame along with the FIN flag."
-        session.writeWindowUpdate(id, Flags.FIN, 0);
         if (done) {
-            session.forget(this);
+            session.streams.forget(this);
         }
     }
 
@@ -430,6 +522,24 @@ final class YamuxStream implements MuxedStream {
         }
         sendCredit(credit);
         closeWrite();
+        boolean waitingForFin;
+        lock.lock();
+        try {
+            waitingForFin = !finReceived && resetCause == null;
+        } finally {
+            lock.unlock();
+        }
+        if (waitingForFin) {
+            // Nothing more for the application to do here; the remote still owes its FIN.
+            session.streams.closedLocally(this);
+        }
+    }
+
+    /** The remote did not send its FIN within the close timeout after the application closed the stream. */
+    void closeTimedOut() {
+        LOG.log(Level.DEBUG, () -> session + ": stream " + id() + ": no FIN from the remote within "
+                + session.config.streamCloseTimeout().toMillis() + " ms of our close (streamCloseTimeout); resetting it");
+        reset();
     }
 
     @Override
@@ -442,9 +552,12 @@ final class YamuxStream implements MuxedStream {
             lock.unlock();
         }
         markReset(new StreamResetException("stream " + id() + " was reset locally"));
-        session.forget(this);
+        session.streams.forget(this);
         if (!alreadyEnded) {
-            session.sendResetAsync(id);
+            // Handed over, so reset() never blocks. Set first: the writer drops any later frame of this
+            // stream, also one a writer had already decided on (nothing may follow the RST).
+            resetSent = true;
+            session.writer.send(new WindowUpdate(id, Flags.of(Flags.RST), 0));
         }
     }
 

@@ -1,17 +1,49 @@
 package org.jlibp2p.yamux;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import org.jlibp2p.core.Duplex;
 import org.jlibp2p.core.codec.Multibase;
+import org.jlibp2p.yamux.YamuxFrame.Data;
+import org.jlibp2p.yamux.YamuxFrame.Flags;
+import org.jlibp2p.yamux.YamuxFrame.Ping;
 
-/** The remote side of a session, played by hand: writes raw frames, reads and decodes what comes back. */
+/**
+ * The remote side of a session, played by hand: writes raw frames, reads and decodes what comes back,
+ * in the same {@link YamuxFrame} records the session uses ({@code YamuxWireTest.framesHaveTheSpecLayout}
+ * pins their bytes).
+ */
 final class RawPeer {
-    /** A frame as it arrived. */
-    record Frame(int version, int type, int flags, int streamId, long length, byte[] payload) {
+    /**
+     * A frame as it arrived.
+     *
+     * @param frame   the header
+     * @param payload a Data frame's payload, else empty
+     */
+    record Frame(YamuxFrame frame, byte[] payload) {
         boolean isPing() {
-            return type == YamuxFrame.TYPE_PING;
+            return frame instanceof Ping;
+        }
+
+        boolean isPingRequest() {
+            return frame instanceof Ping p && !p.ack();
+        }
+
+        /** {@return the stream id of a Data or Window Update frame} */
+        int streamId() {
+            return switch (frame) {
+                case Data d -> d.streamId();
+                case YamuxFrame.WindowUpdate w -> w.streamId();
+                default -> throw new AssertionError("no stream id on " + frame);
+            };
+        }
+
+        /** {@return the flags of a Data or Window Update frame} */
+        Flags flags() {
+            return switch (frame) {
+                case Data d -> d.flags();
+                case YamuxFrame.WindowUpdate w -> w.flags();
+                default -> throw new AssertionError("no stream flags on " + frame);
+            };
         }
     }
 
@@ -21,8 +53,19 @@ final class RawPeer {
         this.wire = wire;
     }
 
+    /** {@return the connection it plays on} */
+    Duplex wire() {
+        return wire;
+    }
+
     void send(YamuxFrame frame) throws IOException {
         sendRaw(frame.encode());
+    }
+
+    /** Sends a Data frame carrying {@code payload}. */
+    void sendData(int streamId, Flags flags, byte[] payload) throws IOException {
+        wire.out().write(new Data(streamId, flags, payload.length).encode());
+        sendRaw(payload);
     }
 
     void sendRaw(byte[] bytes) throws IOException {
@@ -36,32 +79,23 @@ final class RawPeer {
 
     /** The next frame, or null at end of stream. */
     Frame next() throws IOException {
-        byte[] h = wire.in().readNBytes(12);
-        if (h.length == 0) {
+        YamuxFrame frame = YamuxFrame.read(wire.in());
+        if (frame == null) {
             return null;
         }
-        if (h.length < 12) {
-            throw new EOFException("partial header");
-        }
-        ByteBuffer b = ByteBuffer.wrap(h);
-        int version = b.get() & 0xFF;
-        int type = b.get() & 0xFF;
-        int flags = b.getShort() & 0xFFFF;
-        int id = b.getInt();
-        long length = b.getInt() & 0xFFFFFFFFL;
-        byte[] payload = type == YamuxFrame.TYPE_DATA ? wire.in().readNBytes((int) length) : new byte[0];
-        return new Frame(version, type, flags, id, length, payload);
+        byte[] payload = frame instanceof Data d ? wire.in().readNBytes((int) d.length()) : new byte[0];
+        return new Frame(frame, payload);
     }
 
     /** The next frame that is not a ping request (which is answered). */
     Frame nextAnsweringPings() throws IOException {
         while (true) {
             Frame f = next();
-            if (f == null || !(f.isPing() && (f.flags() & YamuxFrame.Flags.SYN) != 0)) {
+            if (f == null || !f.isPingRequest()) {
                 return f;
             }
             try {
-                send(new YamuxFrame.Ping(true, (int) f.length()));
+                send(new Ping(true, ((Ping) f.frame()).opaque()));
             } catch (IOException e) {
                 // the session may already have closed its end; the frames it sent are still readable
             }

@@ -21,22 +21,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Frames left unflushed for a waiting writer (YamuxSession.flushUnlessOthersWait) over a connection
+ * Frames left unflushed for a waiting writer (FrameWriter.flushUnlessOthersWait) over a connection
  * that buffers until flush, as Noise does: they must still reach the remote in every case.
  */
 @Timeout(60)
 class YamuxCoalescingTest {
     /**
-     * An opener that must wait for the ACK backlog holds the write lock while it waits; the remote
-     * can only acknowledge SYNs it has received, so the opener first sends what earlier writers left
-     * in the buffer. Without that, the openers stall until the write timeout (30 s here).
+     * Openers wait for the ACK backlog (4 here) before they take the write lock, and the remote can
+     * acknowledge only SYNs it has received: a SYN left in the buffer for a waiting writer must still
+     * be flushed, by that writer or by the flusher. Were it not, the openers would stall until the
+     * write timeout (30 s here).
      */
     @Test
     void openersWaitingOnTheAckBacklogSendTheBufferedSynsFirst() throws Exception {
         Pipes.Pair pair = Pipes.pair(1 << 20);
-        YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30));
-        config = new YamuxConfig(config.initialWindow(), config.maxWindow(), config.maxFrameData(), config.acceptBacklog(),
-                4, config.maxInboundStreams(), config.maxOutboundStreams(), config.keepAliveInterval(), config.writeTimeout());
+        YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30)).withAckBacklog(4);
         YamuxSession client = new YamuxSession(buffered(pair.a()), Role.INITIATOR, config);
         YamuxSession server = new YamuxSession(buffered(pair.b()), Role.RESPONDER, config);
         client.start();
@@ -77,6 +76,83 @@ class YamuxCoalescingTest {
         }
         assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
         assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /**
+     * Pings that arrive together are answered together: the reader hands its pongs to the writer and
+     * has them flushed once, when it has read all that arrived (go-yamux answers each from its send
+     * loop; before, ours flushed one write per pong).
+     */
+    @Test
+    void aBurstOfPingsIsAnsweredWithOneFlush() throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        CountingFlushes connection = new CountingFlushes(pair.a());
+        YamuxSession session = new YamuxSession(connection, Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)));
+        session.start();
+        try {
+            RawPeer remote = new RawPeer(pair.b());
+            RawPeer.Frame first = remote.next(); // the RTT probe
+            remote.send(new YamuxFrame.Ping(true, ((YamuxFrame.Ping) first.frame()).opaque()));
+            int before = connection.flushes();
+
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 30; i++) {
+                burst.write(new YamuxFrame.Ping(false, 1000 + i).encode());
+            }
+            remote.sendRaw(burst.toByteArray()); // one write: all 30 are waiting when the reader looks
+            for (int i = 0; i < 30; i++) {
+                assertThat(remote.next().frame()).isEqualTo(new YamuxFrame.Ping(true, 1000 + i));
+            }
+            assertThat(connection.flushes() - before).as("flushes for 30 pongs").isEqualTo(1);
+        } finally {
+            session.close();
+        }
+        assertThat(session.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /** A duplex that counts the flushes that carried bytes; writes wait in a buffer until flush. */
+    private static final class CountingFlushes implements Duplex {
+        private final Duplex inner;
+        private final java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
+        private final OutputStream out;
+
+        CountingFlushes(Duplex inner) {
+            this.inner = inner;
+            this.out = new java.io.ByteArrayOutputStream() {
+                @Override
+                public synchronized void flush() throws IOException {
+                    if (size() > 0) {
+                        flushes.incrementAndGet();
+                        inner.out().write(toByteArray());
+                        reset();
+                    }
+                }
+            };
+        }
+
+        int flushes() {
+            return flushes.get();
+        }
+
+        @Override
+        public InputStream in() {
+            return inner.in();
+        }
+
+        @Override
+        public OutputStream out() {
+            return out;
+        }
+
+        @Override
+        public void setReadTimeout(Duration timeout) throws IOException {
+            inner.setReadTimeout(timeout);
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner.close();
+        }
     }
 
     /** A duplex whose writes wait in a buffer until flush, like a Noise connection's. */

@@ -7,6 +7,7 @@ import static org.jlibp2p.yamux.YamuxFrame.Flags.FIN;
 import static org.jlibp2p.yamux.YamuxFrame.Flags.RST;
 import static org.jlibp2p.yamux.YamuxFrame.Flags.SYN;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import org.jlibp2p.core.Role;
@@ -32,7 +33,11 @@ class YamuxWireTest {
     private RawPeer remote;
 
     private void start(YamuxConfig config) {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
+        start(config, 1 << 20);
+    }
+
+    private void start(YamuxConfig config, int pipeCapacity) {
+        Pipes.Pair pair = Pipes.pair(pipeCapacity);
         session = new YamuxSession(pair.a(), Role.INITIATOR, config);
         session.start();
         remote = new RawPeer(pair.b());
@@ -53,11 +58,20 @@ class YamuxWireTest {
     @Test
     void framesHaveTheSpecLayout() {
         assertThat(Multibase.hex(new WindowUpdate(1, Flags.of(SYN), 0).encode())).isEqualTo("000100010000000100000000");
-        assertThat(Multibase.hex(new Data(2, Flags.of(ACK, FIN), new byte[] {7}).encode())).isEqualTo("00000006000000020000000107");
+        assertThat(Multibase.hex(new Data(2, Flags.of(ACK, FIN), 1).encode())).isEqualTo("000000060000000200000001"); // + 1 payload byte
         assertThat(Multibase.hex(new Ping(false, 42).encode())).isEqualTo("00020001000000000000002a");
         assertThat(Multibase.hex(new Ping(true, 42).encode())).isEqualTo("00020002000000000000002a");
         assertThat(Multibase.hex(new GoAway(GoAwayCode.PROTOCOL_ERROR).encode())).isEqualTo("000300000000000000000001");
         assertThat(Flags.of(SYN, FIN).toString()).isEqualTo("SYN|FIN");
+    }
+
+    /** The decoder the session reads with gives back the same records. */
+    @ParameterizedTest
+    @CsvSource({"000100010000000100000000", "000000060000000200000001", "00020001000000000000002a", "00020002000000000000002a",
+        "000300000000000000000001", "0001000a00000003ffffffff"})
+    void framesDecodeToWhatEncodesThem(String hex) throws IOException {
+        YamuxFrame frame = YamuxFrame.read(new ByteArrayInputStream(Multibase.fromHex(hex)));
+        assertThat(Multibase.hex(frame.encode())).isEqualTo(hex);
     }
 
     @Test
@@ -67,14 +81,11 @@ class YamuxWireTest {
         MuxedStream b = session.openStream();
         assertThat(a.id()).isEqualTo(1);
         assertThat(b.id()).isEqualTo(3);
-        RawPeer.Frame syn = remote.nextAnsweringPings();
-        assertThat(syn.type()).isEqualTo(YamuxFrame.TYPE_WINDOW_UPDATE);
-        assertThat(syn.flags()).isEqualTo(SYN);
-        assertThat(syn.streamId()).isEqualTo(1);
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(1, Flags.of(SYN), 0));
         assertThat(remote.nextAnsweringPings().streamId()).isEqualTo(3);
         a.out().write("hi".getBytes());
         RawPeer.Frame data = remote.nextAnsweringPings();
-        assertThat(data.type()).isEqualTo(YamuxFrame.TYPE_DATA);
+        assertThat(data.frame()).isEqualTo(new Data(1, Flags.NONE, 2));
         assertThat(data.payload()).isEqualTo("hi".getBytes());
     }
 
@@ -82,13 +93,11 @@ class YamuxWireTest {
     @Test
     void synFinDataFrameIsHandledFully() throws Exception {
         start();
-        remote.send(new Data(2, Flags.of(SYN, FIN), "hi".getBytes()));
+        remote.sendData(2, Flags.of(SYN, FIN), "hi".getBytes());
         MuxedStream s = session.acceptStream(WAIT);
         assertThat(s.id()).isEqualTo(2);
         assertThat(s.in().readAllBytes()).isEqualTo("hi".getBytes());
-        RawPeer.Frame ack = remote.nextAnsweringPings();
-        assertThat(ack.flags()).isEqualTo(ACK);
-        assertThat(ack.streamId()).isEqualTo(2);
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(2, Flags.of(ACK), 0));
         s.out().write(1); // our direction is still open
         assertThat(remote.nextAnsweringPings().payload()).containsExactly(1);
     }
@@ -109,9 +118,36 @@ class YamuxWireTest {
         RawPeer.Frame f;
         do {
             f = remote.next();
-        } while ((f.flags() & ACK) == 0);
-        assertThat(f.type()).isEqualTo(YamuxFrame.TYPE_PING);
-        assertThat(f.length()).isEqualTo(4242);
+        } while (!(f.frame() instanceof Ping p && p.ack()));
+        assertThat(f.frame()).isEqualTo(new Ping(true, 4242));
+    }
+
+    /**
+     * At most 32 answers to pings wait to be written; pings beyond are not answered (go-yamux:
+     * PingBacklog 32, and handlePing drops the pong when its queue is full). 100 pings arrive at once.
+     */
+    @Test
+    void pongsBeyondThePingBacklogAreDropped() throws Exception {
+        start(YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)));
+        RawPeer.Frame first = remote.next(); // the RTT probe
+        remote.send(new Ping(true, ((Ping) first.frame()).opaque()));
+        java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 100; i++) {
+            burst.write(new Ping(false, 1000 + i).encode());
+        }
+        remote.sendRaw(burst.toByteArray());
+        remote.wire().setReadTimeout(Duration.ofMillis(500));
+        java.util.List<YamuxFrame> answers = new java.util.ArrayList<>();
+        try {
+            while (true) {
+                answers.add(remote.next().frame());
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            // nothing more came
+        }
+        assertThat(answers).hasSize(32).allSatisfy(f -> assertThat(f).isInstanceOf(Ping.class));
+        assertThat(answers.get(0)).isEqualTo(new Ping(true, 1000));
+        assertThat(session.isClosed()).isFalse();
     }
 
     @Test
@@ -120,7 +156,7 @@ class YamuxWireTest {
         MuxedStream s = session.openStream();
         remote.nextAnsweringPings();
         remote.send(new GoAway(GoAwayCode.NORMAL));
-        remote.send(new Data(1, Flags.of(ACK), "still here".getBytes()));
+        remote.sendData(1, Flags.of(ACK), "still here".getBytes());
         assertThat(s.in().readNBytes(10)).isEqualTo("still here".getBytes());
         assertThatThrownBy(() -> session.openStream()).isInstanceOf(IOException.class).hasMessageContaining("Go Away");
         assertThat(session.isClosed()).isFalse();
@@ -149,26 +185,24 @@ class YamuxWireTest {
         remote.send(new WindowUpdate(4, Flags.of(SYN), 0));
         MuxedStream s = session.acceptStream(WAIT);
         MuxedStream other = session.acceptStream(WAIT);
-        assertThat(remote.nextAnsweringPings().flags()).isEqualTo(ACK);
-        assertThat(remote.nextAnsweringPings().flags()).isEqualTo(ACK);
+        assertThat(remote.nextAnsweringPings().flags()).isEqualTo(Flags.of(ACK));
+        assertThat(remote.nextAnsweringPings().flags()).isEqualTo(Flags.of(ACK));
 
-        remote.send(new Data(2, Flags.of(FIN), new byte[0])); // WRITE (DATA, FIN, len=0): the remote half-closes
-        remote.send(new Data(2, Flags.of(FIN), new byte[0])); // and repeats it while our side is still open
+        remote.sendData(2, Flags.of(FIN), new byte[0]); // WRITE (DATA, FIN, len=0): the remote half-closes
+        remote.sendData(2, Flags.of(FIN), new byte[0]); // and repeats it while our side is still open
         assertThat(s.in().read()).isEqualTo(-1);
         s.closeWrite();
         RawPeer.Frame ourFin = remote.nextAnsweringPings(); // READ (WINDOW_UPDATE, FIN): we half-close too
-        assertThat(ourFin.streamId()).isEqualTo(2);
-        assertThat(ourFin.type()).isEqualTo(YamuxFrame.TYPE_WINDOW_UPDATE);
-        assertThat(ourFin.flags()).isEqualTo(FIN);
+        assertThat(ourFin.frame()).isEqualTo(new WindowUpdate(2, Flags.of(FIN), 0));
         long end = System.nanoTime() + WAIT.toNanos();
         while (session.streamCount() > 1 && System.nanoTime() < end) {
             Thread.sleep(1);
         }
         assertThat(session.streamCount()).as("stream 2 is forgotten, both sides closed").isEqualTo(1);
-        remote.send(new Data(2, Flags.of(FIN), new byte[0])); // WRITE (DATA, FIN, len=0) again: a stream we forgot
+        remote.sendData(2, Flags.of(FIN), new byte[0]); // WRITE (DATA, FIN, len=0) again: a stream we forgot
         remote.send(new WindowUpdate(2, Flags.of(FIN), 0));   // the same as a window update
 
-        remote.send(new Data(4, Flags.NONE, "still".getBytes()));
+        remote.sendData(4, Flags.NONE, "still".getBytes());
         assertThat(other.in().readNBytes(5)).isEqualTo("still".getBytes());
         other.out().write("here".getBytes());
         RawPeer.Frame reply = remote.nextAnsweringPings();
@@ -183,8 +217,8 @@ class YamuxWireTest {
         start();
         MuxedStream s = session.openStream();
         remote.nextAnsweringPings(); // SYN
-        remote.send(new Data(1, Flags.of(ACK, FIN), new byte[0]));
-        remote.send(new Data(1, Flags.of(FIN), new byte[0]));
+        remote.sendData(1, Flags.of(ACK, FIN), new byte[0]);
+        remote.sendData(1, Flags.of(FIN), new byte[0]);
         remote.send(new WindowUpdate(1, Flags.of(FIN), 0));
         assertThat(s.in().read()).isEqualTo(-1);
         s.out().write("late".getBytes());
@@ -213,9 +247,9 @@ class YamuxWireTest {
         RawPeer.Frame f;
         do {
             f = remote.nextAnsweringPings();
-        } while (f != null && f.type() != YamuxFrame.TYPE_GO_AWAY);
+        } while (f != null && !(f.frame() instanceof GoAway));
         assertThat(f).as("a Go Away frame").isNotNull();
-        assertThat(f.length()).isEqualTo(GoAwayCode.PROTOCOL_ERROR.code());
+        assertThat(f.frame()).isEqualTo(new GoAway(GoAwayCode.PROTOCOL_ERROR));
         while (f != null) {
             f = remote.next(); // then the connection closes
         }
@@ -251,11 +285,80 @@ class YamuxWireTest {
             RawPeer.Frame f = remote.next();
             if (f.isPing()) {
                 pings++;
-                remote.send(new Ping(true, (int) f.length()));
+                remote.send(new Ping(true, ((Ping) f.frame()).opaque()));
             }
         }
         assertThat(pings).isGreaterThanOrEqualTo(3);
         assertThat(session.isClosed()).isFalse();
+    }
+
+    /**
+     * An opener waiting for the remote to acknowledge earlier streams (the ACK backlog, 4 here) holds
+     * nothing the reader needs: a ping that arrives before the ACK is answered, and the ACK releases
+     * the opener long before its write timeout.
+     */
+    @Test
+    void anOpenerWaitingAtTheAckBacklogLeavesTheReaderFree() throws Exception {
+        start(YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(3)).withAckBacklog(4));
+        for (int i = 0; i < 4; i++) {
+            session.openStream();
+            assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(2 * i + 1, Flags.of(SYN), 0));
+        }
+        java.util.concurrent.CompletableFuture<MuxedStream> fifth = new java.util.concurrent.CompletableFuture<>();
+        Thread opener = Thread.ofVirtual().start(() -> {
+            try {
+                fifth.complete(session.openStream());
+            } catch (IOException e) {
+                fifth.completeExceptionally(e);
+            }
+        });
+        while (opener.getState() != Thread.State.TIMED_WAITING) {
+            Thread.sleep(1); // until it waits for the backlog
+        }
+        byte[] pingThenAck = new byte[24];
+        System.arraycopy(new Ping(false, 77).encode(), 0, pingThenAck, 0, 12);
+        System.arraycopy(new WindowUpdate(1, Flags.of(ACK), 0).encode(), 0, pingThenAck, 12, 12);
+        remote.sendRaw(pingThenAck);
+
+        assertThat(fifth.get(1, java.util.concurrent.TimeUnit.SECONDS).id()).as("opened well before the write timeout").isEqualTo(9);
+        java.util.List<YamuxFrame> answers = java.util.List.of(remote.nextAnsweringPings().frame(), remote.nextAnsweringPings().frame());
+        assertThat(answers).containsExactlyInAnyOrder(new Ping(true, 77), new WindowUpdate(9, Flags.of(SYN), 0));
+    }
+
+    /**
+     * A stream we closed whose remote never sends its FIN is reset after the close timeout, and stops
+     * counting against the stream limit (1 outbound stream here).
+     */
+    @Test
+    void aStreamTheRemoteNeverClosesIsResetAfterTheCloseTimeout() throws Exception {
+        start(YamuxConfig.defaults().withMaxStreams(10, 1).withStreamCloseTimeout(Duration.ofMillis(200)));
+        MuxedStream s = session.openStream();
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(1, Flags.of(SYN), 0));
+        remote.send(new WindowUpdate(1, Flags.of(ACK), 0));
+        s.close();
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(1, Flags.of(FIN), 0));
+
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (session.streamCount() > 0 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertThat(session.streamCount()).as("the stream is forgotten").isZero();
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(1, Flags.of(RST), 0));
+        assertThat(session.openStream().id()).as("the limit has room again").isEqualTo(3);
+    }
+
+    /** A stream the remote closes in time is forgotten as usual, and never reset. */
+    @Test
+    void aStreamTheRemoteClosesInTimeIsNotReset() throws Exception {
+        start(YamuxConfig.defaults().withStreamCloseTimeout(Duration.ofMillis(200)));
+        MuxedStream s = session.openStream();
+        remote.nextAnsweringPings(); // SYN
+        s.close();
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(1, Flags.of(FIN), 0));
+        remote.send(new WindowUpdate(1, Flags.of(ACK, FIN), 0));
+        Thread.sleep(400);
+        session.openStream();
+        assertThat(remote.nextAnsweringPings().frame()).as("no RST for stream 1").isEqualTo(new WindowUpdate(3, Flags.of(SYN), 0));
     }
 
     @Test
@@ -264,11 +367,36 @@ class YamuxWireTest {
         remote.send(new WindowUpdate(2, Flags.of(SYN), 0));
         remote.send(new WindowUpdate(4, Flags.of(SYN), 0));
         remote.send(new WindowUpdate(6, Flags.of(SYN), 0));
-        RawPeer.Frame f = remote.nextAnsweringPings();
-        assertThat(f.streamId()).isEqualTo(6);
-        assertThat(f.flags()).isEqualTo(RST);
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(6, Flags.of(RST), 0));
         assertThat(session.acceptStream(WAIT).id()).isEqualTo(2);
         assertThat(session.acceptStream(WAIT).id()).isEqualTo(4);
+    }
+
+    /**
+     * 10,000 SYNs in one burst, far beyond the accept backlog, over a connection that takes our answers
+     * slower than the reader refuses (4 KiB pipes): each refused stream still gets its RST, and the
+     * session lives on. The reader waits for its answers to drain rather than pile them up.
+     */
+    @Test
+    void aFloodOfRefusedStreamsIsAnsweredInFull() throws Exception {
+        start(YamuxConfig.defaults().withAcceptBacklog(16).withTimers(Duration.ZERO, Duration.ofSeconds(10)), 4096);
+        RawPeer.Frame first = remote.next(); // the RTT probe
+        remote.send(new Ping(true, ((Ping) first.frame()).opaque()));
+        java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 10_000; i++) {
+            burst.write(new WindowUpdate(2 * i + 2, Flags.of(SYN), 0).encode());
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                remote.sendRaw(burst.toByteArray());
+            } catch (IOException e) {
+                // the session ended: the assertions below say why
+            }
+        });
+        for (int i = 16; i < 10_000; i++) {
+            assertThat(remote.next().frame()).isEqualTo(new WindowUpdate(2 * i + 2, Flags.of(RST), 0));
+        }
+        assertThat(session.isClosed()).as("closed: " + session.closeCause()).isFalse();
     }
 
     @Test
@@ -276,9 +404,7 @@ class YamuxWireTest {
         start(YamuxConfig.defaults().withMaxStreams(1, 10));
         remote.send(new WindowUpdate(2, Flags.of(SYN), 0));
         remote.send(new WindowUpdate(4, Flags.of(SYN), 0));
-        RawPeer.Frame f = remote.nextAnsweringPings();
-        assertThat(f.streamId()).isEqualTo(4);
-        assertThat(f.flags()).isEqualTo(RST);
+        assertThat(remote.nextAnsweringPings().frame()).isEqualTo(new WindowUpdate(4, Flags.of(RST), 0));
     }
 
     /**
@@ -291,20 +417,20 @@ class YamuxWireTest {
         RawPeer.Frame ping = remote.next();
         assertThat(ping.isPing()).isTrue();
         Thread.sleep(50);
-        remote.send(new Ping(true, (int) ping.length()));
+        remote.send(new Ping(true, ((Ping) ping.frame()).opaque()));
         Thread.sleep(20); // the RTT is recorded
         byte[] chunk = new byte[64 * 1024];
         remote.send(new WindowUpdate(2, Flags.of(SYN), 0));
         MuxedStream s = session.acceptStream(WAIT);
         remote.nextAnsweringPings(); // ACK
         for (int i = 0; i < 4; i++) {
-            remote.send(new Data(2, Flags.NONE, chunk));
+            remote.sendData(2, Flags.NONE, chunk);
         }
         assertThat(s.in().readNBytes(4 * chunk.length)).hasSize(4 * chunk.length);
         RawPeer.Frame update = remote.nextAnsweringPings();
-        assertThat(update.type()).isEqualTo(YamuxFrame.TYPE_WINDOW_UPDATE);
+        assertThat(update.frame()).isInstanceOf(WindowUpdate.class);
         // consumed at least half a window (128 KiB), plus the growth from 256 KiB to 512 KiB
-        assertThat(update.length()).isGreaterThanOrEqualTo(128 * 1024 + 256 * 1024);
+        assertThat(((WindowUpdate) update.frame()).delta()).isGreaterThanOrEqualTo(128 * 1024 + 256 * 1024);
     }
 
     @Test
@@ -312,16 +438,16 @@ class YamuxWireTest {
         start(YamuxConfig.defaults().withFixedWindow(YamuxConfig.SPEC_INITIAL_WINDOW));
         RawPeer.Frame ping = remote.next();
         Thread.sleep(50);
-        remote.send(new Ping(true, (int) ping.length()));
+        remote.send(new Ping(true, ((Ping) ping.frame()).opaque()));
         Thread.sleep(20);
         remote.send(new WindowUpdate(2, Flags.of(SYN), 0));
         MuxedStream s = session.acceptStream(WAIT);
         remote.nextAnsweringPings();
         byte[] chunk = new byte[64 * 1024];
         for (int i = 0; i < 4; i++) {
-            remote.send(new Data(2, Flags.NONE, chunk));
+            remote.sendData(2, Flags.NONE, chunk);
         }
         s.in().readNBytes(4 * chunk.length);
-        assertThat(remote.nextAnsweringPings().length()).isLessThanOrEqualTo(256 * 1024);
+        assertThat(((WindowUpdate) remote.nextAnsweringPings().frame()).delta()).isLessThanOrEqualTo(256 * 1024);
     }
 }
