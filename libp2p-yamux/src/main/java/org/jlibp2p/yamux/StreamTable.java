@@ -296,9 +296,42 @@ final class StreamTable {
 
     // ---- both ----------------------------------------------------------------------------------
 
+    /** Window granted above the initial windows, summed over the streams (the session's memory budget). */
+    private final java.util.concurrent.atomic.AtomicLong windowGrowth = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean budgetReached;
+
+    /**
+     * Takes window growth from the session's budget ({@link YamuxConfig#sessionWindowBudget()}).
+     *
+     * @return false, taking nothing, if the budget cannot cover it
+     */
+    boolean reserveWindow(long bytes) {
+        long budget = config.sessionWindowBudget();
+        while (true) {
+            long used = windowGrowth.get();
+            if (used + bytes > budget) {
+                if (!budgetReached) {
+                    budgetReached = true;
+                    LOG.log(System.Logger.Level.DEBUG, () -> "yamux: a stream's window stays as it is: the session window budget of "
+                            + budget + " bytes (sessionWindowBudget) is reached");
+                }
+                return false;
+            }
+            if (windowGrowth.compareAndSet(used, used + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** {@return the window growth, above the initial windows, all streams hold now} */
+    long windowGrowth() {
+        return windowGrowth.get();
+    }
+
     /** A stream ended (both sides closed, or reset): it no longer counts against any limit. */
     void forget(YamuxStream stream) {
         if (streams.remove(stream.id, stream)) {
+            windowGrowth.addAndGet(-stream.windowGrowth());
             lock.lock();
             try {
                 closing.remove(stream);

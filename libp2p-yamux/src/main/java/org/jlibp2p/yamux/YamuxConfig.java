@@ -27,6 +27,11 @@ import java.time.Duration;
  *                            (and the stream limits) forever; {@link Duration#ZERO} waits forever
  *                            (hashicorp/yamux {@code StreamCloseTimeout}: 5 minutes; libp2p's go-yamux
  *                            forgets a stream as soon as the application closes it)
+ * @param sessionWindowBudget the memory budget across a session's streams: the receive window granted
+ *                            above the initial window, summed over all streams, never passes it, so
+ *                            auto-tuning cannot let one connection buffer 16 MiB on each of hundreds
+ *                            of streams; a stream that would pass it keeps its window (go-libp2p's
+ *                            resource manager gives each connection a memory limit the same way)
  */
 public record YamuxConfig(
         int initialWindow,
@@ -38,13 +43,16 @@ public record YamuxConfig(
         int maxOutboundStreams,
         Duration keepAliveInterval,
         Duration writeTimeout,
-        Duration streamCloseTimeout) {
+        Duration streamCloseTimeout,
+        long sessionWindowBudget) {
 
     /** The window both sides assume for every new stream (yamux/README.md, "Flow Control"). */
     public static final int SPEC_INITIAL_WINDOW = 256 * 1024;
 
     /** The default {@link #streamCloseTimeout()}: 5 minutes, as hashicorp/yamux. */
     public static final Duration DEFAULT_STREAM_CLOSE_TIMEOUT = Duration.ofMinutes(5);
+    /** The default {@link #sessionWindowBudget()}: 64 MiB of window growth per connection. */
+    public static final long DEFAULT_SESSION_WINDOW_BUDGET = 64L * 1024 * 1024;
 
     /**
      * The settings of earlier versions, with the default {@link #streamCloseTimeout()}.
@@ -62,7 +70,7 @@ public record YamuxConfig(
     public YamuxConfig(int initialWindow, int maxWindow, int maxFrameData, int acceptBacklog, int ackBacklog, int maxInboundStreams,
                        int maxOutboundStreams, Duration keepAliveInterval, Duration writeTimeout) {
         this(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval,
-                writeTimeout, DEFAULT_STREAM_CLOSE_TIMEOUT);
+                writeTimeout, DEFAULT_STREAM_CLOSE_TIMEOUT, DEFAULT_SESSION_WINDOW_BUDGET);
     }
 
     /**
@@ -78,6 +86,7 @@ public record YamuxConfig(
      * @param keepAliveInterval  see the class comment
      * @param writeTimeout       see the class comment
      * @param streamCloseTimeout see the class comment
+     * @param sessionWindowBudget see the class comment
      */
     public YamuxConfig {
         if (initialWindow < SPEC_INITIAL_WINDOW) {
@@ -88,6 +97,9 @@ public record YamuxConfig(
         }
         if (maxFrameData < 1 || acceptBacklog < 1 || ackBacklog < 1 || maxInboundStreams < 1 || maxOutboundStreams < 1) {
             throw new IllegalArgumentException("limits must be positive");
+        }
+        if (sessionWindowBudget < 0) {
+            throw new IllegalArgumentException("sessionWindowBudget must be >= 0");
         }
         if (keepAliveInterval.isNegative() || writeTimeout.isNegative() || writeTimeout.isZero() || streamCloseTimeout.isNegative()) {
             throw new IllegalArgumentException("keepAliveInterval and streamCloseTimeout must be >= 0, writeTimeout > 0");
@@ -103,7 +115,7 @@ public record YamuxConfig(
      */
     public static YamuxConfig defaults() {
         return new YamuxConfig(SPEC_INITIAL_WINDOW, 16 * 1024 * 1024, DEFAULT_MAX_FRAME_DATA, 256, 256, 1000, 1000,
-                Duration.ofSeconds(30), Duration.ofSeconds(10), DEFAULT_STREAM_CLOSE_TIMEOUT);
+                Duration.ofSeconds(30), Duration.ofSeconds(10), DEFAULT_STREAM_CLOSE_TIMEOUT, DEFAULT_SESSION_WINDOW_BUDGET);
     }
 
     /**
@@ -113,7 +125,7 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withFixedWindow(int window) {
-        return new YamuxConfig(window, window, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout);
+        return new YamuxConfig(window, window, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout, sessionWindowBudget);
     }
 
     /**
@@ -124,7 +136,7 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withMaxStreams(int inbound, int outbound) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, inbound, outbound, keepAliveInterval, writeTimeout, streamCloseTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, inbound, outbound, keepAliveInterval, writeTimeout, streamCloseTimeout, sessionWindowBudget);
     }
 
     /**
@@ -135,7 +147,7 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withTimers(Duration keepAlive, Duration writeTimeout) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAlive, writeTimeout, streamCloseTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAlive, writeTimeout, streamCloseTimeout, sessionWindowBudget);
     }
 
     /**
@@ -145,7 +157,18 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withStreamCloseTimeout(Duration timeout) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, timeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, timeout, sessionWindowBudget);
+    }
+
+    /**
+     * A copy with another memory budget across a session's streams.
+     *
+     * @param bytes the receive window, above the initial window, all streams of a session may be granted together
+     * @return the new settings
+     */
+    public YamuxConfig withSessionWindowBudget(long bytes) {
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, ackBacklog, maxInboundStreams, maxOutboundStreams,
+                keepAliveInterval, writeTimeout, streamCloseTimeout, bytes);
     }
 
     /**
@@ -155,7 +178,7 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withAckBacklog(int backlog) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, backlog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, acceptBacklog, backlog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout, sessionWindowBudget);
     }
 
     /**
@@ -165,6 +188,6 @@ public record YamuxConfig(
      * @return the new settings
      */
     public YamuxConfig withAcceptBacklog(int backlog) {
-        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, backlog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout);
+        return new YamuxConfig(initialWindow, maxWindow, maxFrameData, backlog, ackBacklog, maxInboundStreams, maxOutboundStreams, keepAliveInterval, writeTimeout, streamCloseTimeout, sessionWindowBudget);
     }
 }

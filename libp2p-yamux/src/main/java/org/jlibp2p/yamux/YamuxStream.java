@@ -190,6 +190,16 @@ final class YamuxStream implements MuxedStream {
      * the application consumed bytes. The remote may send {@code recvCredit} more; we can take
      * {@code recvWindow - buffered}; the difference is what the application has freed.
      */
+    /** {@return how much this stream's receive window has grown above its initial window} */
+    long windowGrowth() {
+        lock.lock();
+        try {
+            return recvWindow - session.config.initialWindow();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private long creditToReturn() {
         long freed = recvWindow - buffered - recvCredit;
         if (freed < recvWindow / 2 || finReceived || resetCause != null) {
@@ -200,8 +210,11 @@ final class YamuxStream implements MuxedStream {
         int max = session.config.maxWindow();
         if (rtt > 0 && recvWindow < max && now - epochStartNanos < 4 * rtt) {
             int grown = (int) Math.min((long) recvWindow * 2, max);
-            freed += grown - recvWindow;
-            recvWindow = grown;
+            // the session's memory budget across its streams: no growth past it
+            if (session.streams.reserveWindow(grown - recvWindow)) {
+                freed += grown - recvWindow;
+                recvWindow = grown;
+            }
         }
         epochStartNanos = now;
         recvCredit += freed;

@@ -433,6 +433,43 @@ class YamuxWireTest {
         assertThat(((WindowUpdate) update.frame()).delta()).isGreaterThanOrEqualTo(128 * 1024 + 256 * 1024);
     }
 
+    /**
+     * The memory budget across a session's streams: window growth that would pass it is refused, and
+     * a stream that ends gives its growth back.
+     */
+    @Test
+    void windowGrowthStopsAtTheSessionBudget() throws Exception {
+        start(YamuxConfig.defaults().withSessionWindowBudget(256 * 1024));
+        RawPeer.Frame ping = remote.next();
+        Thread.sleep(50);
+        remote.send(new Ping(true, ((Ping) ping.frame()).opaque()));
+        Thread.sleep(20); // the RTT is recorded
+        byte[] chunk = new byte[64 * 1024];
+        long[] deltas = new long[2];
+        int[] ids = {2, 4};
+        for (int k = 0; k < 2; k++) {
+            remote.send(new WindowUpdate(ids[k], Flags.of(SYN), 0));
+            MuxedStream s = session.acceptStream(WAIT);
+            remote.nextAnsweringPings(); // ACK
+            for (int i = 0; i < 4; i++) {
+                remote.sendData(ids[k], Flags.NONE, chunk);
+            }
+            assertThat(s.in().readNBytes(4 * chunk.length)).hasSize(4 * chunk.length);
+            RawPeer.Frame update = remote.nextAnsweringPings();
+            assertThat(update.frame()).isInstanceOf(WindowUpdate.class);
+            deltas[k] = ((WindowUpdate) update.frame()).delta();
+        }
+        assertThat(deltas[0]).as("the first stream grows: 256 KiB to 512 KiB").isGreaterThanOrEqualTo(128 * 1024 + 256 * 1024);
+        assertThat(deltas[1]).as("the second would pass the 256 KiB budget: only what was read comes back").isLessThanOrEqualTo(256 * 1024);
+        assertThat(session.streams.windowGrowth()).isEqualTo(256 * 1024);
+        remote.send(new WindowUpdate(2, Flags.of(RST), 0));
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (session.streams.windowGrowth() != 0 && System.nanoTime() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(session.streams.windowGrowth()).as("the reset stream gave its growth back").isZero();
+    }
+
     @Test
     void fixedWindowNeverGrows() throws Exception {
         start(YamuxConfig.defaults().withFixedWindow(YamuxConfig.SPEC_INITIAL_WINDOW));
