@@ -23,6 +23,7 @@ import org.jlibp2p.core.host.ConnectionListener;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.host.HostEvent;
 import org.jlibp2p.core.host.HostService;
+import org.jlibp2p.core.host.Limits;
 import org.jlibp2p.core.host.LimitedConnectionException;
 import org.jlibp2p.core.host.Ping;
 import org.jlibp2p.core.host.ProtocolStream;
@@ -391,6 +392,120 @@ class HostPlatformTest {
         try (ProtocolStream s = a.newStream(b.fullAddrs().get(0), "/transport-side/1.0.0")) {
             assertThat(s.in().read()).isEqualTo(2);
         }
+    }
+
+    /** A transport is given the address with the peer it must reach (a relayed transport needs it). */
+    @Test
+    void aTransportIsToldWhichPeerToReach() throws Exception {
+        Host b = build(builder());
+        List<Multiaddr> dialed = new CopyOnWriteArrayList<>();
+        Transport inner = net.transport();
+        Transport recording = new Transport() {
+            @Override
+            public boolean handles(Multiaddr address) {
+                return inner.handles(address);
+            }
+
+            @Override
+            public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
+                dialed.add(address);
+                return inner.dial(address, timeout);
+            }
+
+            @Override
+            public Listener listen(Multiaddr address) throws IOException {
+                return inner.listen(address);
+            }
+        };
+        Host a = build(Host.builder().transport(recording).security(NoiseSecureChannel::new).muxer(new YamuxMuxer()));
+        a.peerstore().addAddrs(b.peerId(), b.listenAddrs());
+        a.connect(b.peerId());
+        assertThat(dialed).containsExactly(b.listenAddrs().get(0).withPeerId(b.peerId()));
+    }
+
+    /** An inbound connection whose transport names the caller must be from that caller. */
+    @Test
+    void anInboundConnectionFromAnotherPeerThanItsAddressNamesIsRefused() throws Exception {
+        PeerId named = PeerId.fromPublicKey(PrivateKey.generate(KeyType.ED25519).publicKey());
+        Transport inner = net.transport();
+        Transport naming = new Transport() {
+            @Override
+            public boolean handles(Multiaddr address) {
+                return inner.handles(address);
+            }
+
+            @Override
+            public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
+                return inner.dial(address, timeout);
+            }
+
+            @Override
+            public Listener listen(Multiaddr address) throws IOException {
+                Listener l = inner.listen(address);
+                return new Listener() {
+                    @Override
+                    public Multiaddr localAddress() {
+                        return l.localAddress();
+                    }
+
+                    @Override
+                    public RawConnection accept() throws IOException {
+                        RawConnection c = l.accept();
+                        return new ForwardingRawConnection(c) {
+                            @Override
+                            public Multiaddr remoteAddress() {
+                                return c.remoteAddress().withPeerId(named);
+                            }
+                        };
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        l.close();
+                    }
+                };
+            }
+        };
+        Host b = build(Host.builder().transport(naming).security(NoiseSecureChannel::new).muxer(new YamuxMuxer()).listen("/memory/0"));
+        Host a = build(builder());
+        try {
+            Connection c = a.connect(b.fullAddrs().get(0));
+            awaitTrue(c::isClosed);
+        } catch (IOException e) {
+            // refused during the upgrade
+        }
+        awaitTrue(() -> b.connections().isEmpty());
+    }
+
+    /** A service advertises more addresses (a relay client its circuit addresses): identify carries them. */
+    @Test
+    void aServiceCanAdvertiseAddresses() throws Exception {
+        Multiaddr extra = Multiaddr.parse("/ip4/192.0.2.7/tcp/4001");
+        Host b = build(builder().service(ctx -> ctx.addAdvertisedAddrs(List.of(extra))));
+        assertThat(b.advertisedAddrs()).contains(extra).containsAll(b.listenAddrs());
+        Host a = build(builder());
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        a.subscribe(HostEvent.PeerIdentified.class, identified::complete);
+        a.connect(b.fullAddrs().get(0));
+        HostEvent.PeerIdentified e = identified.get(10, TimeUnit.SECONDS);
+        assertThat(e.info().listenAddrs()).contains(extra);
+        assertThat(e.signedPeerRecord()).isTrue();
+        assertThat(a.peerstore().addrs(b.peerId())).as("in the signed record too").contains(extra);
+    }
+
+    /** A protected connection is not closed for idleness (a relay client keeps its relay this way). */
+    @Test
+    void aProtectedConnectionIsNotClosedForIdleness() throws Exception {
+        Limits idle = Limits.defaults().withIdleTimeouts(Duration.ofSeconds(3), Duration.ofMillis(200), Duration.ofMinutes(2));
+        CompletableFuture<ServiceContext> context = new CompletableFuture<>();
+        Host a = build(builder().limits(idle).service(context::complete));
+        Host b = build(builder().limits(Limits.defaults()));
+        Connection c = a.connect(b.fullAddrs().get(0));
+        context.get().protect(c);
+        Thread.sleep(1000);
+        assertThat(c.isClosed()).as("protected: kept although idle").isFalse();
+        context.get().unprotect(c);
+        awaitTrue(c::isClosed);
     }
 
     /** A handler can hand its stream to another thread and return: the stream stays open. */

@@ -117,7 +117,7 @@ final class ConnectionRegistry {
     static final java.time.Duration TRIM_GRACE = java.time.Duration.ofSeconds(10);
 
     private static boolean trimmable(HostConnection c) {
-        return c.isIdle() && c.openedAt().isBefore(java.time.Instant.now().minus(TRIM_GRACE));
+        return c.isIdle() && !c.isProtected() && c.openedAt().isBefore(java.time.Instant.now().minus(TRIM_GRACE));
     }
 
     private static HostConnection oldestIdle(List<HostConnection> candidates) {

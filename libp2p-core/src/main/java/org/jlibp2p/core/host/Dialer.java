@@ -91,7 +91,8 @@ final class Dialer {
             host.registry.checkLimit(Role.INITIATOR);
             RawConnection raw;
             try {
-                raw = transport.dial(addr, host.limits().dialTimeout());
+                // the address names the peer: a relayed transport needs it (<relay>/p2p-circuit/p2p/<peer>)
+                raw = transport.dial(addr.withoutPeerId().withPeerId(peer), host.limits().dialTimeout());
             } catch (IOException e) {
                 last = e;
                 continue;
@@ -99,7 +100,7 @@ final class Dialer {
             Upgrader.Upgraded upgraded = host.upgrader.outbound(raw, peer); // a wrong peer ends the dial here
             HostConnection c = host.register(upgraded, Role.INITIATOR);
             // "We are reasonably certain of the peer's address": it answered there.
-            host.peerstore().addAddrs(peer, List.of(addr), Peerstore.CONNECTED_TTL);
+            host.peerstore().addAddrs(peer, List.of(addr.withoutPeerId()), Peerstore.CONNECTED_TTL);
             return c;
         }
         throw last != null ? last : new IOException("no transport handles any address of " + peer + ": " + addrs);

@@ -87,6 +87,8 @@ public final class Host implements Closeable {
     private final Limits limits;
     private final Peerstore peerstore;
     private final List<Multiaddr> listenAddrs = new CopyOnWriteArrayList<>();
+    /** Addresses services advertise beside the listen addresses. */
+    private final CopyOnWriteArrayList<Multiaddr> extraAddrs = new CopyOnWriteArrayList<>();
     private final ExecutorService threads;
     final ScheduledExecutorService scheduler;
     final Upgrader upgrader;
@@ -192,6 +194,41 @@ public final class Host implements Closeable {
         return List.copyOf(listenAddrs);
     }
 
+    /**
+     * {@return the addresses this host tells others, in identify and its signed peer record} Its
+     * listen addresses, except those no one can dial as such (a bare {@code /p2p-circuit}, which a
+     * relayed transport listens on), and the addresses services add, such as a relay client's
+     * circuit addresses ({@link ServiceContext#addAdvertisedAddrs}).
+     */
+    public List<Multiaddr> advertisedAddrs() {
+        List<Multiaddr> out = new ArrayList<>();
+        for (Multiaddr a : listenAddrs) {
+            if (a.components().get(0).protocol() != MultiaddrProtocol.P2P_CIRCUIT && !out.contains(a)) {
+                out.add(a);
+            }
+        }
+        for (Multiaddr a : extraAddrs) {
+            if (!out.contains(a)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** Adds addresses to advertise; announced as a {@link HostEvent.LocalAddressesChanged}. */
+    void addAdvertisedAddrs(List<Multiaddr> addrs) {
+        if (extraAddrs.addAllAbsent(addrs) > 0) {
+            events.publish(new HostEvent.LocalAddressesChanged(advertisedAddrs()));
+        }
+    }
+
+    /** Stops advertising addresses a service added. */
+    void removeAdvertisedAddrs(List<Multiaddr> addrs) {
+        if (extraAddrs.removeAll(addrs)) {
+            events.publish(new HostEvent.LocalAddressesChanged(advertisedAddrs()));
+        }
+    }
+
     /** {@return the listen addresses with {@code /p2p/<our id>} appended: what another node dials} */
     public List<Multiaddr> fullAddrs() {
         return listenAddrs.stream().map(a -> a.withPeerId(peerId)).toList();
@@ -221,7 +258,7 @@ public final class Host implements Closeable {
         List<Multiaddr> concrete = expand(listener.localAddress());
         listenAddrs.addAll(concrete);
         acceptor.start(listener);
-        events.publish(new HostEvent.LocalAddressesChanged(listenAddrs()));
+        events.publish(new HostEvent.LocalAddressesChanged(advertisedAddrs()));
         return concrete;
     }
 
@@ -348,7 +385,7 @@ public final class Host implements Closeable {
     public Connection connect(Multiaddr address) throws IOException {
         ensureOpen();
         PeerId peer = address.peerId().orElseThrow(() -> new IllegalArgumentException("the address must end in /p2p/<peer id>: " + address));
-        return dialer.connect(peer, List.of(address.withoutPeerId()));
+        return dialer.connect(peer, List.of(address));
     }
 
     /**

@@ -144,6 +144,21 @@ final class HostConnection implements Connection {
         lastActive = System.nanoTime();
     }
 
+    /** Services that need this connection kept: while any does, it is neither closed for idleness nor trimmed. */
+    private final Set<Object> protectors = ConcurrentHashMap.newKeySet();
+
+    void protect(Object by) {
+        protectors.add(by);
+    }
+
+    void unprotect(Object by) {
+        protectors.remove(by);
+    }
+
+    boolean isProtected() {
+        return !protectors.isEmpty();
+    }
+
     /** {@return true if no stream is open on it, in either direction} */
     boolean isIdle() {
         return streams.isEmpty() && inbound.get() == 0 && upgraded.session().streamCount() == 0;
@@ -151,7 +166,7 @@ final class HostConnection implements Connection {
 
     /** {@return nanoseconds (System.nanoTime) since it became idle, or 0 if it is in use} */
     long idleNanos() {
-        return isIdle() ? System.nanoTime() - lastActive : 0;
+        return isIdle() && !isProtected() ? System.nanoTime() - lastActive : 0;
     }
 
     /** {@return the remote IP address, as the per-address limits count it} */

@@ -32,6 +32,8 @@ final class HostServiceContext implements ServiceContext {
     private final List<EventSubscription> subscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final List<Future<?>> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CopyOnWriteArrayList<Multiaddr> advertised = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<HostConnection> protectedConnections = ConcurrentHashMap.newKeySet();
     private volatile boolean released;
 
     HostServiceContext(Host host, String name) {
@@ -62,6 +64,39 @@ final class HostServiceContext implements ServiceContext {
     @Override
     public List<Multiaddr> listenAddrs() {
         return host.listenAddrs();
+    }
+
+    @Override
+    public List<Multiaddr> advertisedAddrs() {
+        return host.advertisedAddrs();
+    }
+
+    @Override
+    public void addAdvertisedAddrs(List<Multiaddr> addrs) {
+        advertised.addAllAbsent(addrs);
+        host.addAdvertisedAddrs(addrs);
+    }
+
+    @Override
+    public void removeAdvertisedAddrs(List<Multiaddr> addrs) {
+        advertised.removeAll(addrs);
+        host.removeAdvertisedAddrs(addrs);
+    }
+
+    @Override
+    public void protect(Connection connection) {
+        if (connection instanceof HostConnection c) {
+            c.protect(this);
+            protectedConnections.add(c);
+        }
+    }
+
+    @Override
+    public void unprotect(Connection connection) {
+        if (connection instanceof HostConnection c) {
+            c.unprotect(this);
+            protectedConnections.remove(c);
+        }
     }
 
     @Override
@@ -193,6 +228,8 @@ final class HostServiceContext implements ServiceContext {
         subscriptions.forEach(EventSubscription::close);
         handlers.forEach((protocol, h) -> host.handlers.remove(protocol, h));
         handlers.clear();
+        host.removeAdvertisedAddrs(List.copyOf(advertised));
+        protectedConnections.forEach(c -> c.unprotect(this));
         new ArrayList<>(threads).forEach(Thread::interrupt);
     }
 

@@ -67,7 +67,7 @@ final class IdentifyService implements HostService {
         context.allowOnLimitedConnections(Host.IDENTIFY);
         context.allowOnLimitedConnections(Host.IDENTIFY_PUSH);
         context.subscribe(HostEvent.ConnectionOpened.class, e -> context.execute("identify", () -> identify(e.connection())));
-        ourRecord = sealRecord(context.listenAddrs());
+        ourRecord = sealRecord(context.advertisedAddrs());
         context.subscribe(HostEvent.LocalAddressesChanged.class, e -> {
             ourRecord = sealRecord(e.addrs());
             pushToAll();
@@ -76,7 +76,7 @@ final class IdentifyService implements HostService {
     }
 
     private IdentifyInfo ours(Connection c) {
-        return new IdentifyInfo(Optional.of(ctx.publicKey()), ctx.listenAddrs(), ctx.protocols(),
+        return new IdentifyInfo(Optional.of(ctx.publicKey()), ctx.advertisedAddrs(), ctx.protocols(),
                 Optional.of(c.remoteAddress()), Optional.of(Host.PROTOCOL_VERSION), Optional.of(agentVersion), Optional.of(ourRecord));
     }
 

@@ -44,6 +44,39 @@ public interface ServiceContext {
     /** {@return the host's listen addresses} */
     List<Multiaddr> listenAddrs();
 
+    /** {@return the addresses the host tells others (identify, its signed peer record): see {@link Host#advertisedAddrs()}} */
+    List<Multiaddr> advertisedAddrs();
+
+    /**
+     * Advertises more addresses, such as the circuit addresses a relay reservation gives; identify
+     * pushes them and the signed peer record is sealed anew. Removed when the service ends.
+     *
+     * @param addrs the addresses
+     */
+    void addAdvertisedAddrs(List<Multiaddr> addrs);
+
+    /**
+     * Stops advertising addresses this service added.
+     *
+     * @param addrs the addresses
+     */
+    void removeAdvertisedAddrs(List<Multiaddr> addrs);
+
+    /**
+     * Keeps a connection from being closed for idleness or trimmed to make room, for as long as the
+     * service needs it (a relay client's connection to its relay). Released when the service ends.
+     *
+     * @param connection the connection
+     */
+    void protect(Connection connection);
+
+    /**
+     * Lets a protected connection be closed for idleness or trimmed again.
+     *
+     * @param connection the connection
+     */
+    void unprotect(Connection connection);
+
     /** {@return the protocols the host serves} */
     List<String> protocols();
 

@@ -110,6 +110,12 @@ final class Upgrader {
             String securityId = MultistreamSelect.listenerSelect(raw, security.keySet(), timeout);
             stage = UpgradeException.Stage.SECURITY_HANDSHAKE;
             SecureConnection secure = security.get(securityId).secureInbound(raw, List.copyOf(muxers.keySet()));
+            // A transport that knows who is calling says so in the remote address (a relayed
+            // connection: <relay>/p2p-circuit/p2p/<caller>): the handshake must prove that peer.
+            Optional<PeerId> claimed = raw.remoteAddress().peerId();
+            if (claimed.isPresent() && !claimed.get().equals(secure.remotePeer())) {
+                throw new PeerIdMismatchException(claimed.get(), secure.remotePeer());
+            }
             stage = UpgradeException.Stage.MUXER_NEGOTIATION;
             Optional<String> early = secure.earlyMuxer().filter(muxers::containsKey);
             String muxerId = early.isPresent() ? early.get() : MultistreamSelect.listenerSelect(secure, muxers.keySet(), timeout);
