@@ -299,10 +299,10 @@ public final class Main {
                 Limits l = host.limits();
                 emit(ordered("event", "usage", "inboundConnections", u.inboundConnections(), "outboundConnections", u.outboundConnections(),
                                 "pendingHandshakes", u.pendingHandshakes(), "peers", u.peers(), "streams", u.streams(),
-                                "streamsByProtocol", u.streamsByProtocol()),
+                                "streamsByProtocol", u.streamsByProtocol(), "bufferedBytes", u.bufferedBytes()),
                         "usage: connections " + u.inboundConnections() + "/" + l.maxInboundConnections() + " in, " + u.outboundConnections()
                                 + "/" + l.maxOutboundConnections() + " out; pending handshakes " + u.pendingHandshakes() + "/" + l.maxPendingInbound()
-                                + "; peers " + u.peers() + "; streams " + u.streams() + " " + u.streamsByProtocol());
+                                + "; peers " + u.peers() + "; streams " + u.streams() + " " + u.streamsByProtocol() + "; unread bytes " + u.bufferedBytes());
             }
             return 0;
         } catch (InterruptedException e) {

@@ -40,6 +40,7 @@ class HostLimitsTest {
                     s.in().read(); // until the remote ends it
                 })
                 .handler("/wait/1.0.0", s -> s.in().read()) // with the host's starting read timeout
+                .handler("/stall/1.0.0", s -> Thread.sleep(Duration.ofSeconds(20))) // reads nothing
                 .handler("/error/1.0.0", s -> {
                     throw new AssertionError("a handler's bug, as an Error");
                 });
@@ -145,7 +146,32 @@ class HostLimitsTest {
         for (ProtocolStream s : held) {
             s.close();
         }
-        assertThat(a.ping(b.peerId(), 1)).as("slots come back").hasSize(1);
+        // slots come back once b's handlers have seen the ends
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                assertThat(a.ping(b.peerId(), 1)).hasSize(1);
+                break;
+            } catch (StreamResetException e) {
+                assertThat(System.nanoTime()).as("slots came back").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** What is received and not yet read is counted where an operator can see it. */
+    @Test
+    void unreadBytesShowInTheResourceUsage() throws Exception {
+        Host b = host(Limits.defaults());
+        Host a = host(Limits.defaults());
+        assertThat(b.resourceUsage().bufferedBytes()).isZero();
+        try (ProtocolStream s = a.newStream(b.fullAddrs().get(0), "/stall/1.0.0")) { // its handler reads nothing
+            s.out().write(new byte[100_000]);
+            s.out().flush();
+            awaitTrue(() -> b.resourceUsage().bufferedBytes() == 100_000);
+            assertThat(b.resourceUsage().streamsByProtocol()).containsEntry("/stall/1.0.0", 1);
+            s.reset();
+        }
     }
 
     /** One identity, many connections in use: past the per-peer cap the new one is refused, others are served. */

@@ -427,6 +427,15 @@ final class StreamTable {
         return open;
     }
 
+    /** {@return the bytes received and not yet read, over the open streams} */
+    long bufferedBytes() {
+        long total = 0;
+        for (YamuxStream s : streams.values()) {
+            total += s.bufferedBytes();
+        }
+        return total;
+    }
+
     boolean isClosed() {
         return closed;
     }

@@ -339,6 +339,11 @@ final class YamuxSession implements MuxedSession {
     }
 
     @Override
+    public long bufferedBytes() {
+        return streams.bufferedBytes();
+    }
+
+    @Override
     public String protocolId() {
         return YamuxMuxer.PROTOCOL_ID;
     }

@@ -190,6 +190,16 @@ final class YamuxStream implements MuxedStream {
      * the application consumed bytes. The remote may send {@code recvCredit} more; we can take
      * {@code recvWindow - buffered}; the difference is what the application has freed.
      */
+    /** {@return the bytes received and not yet read} */
+    int bufferedBytes() {
+        lock.lock();
+        try {
+            return buffered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@return how much this stream's receive window has grown above its initial window} */
     long windowGrowth() {
         lock.lock();

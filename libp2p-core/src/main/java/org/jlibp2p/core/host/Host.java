@@ -460,6 +460,7 @@ public final class Host implements Closeable {
         int in = 0;
         int out = 0;
         int streams = 0;
+        long buffered = 0;
         java.util.Set<PeerId> peers = new java.util.HashSet<>();
         Map<String, Integer> byProtocol = new java.util.TreeMap<>();
         for (Connection c : registry.all()) {
@@ -469,12 +470,13 @@ public final class Host implements Closeable {
                 out++;
             }
             peers.add(c.remotePeer());
+            buffered += ((HostConnection) c).bufferedBytes();
             for (ProtocolStream s : c.streams()) {
                 streams++;
                 byProtocol.merge(s.protocol(), 1, Integer::sum);
             }
         }
-        return new ResourceUsage(in, out, acceptor.pendingHandshakes(), peers.size(), streams, byProtocol);
+        return new ResourceUsage(in, out, acceptor.pendingHandshakes(), peers.size(), streams, byProtocol, buffered);
     }
 
     // ---- connection lifecycle ----------------------------------------------------------------

@@ -169,6 +169,10 @@ final class HostConnection implements Connection {
         return isIdle() && !isProtected() ? System.nanoTime() - lastActive : 0;
     }
 
+    long bufferedBytes() {
+        return upgraded.session().bufferedBytes();
+    }
+
     /** {@return the remote IP address, as the per-address limits count it} */
     String remoteIp() {
         return remoteIp;

@@ -12,9 +12,11 @@ import java.util.Map;
  * @param peers               peers with at least one connection
  * @param streams             streams open on all connections, in both directions
  * @param streamsByProtocol   inbound and outbound streams open, by agreed protocol
+ * @param bufferedBytes       bytes received on all connections' streams and not yet read by handlers
+ *                            (each connection's share is bounded by its muxer's windows and budget)
  */
 public record ResourceUsage(int inboundConnections, int outboundConnections, int pendingHandshakes, int peers, int streams,
-                            Map<String, Integer> streamsByProtocol) {
+                            Map<String, Integer> streamsByProtocol, long bufferedBytes) {
     /**
      * Copies the map.
      *
@@ -24,6 +26,7 @@ public record ResourceUsage(int inboundConnections, int outboundConnections, int
      * @param peers               connected peers
      * @param streams             open streams
      * @param streamsByProtocol   open streams by protocol
+     * @param bufferedBytes       bytes received and not yet read
      */
     public ResourceUsage {
         streamsByProtocol = Map.copyOf(streamsByProtocol);

@@ -42,6 +42,14 @@ public interface MuxedSession extends Closeable {
     /** {@return the streams currently open on this session} */
     int streamCount();
 
+    /**
+     * {@return the bytes received and not yet read by the application, over all streams} For an
+     * operator's view of where memory goes; a muxer that does not count them returns 0.
+     */
+    default long bufferedBytes() {
+        return 0;
+    }
+
     /** {@return the stream muxer protocol id} */
     String protocolId();
 
