@@ -119,7 +119,7 @@ public final class TransportInterop {
             if (unified) {
                 out.printf("latency:%n  handshake_plus_one_rtt: %.3f%n  ping_rtt: %.3f%n  unit: ms%n", handshakePlusOneRtt, ping);
             } else {
-                out.println(Json.write(Main.ordered("handshakePlusOneRTTMillis", handshakePlusOneRtt, "pingRTTMilllis", ping)));
+                out.println(Json.write(Json.object("handshakePlusOneRTTMillis", handshakePlusOneRtt, "pingRTTMilllis", ping)));
             }
             out.flush();
             return 0;
