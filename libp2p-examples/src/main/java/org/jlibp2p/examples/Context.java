@@ -6,9 +6,14 @@ import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
@@ -27,6 +32,8 @@ import org.jlibp2p.core.host.StreamHandler;
 final class Context {
     /** How long a command may take unless {@code --timeout} says otherwise. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** The longest security and muxer handshake the tool's hosts allow (shorter with a short dial timeout). */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.examples");
 
     final Cli cli;
@@ -113,7 +120,7 @@ final class Context {
         };
     }
 
-    /** {@return the dial timeout} */
+    /** {@return the bound of a whole connection setup: TCP connect, security handshake and muxer} */
     Duration dialTimeout() {
         return Duration.ofSeconds(cli.intOption("--dial-timeout", 1, 3600));
     }
@@ -132,9 +139,12 @@ final class Context {
      * @param handlers the protocols it serves
      */
     Host host(PrivateKey key, String listen, Map<String, StreamHandler> handlers) throws IOException {
+        Duration dial = dialTimeout();
+        // The whole connect is cut at the dial timeout (connect()); an attempt abandoned then ends soon after.
+        Duration handshake = dial.plusSeconds(1).compareTo(HANDSHAKE_TIMEOUT) < 0 ? dial.plusSeconds(1) : HANDSHAKE_TIMEOUT;
         Host.Builder b = Host.builder()
                 .identity(key)
-                .limits(Limits.defaults().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), dialTimeout()));
+                .limits(Limits.defaults().withTimeouts(handshake, Duration.ofSeconds(10), dial));
         if (listen != null) {
             b.listen(listen);
         }
@@ -161,9 +171,31 @@ final class Context {
         };
     }
 
-    /** {@return a connection to the peer an address names} */
+    /**
+     * Connects to the peer an address names, the whole setup (TCP connect, security handshake,
+     * muxer) bounded by {@code --dial-timeout}.
+     */
     Connection connect(Host host, Multiaddr addr) throws IOException, InterruptedException {
-        return host.connect(addr);
+        Duration limit = dialTimeout();
+        FutureTask<Connection> task = new FutureTask<>(() -> host.connect(addr));
+        Thread.ofVirtual().name("jlibp2p-connect").start(task);
+        try {
+            return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            throw new SocketTimeoutException("no connection to " + addr + " within the dial timeout of " + limit.toSeconds()
+                    + " s (TCP connect, security handshake and muxer)");
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException r -> throw r;
+                case Error error -> throw error;
+                default -> throw new IOException(e.getCause());
+            }
+        }
     }
 
     // ---- addresses ---------------------------------------------------------------------------

@@ -2,9 +2,12 @@ package org.jlibp2p.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.crypto.KeyType;
@@ -110,6 +113,37 @@ class CliConventionsTest {
         Run unknown = ToolRunner.run("listen", "--host", "no-such-host.invalid");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("cannot resolve the host name 'no-such-host.invalid'");
+    }
+
+    @Test
+    void theDialTimeoutCoversTheWholeConnectionSetup() throws Exception {
+        // A peer that accepts TCP and never says a word: the handshake, not the TCP connect, hangs.
+        List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread acceptor;
+        Run r;
+        long seconds;
+        try (ServerSocket silent = new ServerSocket(0)) {
+            acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (Exception closed) {
+                    // the test is over
+                }
+            });
+            String addr = "/ip4/127.0.0.1/tcp/" + silent.getLocalPort() + "/p2p/" + PeerId.fromPublicKey(PrivateKey.generate(KeyType.ED25519).publicKey());
+            long start = System.nanoTime();
+            r = ToolRunner.run("ping", addr, "--dial-timeout", "2", "--json");
+            seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        }
+        acceptor.join(5_000);
+        for (Socket s : accepted) {
+            s.close();
+        }
+        assertThat(r.code()).isEqualTo(1);
+        assertThat((String) r.json().get("error")).contains("dial timeout of 2 s");
+        assertThat(seconds).isLessThan(5);
     }
 
     @Test
