@@ -17,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
-import org.jlibp2p.core.codec.Multibase;
 import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.host.Connection;
@@ -87,37 +86,16 @@ final class Context {
 
     // ---- identity, hosts, connections ----------------------------------------------------------
 
-    /** {@return the node's key: from --seed, else a fresh one of --key's type; the same for the whole command} */
+    /** {@return the node's key: see {@link Identity}; the same for the whole command} */
     PrivateKey identity() {
         if (identity == null) {
-            String seed = cli.option("--seed", null);
-            identity = seed == null ? PrivateKey.generate(keyType()) : fromSeed(seed);
+            identity = Identity.of(cli, env);
         }
         return identity;
     }
 
-    private static PrivateKey fromSeed(String hex) {
-        byte[] bytes;
-        try {
-            bytes = Multibase.fromHex(hex);
-        } catch (IllegalArgumentException e) {
-            throw new Cli.UsageException("--seed must be 64 hex digits");
-        }
-        if (bytes.length != 32) {
-            throw new Cli.UsageException("--seed must be 32 bytes (64 hex digits), not " + bytes.length);
-        }
-        return PrivateKey.ed25519FromSeed(bytes);
-    }
-
     KeyType keyType() {
-        String type = cli.option("--key", "ed25519");
-        return switch (type) {
-            case "ed25519" -> KeyType.ED25519;
-            case "secp256k1" -> KeyType.SECP256K1;
-            case "ecdsa" -> KeyType.ECDSA;
-            case "rsa" -> KeyType.RSA;
-            default -> throw new Cli.UsageException("--key must be ed25519, secp256k1, ecdsa or rsa, not '" + type + "'");
-        };
+        return Identity.keyType(cli);
     }
 
     /** {@return the bound of a whole connection setup: TCP connect, security handshake and muxer} */

@@ -7,8 +7,11 @@ import java.util.List;
 final class Help {
     /** The options every command takes, before its own. */
     static final List<Option> COMMON_OPTIONS = List.of(
-            Option.value("--key", "TYPE", "ed25519", "ed25519, secp256k1, ecdsa or rsa: the type of a fresh identity"),
-            Option.value("--seed", "HEX", "none", "a 32-byte Ed25519 seed, as go and js derive keys"),
+            Option.value("--identity", "FILE", "a fresh key each run",
+                    "the node's key, kept in FILE as go and js keep it (created, mode 0600, if missing); also " + Identity.ENV),
+            Option.value("--key-type", "TYPE", "ed25519", "ed25519, secp256k1, ecdsa or rsa: the type of a new key; --key is an alias")
+                    .alias("--key"),
+            Option.value("--seed", "HEX", "none", "a 32-byte Ed25519 seed, as go and js derive keys (ps shows it: prefer --identity)"),
             Option.flag("--json", "one JSON object per line on stdout; logs on stderr"),
             Option.flag("--trace", "narrate every layer (TCP, multistream, Noise, Yamux, streams) on stderr"),
             Option.value("--timeout", "SECONDS", "30; perf 600; rates 30 + 2 x --seconds", "give up on the action after this long"),
@@ -28,10 +31,13 @@ final class Help {
         for (Command c : commands) {
             rows.add(new String[] {c.name(), c.summary()});
         }
+        List<String[]> environment = List.<String[]>of(
+                new String[] {Identity.ENV, "an identity file, as --identity (the option wins)"});
         return "jlibp2p " + VersionCommand.version() + ": a libp2p node in pure Java (TCP + Noise + Yamux)\n\n"
                 + "usage: jlibp2p <command> [arguments] [options]\n\n"
                 + "commands:\n" + table(rows) + "\n\n"
                 + "options of every command:\n" + options(COMMON_OPTIONS) + "\n\n"
+                + "environment:\n" + table(environment) + "\n\n"
                 + "`jlibp2p help <command>` (or `jlibp2p <command> --help`) shows a command's arguments and options.\n"
                 + FOOTER;
     }

@@ -85,7 +85,7 @@ public final class Main {
      * @param out  standard output
      * @param err  standard error
      * @param in   standard input
-     * @param env  the environment variables (the interop harness's)
+     * @param env  the environment variables ({@code JLIBP2P_IDENTITY}, the interop harness's)
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, Map<String, String> env) {
