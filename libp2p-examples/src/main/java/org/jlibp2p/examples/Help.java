@@ -13,6 +13,8 @@ final class Help {
                     .alias("--key"),
             Option.value("--seed", "HEX", "none", "a 32-byte Ed25519 seed, as go and js derive keys (ps shows it: prefer --identity)"),
             Option.flag("--json", "one JSON object per line on stdout; logs on stderr"),
+            Option.value("--log-level", "LEVEL", "info", "off, error, warning, info, debug, trace; per area: warning,noise=trace; also "
+                    + ConsoleLoggerFinder.ENV),
             Option.flag("--trace", "narrate every layer (TCP, multistream, Noise, Yamux, streams) on stderr"),
             Option.value("--timeout", "SECONDS", "30; perf 600; rates 30 + 2 x --seconds", "give up on the action after this long"),
             Option.value("--dial-timeout", "SECONDS", "30", "give up connecting after this long (TCP, security handshake and muxer)"),
@@ -31,8 +33,9 @@ final class Help {
         for (Command c : commands) {
             rows.add(new String[] {c.name(), c.summary()});
         }
-        List<String[]> environment = List.<String[]>of(
-                new String[] {Identity.ENV, "an identity file, as --identity (the option wins)"});
+        List<String[]> environment = List.of(
+                new String[] {Identity.ENV, "an identity file, as --identity (the option wins)"},
+                new String[] {ConsoleLoggerFinder.ENV, "log levels, as --log-level, such as noise=trace,yamux=debug (the option wins)"});
         return "jlibp2p " + VersionCommand.version() + ": a libp2p node in pure Java (TCP + Noise + Yamux)\n\n"
                 + "usage: jlibp2p <command> [arguments] [options]\n\n"
                 + "commands:\n" + table(rows) + "\n\n"

@@ -85,7 +85,7 @@ public final class Main {
      * @param out  standard output
      * @param err  standard error
      * @param in   standard input
-     * @param env  the environment variables ({@code JLIBP2P_IDENTITY}, the interop harness's)
+     * @param env  the environment variables ({@code JLIBP2P_IDENTITY}, {@code JLIBP2P_LOG}, the interop harness's)
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err, InputStream in, Map<String, String> env) {
@@ -114,7 +114,7 @@ public final class Main {
             if (cli.positional.size() > command.maxArguments()) {
                 throw new Cli.UsageException("unexpected argument '" + cli.positional.get(command.maxArguments()) + "'");
             }
-            ConsoleLoggerFinder.configure(cli.flag("--trace"), err);
+            configureLogging(cli, env, err);
             return command.run(new Context(cli, out, err, in, env));
         } catch (Cli.UsageException e) {
             err.println(name + ": " + e.getMessage() + "\nusage: " + Help.usage(command) + "\n(jlibp2p " + name + " --help for more)");
@@ -127,5 +127,27 @@ public final class Main {
     /** {@return the command of that name, or null} */
     static Command command(String name) {
         return COMMANDS.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Levels from {@code JLIBP2P_LOG}, then {@code --log-level} over it, then {@code --trace} over both. */
+    private static void configureLogging(Cli cli, Map<String, String> env, PrintStream err) {
+        ConsoleLoggerFinder.Levels levels = ConsoleLoggerFinder.Levels.DEFAULT;
+        String fromEnv = env.get(ConsoleLoggerFinder.ENV);
+        try {
+            if (fromEnv != null) {
+                levels = levels.with(fromEnv);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Cli.UsageException(ConsoleLoggerFinder.ENV + "=" + fromEnv + ": " + e.getMessage());
+        }
+        try {
+            levels = levels.with(cli.option("--log-level", ""));
+        } catch (IllegalArgumentException e) {
+            throw new Cli.UsageException("--log-level: " + e.getMessage());
+        }
+        if (cli.flag("--trace")) {
+            levels = new ConsoleLoggerFinder.Levels(System.Logger.Level.TRACE, levels.areas());
+        }
+        ConsoleLoggerFinder.configure(levels, err);
     }
 }
