@@ -8,7 +8,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -135,6 +137,11 @@ final class Context {
         stopping = true;
     }
 
+    /** {@return true once the command is ending} */
+    boolean isStopping() {
+        return stopping;
+    }
+
     private StreamHandler reported(String protocol, StreamHandler handler) {
         return stream -> {
             try {
@@ -226,5 +233,31 @@ final class Context {
             ip = ip.substring(0, ip.indexOf('%')); // the scope of a link-local address
         }
         return (a instanceof Inet6Address ? "/ip6/" : "/ip4/") + ip + "/tcp/" + port;
+    }
+
+    /** {@return the address people on this machine would dial: a loopback one if there is one} */
+    static Multiaddr localFirst(List<Multiaddr> addrs) {
+        return addrs.stream().filter(a -> a.toString().startsWith("/ip4/127.") || a.toString().startsWith("/ip6/::1/"))
+                .findFirst().orElse(addrs.get(0));
+    }
+
+    /**
+     * {@return the command that runs this tool, as the user typed it: the launcher's path (it sets
+     * the {@code jlibp2p.command} system property), else {@code java -jar} and this jar}
+     */
+    static String launcher() {
+        String launcher = System.getProperty("jlibp2p.command");
+        if (launcher != null && !launcher.isBlank()) {
+            return launcher.contains(" ") ? "'" + launcher + "'" : launcher;
+        }
+        try {
+            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (jar.toString().endsWith(".jar")) {
+                return "java -jar " + (jar.toString().contains(" ") ? "'" + jar + "'" : jar);
+            }
+        } catch (Exception e) {
+            // no code source: say the tool's name
+        }
+        return "jlibp2p";
     }
 }

@@ -71,7 +71,7 @@ final class ListenCommand implements Command {
         handlers.put(FileTransfer.PROTOCOL_ID, FileTransfer.handler(receiveDir, size -> { }));
         handlers.put(Chat.PROTOCOL_ID, stream -> Chat.converse(stream, InputStream.nullInputStream(),
                 line -> ctx.emit(Json.object("event", "chat", "from", stream.connection().remotePeer().toString(), "text", line),
-                        stream.connection().remotePeer().toBase58().substring(0, 12) + ": " + line)));
+                        Chat.shortId(stream.connection().remotePeer()) + ": " + line)));
         try (Host host = ctx.host(listen, handlers)) {
             if (receiveDir != null) {
                 Files.createDirectories(receiveDir);
