@@ -39,8 +39,8 @@ final class ListenCommand implements Command {
     public String description() {
         return """
                 Run a node that serves ping, identify, /echo/1.0.0, /perf/1.0.0, /chat/1.0.0, /file-transfer/1.0.0
-                and /kv/1.0.0. Prints its addresses, then one line per inbound connection and what it receives
-                (sent files, chat lines), until interrupted; with --usage-every, also what it holds (connections, pending handshakes,
+                and /kv/1.0.0. Prints its addresses, whether it takes files, then one line per inbound connection and
+                per file, until interrupted; with --usage-every, also what it holds (connections, pending handshakes,
                 streams by protocol) every S seconds. A handler that fails is logged as a WARNING on stderr.""";
     }
 
@@ -68,7 +68,7 @@ final class ListenCommand implements Command {
         handlers.put(Echo.PROTOCOL_ID, Echo.HANDLER);
         handlers.put(Perf.PROTOCOL_ID, Perf.HANDLER);
         handlers.put(KeyValue.PROTOCOL_ID, new KeyValue().handler());
-        handlers.put(FileTransfer.PROTOCOL_ID, FileTransfer.handler(receiveDir, size -> { }));
+        handlers.put(FileTransfer.PROTOCOL_ID, FileTransfer.handler(receiveDir, r -> reportFile(ctx, r)));
         handlers.put(Chat.PROTOCOL_ID, stream -> Chat.converse(stream, InputStream.nullInputStream(),
                 line -> ctx.emit(Json.object("event", "chat", "from", stream.connection().remotePeer().toString(), "text", line),
                         Chat.shortId(stream.connection().remotePeer()) + ": " + line)));
@@ -87,8 +87,11 @@ final class ListenCommand implements Command {
                 }
             });
             List<String> addrs = host.fullAddrs().stream().map(Multiaddr::toString).toList();
-            ctx.emit(Json.object("event", "listening", "peerId", host.peerId().toString(), "addrs", addrs),
-                    "peer id " + host.peerId() + "\nlistening on\n  " + String.join("\n  ", addrs));
+            String files = receiveDir == null ? "files: refused (start with --receive-dir DIR to accept them)"
+                    : "files: stored in " + receiveDir.toAbsolutePath() + " (never overwriting one)";
+            ctx.emit(Json.object("event", "listening", "peerId", host.peerId().toString(), "addrs", addrs,
+                            "receiveDir", receiveDir == null ? null : receiveDir.toAbsolutePath().toString()),
+                    "peer id " + host.peerId() + "\nlistening on\n  " + String.join("\n  ", addrs) + "\n" + files);
             try {
                 if (usageEvery == 0) {
                     new CountDownLatch(1).await(); // until interrupted
@@ -104,6 +107,17 @@ final class ListenCommand implements Command {
             return 0;
         } catch (IOException e) {
             return ctx.fail("listen", e);
+        }
+    }
+
+    private static void reportFile(Context ctx, FileTransfer.Receipt r) {
+        if (r.status() == FileTransfer.STORED) {
+            ctx.emit(Json.object("event", "file", "peerId", r.from().toString(), "name", r.name(), "bytes", r.bytes(), "path", r.path().toString()),
+                    "stored " + r.name() + " (" + r.bytes() + " bytes) from " + Chat.shortId(r.from()) + " in " + r.path());
+        } else {
+            ctx.emit(Json.object("event", "file-refused", "peerId", r.from().toString(), "name", r.name(), "bytes", r.bytes(),
+                            "reason", FileTransfer.reason(r.status())),
+                    "refused " + r.name() + " (" + r.bytes() + " bytes) from " + Chat.shortId(r.from()) + ": " + FileTransfer.reason(r.status()));
         }
     }
 

@@ -30,7 +30,7 @@ final class SendFileCommand extends ClientCommand {
     public String description() {
         return """
                 Send a file with /file-transfer/1.0.0; checked by size and SHA-256 on arrival. The receiver is a
-                listen started with --receive-dir DIR.""";
+                listen started with --receive-dir DIR; it refuses files without one, and never overwrites a file.""";
     }
 
     @Override
@@ -46,6 +46,9 @@ final class SendFileCommand extends ClientCommand {
     @Override
     void validate(Context ctx) {
         Path file = Path.of(ctx.cli.positional(1, "the file to send"));
+        if (Files.isDirectory(file)) {
+            throw new Cli.UsageException(file + " is a directory; send-file sends one file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new Cli.UsageException("no such file: " + file);
         }
@@ -58,23 +61,39 @@ final class SendFileCommand extends ClientCommand {
         Progress progress = new Progress(size, ctx.terminal());
         long start = System.nanoTime();
         try (ProtocolStream s = ctx.connect(host, addr).newStream(FileTransfer.PROTOCOL_ID)) {
-            boolean stored = FileTransfer.send(s, file, progress::update);
+            FileTransfer.Answer answer = FileTransfer.send(s, file, progress::update);
             progress.finish();
-            return new Sent(file.getFileName().toString(), size, (System.nanoTime() - start) / 1e9, stored);
+            return new Sent(file.getFileName().toString(), size, (System.nanoTime() - start) / 1e9, answer);
         }
     }
 
-    /** A file sent, and whether the receiver stored it with the same SHA-256. */
-    record Sent(String file, long bytes, double seconds, boolean ok) implements Result {
+    /** A file sent, and what the receiver answered. */
+    record Sent(String file, long bytes, double seconds, FileTransfer.Answer answer) implements Result {
+        @Override
+        public boolean ok() {
+            return answer.stored();
+        }
+
+        String error() {
+            return answer.status() != FileTransfer.STORED ? "refused by the receiver: " + FileTransfer.reason(answer.status())
+                    : "the receiver's SHA-256 differs from ours: the file changed on the way";
+        }
+
         @Override
         public Map<String, Object> json() {
             double mbps = seconds <= 0 ? 0 : bytes / seconds / 1e6;
-            return Json.object("action", "send-file", "ok", ok, "file", file, "bytes", bytes, "seconds", seconds, "MBps", mbps);
+            Map<String, Object> j = Json.object("action", "send-file", "ok", ok(), "file", file, "bytes", bytes, "seconds", seconds, "MBps", mbps);
+            if (!ok()) {
+                j.put("error", error());
+                j.put("errorType", answer.status() != FileTransfer.STORED ? "Refused" : "ChecksumMismatch");
+            }
+            return j;
         }
 
         @Override
         public String human() {
-            return ok ? String.format("sent %s, %d bytes, %.1f MB/s, SHA-256 verified", file, bytes, json().get("MBps")) : "send-file failed";
+            return ok() ? String.format("sent %s, %d bytes, %.1f MB/s, SHA-256 verified", file, bytes, json().get("MBps"))
+                    : "send-file failed: " + error();
         }
     }
 
