@@ -21,7 +21,12 @@ final class TransportInteropCommand implements Command {
 
     @Override
     public String description() {
-        return "The test app of the libp2p transport interop harness, configured by environment variables.";
+        return """
+                The test app of the libp2p transport interop harness, in both its generations (libp2p/test-plans
+                and libp2p/unified-testing): the listener pushes its address to a Redis list, the dialer pops it,
+                dials, pings once and prints the handshake and ping times. Configured by these environment
+                variables (the unified generation's names, selected by IS_DIALER being set, then test-plans'):
+                """ + TransportInterop.variables();
     }
 
     @Override
@@ -36,6 +41,6 @@ final class TransportInteropCommand implements Command {
 
     @Override
     public int run(Context ctx) {
-        return new TransportInterop(ctx.env, ctx.out, ctx.err).run();
+        return new TransportInterop(ctx.env, ctx.out, ctx.err, Identity.configured(ctx.cli, ctx.env).orElse(null)).run();
     }
 }
