@@ -1,29 +1,59 @@
-# Sourced by the scripts in this folder and by .ci/run: exports JAVA_HOME and PATH for a JDK >= 21,
-# taken from JAVA_HOME if it is new enough, else the newest under /usr/lib/jvm; fails loudly otherwise.
+# Sourced by the scripts in this folder, by .ci/run and by bin/jlibp2p: exports JAVA_HOME and PATH for
+# a JDK >= 21, taken from JAVA_HOME if it is new enough, else from the `java` on the PATH, else the
+# newest under the usual install places (JDK_DIRS, a list of globs); fails loudly otherwise, naming
+# what it looked at. A build needs javac; bin/jlibp2p sets JDK_TOOL=java first, since running needs java only.
+
+JDK_TOOL=${JDK_TOOL:-javac}
+JDK_DIRS=${JDK_DIRS:-"/usr/lib/jvm/* /usr/java/* /opt/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home ${HOME:-/nonexistent}/.sdkman/candidates/java/* ${HOME:-/nonexistent}/.jdks/*"}
 
 java_major() {  # prints the major version of the JDK at $1, or nothing
   local release="$1/release"
-  [ -x "$1/bin/javac" ] && [ -f "$release" ] || return 0
+  [ -x "$1/bin/$JDK_TOOL" ] && [ -f "$release" ] || return 0
   sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release"
 }
 
 jdk=""
-if [ -n "${JAVA_HOME:-}" ] && [ "$(java_major "$JAVA_HOME")" -ge 21 ] 2>/dev/null; then
-  jdk="$JAVA_HOME"
+seen=""  # what was looked at, for the error message
+if [ -n "${JAVA_HOME:-}" ]; then
+  major=$(java_major "$JAVA_HOME")
+  seen="JAVA_HOME=$JAVA_HOME (${major:-no JDK there})"
+  if [ "${major:-0}" -ge 21 ] 2>/dev/null; then
+    jdk="$JAVA_HOME"
+  fi
 else
+  seen="JAVA_HOME (not set)"
+fi
+if [ -z "$jdk" ]; then
+  on_path=$(command -v java 2>/dev/null || true)
+  if [ -n "$on_path" ]; then
+    home=$(dirname "$(dirname "$(readlink -f "$on_path" 2>/dev/null || echo "$on_path")")")
+    major=$(java_major "$home")
+    seen="$seen, java on the PATH: $on_path (${major:-version unknown})"
+    if [ "${major:-0}" -ge 21 ] 2>/dev/null; then
+      jdk="$home"
+    fi
+  else
+    seen="$seen, java on the PATH (none)"
+  fi
+fi
+if [ -z "$jdk" ]; then
   best=0
-  for candidate in /usr/lib/jvm/*; do
+  found=""
+  for candidate in $JDK_DIRS; do
     [ -d "$candidate" ] || continue
     major=$(java_major "$candidate")
-    if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best" ]; then
+    [ -n "$major" ] || continue
+    found="$found $candidate ($major)"
+    if [ "$major" -ge 21 ] && [ "$major" -gt "$best" ]; then
       best=$major
       jdk="$candidate"
     fi
   done
+  seen="$seen, $JDK_DIRS${found:+ (found:$found)}"
 fi
 if [ -z "$jdk" ]; then
-  echo "error: no JDK 21 or newer found (checked JAVA_HOME='${JAVA_HOME:-}' and /usr/lib/jvm/*)." >&2
-  echo "jlibp2p needs JDK 21+ for virtual threads: install one or point JAVA_HOME at it." >&2
+  echo "error: no JDK 21 or newer found; looked at $seen." >&2
+  echo "jlibp2p needs Java 21+ (virtual threads): install one (such as https://adoptium.net) or point JAVA_HOME at it." >&2
   exit 1
 fi
 export JAVA_HOME="$jdk"

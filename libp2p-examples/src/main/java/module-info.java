@@ -1,6 +1,6 @@
 /**
- * The jlibp2p command-line tool and the examples that teach the stack. Run
- * {@code java -jar libp2p-examples/target/jlibp2p.jar help}.
+ * The jlibp2p command-line tool and the examples that teach the stack. Run {@code bin/jlibp2p help}
+ * (or {@code java -jar libp2p-examples/target/jlibp2p.jar help} with a Java 21+).
  */
 module org.jlibp2p.examples {
     requires org.jlibp2p.core;

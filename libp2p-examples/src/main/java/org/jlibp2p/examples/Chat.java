@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.host.ProtocolStream;
 
 /**
@@ -18,10 +19,16 @@ final class Chat {
 
     private Chat() {}
 
+    /** {@return a peer id shortened as go-libp2p's {@code ShortString} does: {@code 12*Ab3XyZ}} */
+    static String shortId(PeerId peer) {
+        String id = peer.toString();
+        return id.length() <= 8 ? id : id.substring(0, 2) + "*" + id.substring(id.length() - 6);
+    }
+
     /**
-     * Bridges a stream and a terminal until either side ends: typed lines go out, received lines
-     * are handed to {@code onLine}. Returns when the remote closes (or, after stdin ends, once the
-     * remote has closed too).
+     * Bridges a stream and a terminal until the remote ends: typed lines go out (the end of
+     * {@code typed}, Ctrl-D, closes our side), received lines are handed to {@code onLine}. Returns
+     * when the remote closes its side: the peer left.
      */
     static void converse(ProtocolStream stream, InputStream typed, Consumer<String> onLine) throws Exception {
         stream.setReadTimeout(java.time.Duration.ZERO); // a person may stay silent for long: no idle timeout

@@ -2,19 +2,18 @@ package org.jlibp2p.examples;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The tool's command line: positional arguments and {@code --name value} options (flags take no
- * value). A mistake is a {@link UsageException}, which the tool reports with exit code 2.
+ * A command line after its command name: positional arguments, {@code --name value} (or
+ * {@code --name=value}) options, and flags, checked against the {@link Option}s the command
+ * declares. An option's aliases are folded into its name. A mistake is a {@link UsageException},
+ * which the tool reports with exit code 2.
  */
 final class Cli {
-    /** Options every command accepts. */
-    static final Set<String> COMMON_FLAGS = Set.of("--json", "--trace", "--help");
-    static final Set<String> COMMON_OPTIONS = Set.of("--key", "--seed", "--timeout", "--dial-timeout");
-
     /** Bad arguments: exit 2. */
     static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -26,24 +25,45 @@ final class Cli {
 
     final List<String> positional = new ArrayList<>();
     private final Map<String, String> options = new HashMap<>();
-    private final Set<String> flags = new java.util.HashSet<>();
+    private final Set<String> flags = new HashSet<>();
+    private final Map<String, Option> declared = new HashMap<>();
 
-    Cli(List<String> args, Set<String> commandOptions, Set<String> commandFlags) {
+    Cli(List<String> args, List<Option> known) {
+        Map<String, Option> byName = new HashMap<>();
+        for (Option o : known) {
+            declared.put(o.name(), o);
+            byName.put(o.name(), o);
+            o.aliases().forEach(a -> byName.put(a, o));
+        }
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if (a.startsWith("--")) {
-                if (COMMON_FLAGS.contains(a) || commandFlags.contains(a)) {
-                    flags.add(a);
-                } else if (COMMON_OPTIONS.contains(a) || commandOptions.contains(a)) {
-                    if (i + 1 >= args.size()) {
-                        throw new UsageException(a + " needs a value");
-                    }
-                    options.put(a, args.get(++i));
-                } else {
-                    throw new UsageException("unknown option " + a);
-                }
-            } else {
+            if (!a.startsWith("--") || a.length() == 2) {
                 positional.add(a);
+                continue;
+            }
+            int eq = a.indexOf('=');
+            String name = eq < 0 ? a : a.substring(0, eq);
+            Option o = byName.get(name);
+            if (o == null) {
+                throw new UsageException("unknown option " + name);
+            }
+            if (o.isFlag()) {
+                if (eq >= 0) {
+                    throw new UsageException(name + " takes no value");
+                }
+                flags.add(o.name());
+                continue;
+            }
+            String value;
+            if (eq >= 0) {
+                value = a.substring(eq + 1);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new UsageException(name + " needs a value");
+            }
+            if (options.put(o.name(), value) != null) {
+                throw new UsageException(o.name() + " is given twice" + (o.aliases().isEmpty() ? "" : " (" + String.join(", ", o.aliases()) + " is another name for it)"));
             }
         }
     }
@@ -52,8 +72,18 @@ final class Cli {
         return flags.contains(name);
     }
 
+    /** {@return true if the option or flag is on the command line (under any of its names)} */
+    boolean has(String name) {
+        return options.containsKey(name) || flags.contains(name);
+    }
+
     String option(String name, String fallback) {
         return options.getOrDefault(name, fallback);
+    }
+
+    /** An integer option with its declared default. */
+    int intOption(String name, int min, int max) {
+        return intOption(name, Integer.parseInt(declared.get(name).defaultValue()), min, max);
     }
 
     int intOption(String name, int fallback, int min, int max) {

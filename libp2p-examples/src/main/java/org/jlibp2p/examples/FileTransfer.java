@@ -7,34 +7,65 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.StreamHandler;
 
 /**
  * {@code /file-transfer/1.0.0}: u16 name length, the name (UTF-8, a plain file name), u64 size, the
- * bytes. The receiver answers with a status byte (0 stored, 1 refused) and the SHA-256 of what it
- * received, which the sender compares with its own. Names that could leave the receive directory
- * ({@code ../x}, {@code a/b}, absolute paths) are refused.
+ * bytes. The receiver answers with a status byte and the SHA-256 of what it received, which the
+ * sender compares with its own. Status: 0 stored; 1 refused, the receiver takes no files; 2 refused,
+ * a file of that name is already there (nothing is overwritten); 3 refused, the name is not a plain
+ * file name ({@code ../x}, {@code a/b} and absolute paths could leave the receive directory).
  */
 final class FileTransfer {
     static final String PROTOCOL_ID = "/file-transfer/1.0.0";
     static final int STORED = 0;
     static final int REFUSED = 1;
+    static final int EXISTS = 2;
+    static final int BAD_NAME = 3;
     private static final int MAX_NAME = 255;
+    private static final int DIGEST_BYTES = 32;
+    /** How long a sender whose upload was cut short waits for the receiver's answer. */
+    private static final Duration ANSWER_AFTER_FAILURE = Duration.ofSeconds(2);
 
     private FileTransfer() {}
 
-    /** Stores incoming files in {@code dir}; with no dir every transfer is refused. */
-    static StreamHandler handler(Path dir, LongConsumer onReceived) {
+    /** {@return why the receiver refused, in words, for a status other than STORED} */
+    static String reason(int status) {
+        return switch (status) {
+            case REFUSED -> "it accepts no files (its listen has no --receive-dir)";
+            case EXISTS -> "a file of that name is already there";
+            case BAD_NAME -> "the name is not a plain file name";
+            default -> "status " + status;
+        };
+    }
+
+    /**
+     * What the receiver did with one file.
+     *
+     * @param from   the sender
+     * @param name   the file's name as sent
+     * @param bytes  its size
+     * @param status STORED or why not
+     * @param path   where it is, if stored
+     */
+    record Receipt(PeerId from, String name, long bytes, int status, Path path) {}
+
+    /** Stores incoming files in {@code dir} (with no dir every transfer is refused), telling {@code onFile} of each. */
+    static StreamHandler handler(Path dir, Consumer<Receipt> onFile) {
         return stream -> {
             stream.setReadTimeout(Main.STREAM_IDLE_TIMEOUT);
+            PeerId from = stream.connection().remotePeer();
             DataInputStream in = new DataInputStream(stream.in());
             DataOutputStream out = new DataOutputStream(stream.out());
             int nameLength = in.readUnsignedShort();
@@ -43,32 +74,35 @@ final class FileTransfer {
             }
             String name = new String(in.readNBytes(nameLength), StandardCharsets.UTF_8);
             long size = in.readLong();
+            if (size < 0) {
+                throw new ProtocolException("file transfer: negative size " + size);
+            }
             Path target = dir == null ? null : safeTarget(dir, name);
-            if (target == null || size < 0) {
-                out.writeByte(REFUSED);
-                out.write(new byte[32]);
-                out.flush();
-                stream.closeWrite();
-                return;
-            }
-            MessageDigest sha = sha256();
-            Path partial = Files.createTempFile(dir, ".incoming-", ".part");
-            try {
-                try (OutputStream file = Files.newOutputStream(partial)) {
-                    long copied = copy(new DigestInputStream(in, sha), file, size, null);
-                    if (copied < size) {
-                        throw new java.io.EOFException("file transfer: " + copied + " of " + size + " bytes arrived");
+            int status = dir == null ? REFUSED : target == null ? BAD_NAME : Files.exists(target) ? EXISTS : STORED;
+            byte[] digest = new byte[DIGEST_BYTES];
+            if (status == STORED) {
+                MessageDigest sha = sha256();
+                Path partial = Files.createTempFile(dir, ".incoming-", ".part");
+                try {
+                    try (OutputStream file = Files.newOutputStream(partial)) {
+                        long copied = copy(new DigestInputStream(in, sha), file, size, null);
+                        if (copied < size) {
+                            throw new java.io.EOFException("file transfer: " + copied + " of " + size + " bytes arrived");
+                        }
                     }
+                    Files.move(partial, target); // never over an existing file
+                    digest = sha.digest();
+                } catch (FileAlreadyExistsException e) {
+                    status = EXISTS; // it arrived meanwhile
+                } finally {
+                    Files.deleteIfExists(partial);
                 }
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(partial);
             }
-            out.writeByte(STORED);
-            out.write(sha.digest());
+            out.writeByte(status);
+            out.write(digest);
             out.flush();
             stream.closeWrite();
-            onReceived.accept(size);
+            onFile.accept(new Receipt(from, name, size, status, status == STORED ? target : null));
         };
     }
 
@@ -82,24 +116,50 @@ final class FileTransfer {
         return target.getParent() != null && target.getParent().equals(base) ? target : null;
     }
 
-    /** Sends a file; returns true if the receiver stored it and its SHA-256 matches ours. */
-    static boolean send(ProtocolStream stream, Path file, LongConsumer progress) throws IOException {
+    /**
+     * What the receiver answered.
+     *
+     * @param status        STORED or why it refused
+     * @param digestMatches true if its SHA-256 of what arrived is ours
+     */
+    record Answer(int status, boolean digestMatches) {
+        boolean stored() {
+            return status == STORED && digestMatches;
+        }
+    }
+
+    /** Sends a file and reads the receiver's answer. */
+    static Answer send(ProtocolStream stream, Path file, LongConsumer progress) throws IOException {
         byte[] name = file.getFileName().toString().getBytes(StandardCharsets.UTF_8);
         long size = Files.size(file);
-        DataOutputStream out = new DataOutputStream(stream.out());
-        out.writeShort(name.length);
-        out.write(name);
-        out.writeLong(size);
         MessageDigest sha = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            copy(in, out, size, progress);
+        try {
+            DataOutputStream out = new DataOutputStream(stream.out());
+            out.writeShort(name.length);
+            out.write(name);
+            out.writeLong(size);
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+                copy(in, out, size, progress);
+            }
+            out.flush();
+            stream.closeWrite();
+        } catch (IOException e) {
+            // A receiver that refuses answers at once and stops reading: its answer may be waiting.
+            stream.setReadTimeout(ANSWER_AFTER_FAILURE);
+            try {
+                int status = new DataInputStream(stream.in()).readUnsignedByte();
+                if (status != STORED) {
+                    return new Answer(status, false);
+                }
+            } catch (IOException none) {
+                e.addSuppressed(none);
+            }
+            throw e;
         }
-        out.flush();
-        stream.closeWrite();
         DataInputStream in = new DataInputStream(stream.in());
         int status = in.readUnsignedByte();
-        byte[] theirs = in.readNBytes(32);
-        return status == STORED && MessageDigest.isEqual(theirs, sha.digest());
+        byte[] theirs = in.readNBytes(DIGEST_BYTES);
+        return new Answer(status, MessageDigest.isEqual(theirs, sha.digest()));
     }
 
     private static long copy(InputStream in, OutputStream out, long size, LongConsumer progress) throws IOException {

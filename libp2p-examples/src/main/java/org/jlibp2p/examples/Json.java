@@ -1,12 +1,22 @@
 package org.jlibp2p.examples;
 
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Writes the few JSON shapes the tool prints: objects of strings, numbers, booleans and lists. */
 final class Json {
     private Json() {}
+
+    /** {@return an object with these fields in this order: key, value, key, value...} */
+    static Map<String, Object> object(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
 
     static String write(Object value) {
         StringBuilder sb = new StringBuilder();

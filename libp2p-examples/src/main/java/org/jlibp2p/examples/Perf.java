@@ -21,6 +21,19 @@ final class Perf {
     /** What a run measured. */
     record Result(long uploaded, long downloaded, double uploadSeconds, double downloadSeconds, double seconds) {}
 
+    /** Told of every block a run moves, so that its caller can report progress. */
+    interface Meter {
+        Meter NONE = (up, down) -> { };
+
+        /**
+         * Called after each block.
+         *
+         * @param uploaded   bytes just written
+         * @param downloaded bytes just read
+         */
+        void moved(long uploaded, long downloaded);
+    }
+
     static final StreamHandler HANDLER = stream -> {
         stream.setReadTimeout(Main.STREAM_IDLE_TIMEOUT);
         InputStream in = stream.in();
@@ -37,32 +50,39 @@ final class Perf {
         while (in.read(buf) >= 0) {
             // drain the upload
         }
-        write(stream.out(), sendBack, buf);
+        write(stream.out(), sendBack, buf, Meter.NONE);
         stream.closeWrite();
     };
 
     private Perf() {}
 
     static Result run(ProtocolStream stream, long upload, long download) throws IOException {
+        return run(stream, upload, download, Meter.NONE);
+    }
+
+    /** A run as the client: asks for {@code download} bytes, sends {@code upload} bytes, reads what comes back. */
+    static Result run(ProtocolStream stream, long upload, long download, Meter meter) throws IOException {
         byte[] buf = new byte[BLOCK];
         long start = System.nanoTime();
         new DataOutputStream(stream.out()).writeLong(download);
-        write(stream.out(), upload, buf);
+        write(stream.out(), upload, buf, meter);
         stream.closeWrite();
         long uploaded = System.nanoTime();
         long received = 0;
         for (int n; (n = stream.in().read(buf)) >= 0; ) {
             received += n;
+            meter.moved(0, n);
         }
         long end = System.nanoTime();
         return new Result(upload, received, (uploaded - start) / 1e9, (end - uploaded) / 1e9, (end - start) / 1e9);
     }
 
-    private static void write(OutputStream out, long bytes, byte[] buf) throws IOException {
+    private static void write(OutputStream out, long bytes, byte[] buf, Meter meter) throws IOException {
         for (long left = bytes; left > 0; ) {
             int n = (int) Math.min(left, buf.length);
             out.write(buf, 0, n);
             left -= n;
+            meter.moved(n, 0);
         }
         out.flush();
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.host.Connection;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.host.Ping;
@@ -30,10 +31,38 @@ import org.jlibp2p.core.host.ProtocolStream;
  * Logs go to stderr; a non-zero exit is a failure. This implementation supports TCP + Noise + Yamux.
  */
 public final class TransportInterop {
+    /**
+     * Every environment variable the app reads, under its name in each harness generation (the
+     * unified one's is in capitals; {@code IS_DIALER} being set selects it).
+     */
+    enum Setting {
+        TRANSPORT("TRANSPORT", "transport", "tcp", "the transport; only tcp is supported"),
+        SECURITY("SECURE_CHANNEL", "security", "noise", "the security protocol; only noise is supported"),
+        MUXER("MUXER", "muxer", "yamux", "the stream muxer; only yamux is supported"),
+        IS_DIALER("IS_DIALER", "is_dialer", "false", "true to dial, false to listen"),
+        IP("LISTENER_IP", "ip", "0.0.0.0", "the address the listener listens on"),
+        REDIS_ADDR("REDIS_ADDR", "redis_addr", null, "the Redis server, HOST:PORT (unified: transport-redis:6379; test-plans: redis:6379)"),
+        TEST_KEY("TEST_KEY", null, "", "unified only: the prefix of the Redis list, <TEST_KEY>_listener_multiaddr"),
+        TIMEOUT("TEST_TIMEOUT_SECONDS", "test_timeout_seconds", "180", "how long the listener stays up and the dialer waits for its address");
+
+        final String unifiedName;
+        final String legacyName;
+        final String fallback;
+        final String help;
+
+        Setting(String unifiedName, String legacyName, String fallback, String help) {
+            this.unifiedName = unifiedName;
+            this.legacyName = legacyName;
+            this.fallback = fallback;
+            this.help = help;
+        }
+    }
+
     private final Map<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
     private final boolean unified;
+    private final PrivateKey identity;
 
     /**
      * A run with a given environment.
@@ -43,10 +72,33 @@ public final class TransportInterop {
      * @param err standard error (logs)
      */
     public TransportInterop(Map<String, String> env, PrintStream out, PrintStream err) {
+        this(env, out, err, null);
+    }
+
+    /**
+     * A run with a given environment and identity.
+     *
+     * @param env      the environment variables
+     * @param out      standard output (results only)
+     * @param err      standard error (logs)
+     * @param identity the node's key; null for a fresh one
+     */
+    TransportInterop(Map<String, String> env, PrintStream out, PrintStream err, PrivateKey identity) {
         this.env = env;
         this.out = out;
         this.err = err;
         this.unified = env.containsKey("IS_DIALER");
+        this.identity = identity;
+    }
+
+    /** {@return the environment variables the app reads, each with what it means, one per line} */
+    static String variables() {
+        java.util.List<String[]> rows = new java.util.ArrayList<>();
+        for (Setting s : Setting.values()) {
+            String names = s.legacyName == null ? s.unifiedName : s.unifiedName + ", " + s.legacyName;
+            rows.add(new String[] {names, s.help + (s.fallback == null || s.fallback.isEmpty() ? "" : " (default " + s.fallback + ")")});
+        }
+        return Help.table(rows);
     }
 
     /**
@@ -56,17 +108,17 @@ public final class TransportInterop {
      */
     public int run() {
         try {
-            String transport = get("TRANSPORT", "transport", "tcp");
-            String security = get("SECURE_CHANNEL", "security", "noise");
-            String muxer = get("MUXER", "muxer", "yamux");
+            String transport = get(Setting.TRANSPORT);
+            String security = get(Setting.SECURITY);
+            String muxer = get(Setting.MUXER);
             if (!transport.equals("tcp") || !security.equals("noise") || !muxer.equals("yamux")) {
                 err.println("unsupported combination " + transport + "/" + security + "/" + muxer + ": this implementation speaks tcp/noise/yamux");
                 return 1;
             }
-            boolean dialer = Boolean.parseBoolean(get("IS_DIALER", "is_dialer", "false"));
-            String redis = get("REDIS_ADDR", "redis_addr", unified ? "transport-redis:6379" : "redis:6379");
-            Duration timeout = Duration.ofSeconds(Long.parseLong(get("TEST_TIMEOUT_SECONDS", "test_timeout_seconds", "180")));
-            String key = unified ? get("TEST_KEY", "TEST_KEY", "") + "_listener_multiaddr" : "listenerAddr";
+            boolean dialer = Boolean.parseBoolean(get(Setting.IS_DIALER));
+            String redis = get(Setting.REDIS_ADDR);
+            Duration timeout = Duration.ofSeconds(Long.parseLong(get(Setting.TIMEOUT)));
+            String key = unified ? get(Setting.TEST_KEY) + "_listener_multiaddr" : "listenerAddr";
             return dialer ? dial(redis, key, timeout) : listen(redis, key, timeout);
         } catch (Exception e) {
             err.println("transport-interop failed: " + e);
@@ -74,14 +126,28 @@ public final class TransportInterop {
         }
     }
 
-    private String get(String unifiedName, String legacyName, String fallback) {
-        String v = unified ? env.get(unifiedName) : env.get(legacyName);
-        return v == null || v.isBlank() ? fallback : v.trim();
+    private String get(Setting s) {
+        String v = unified ? env.get(s.unifiedName) : s.legacyName == null ? null : env.get(s.legacyName);
+        if (v == null || v.isBlank()) {
+            if (s == Setting.REDIS_ADDR) {
+                return unified ? "transport-redis:6379" : "redis:6379";
+            }
+            return s.fallback;
+        }
+        return v.trim();
+    }
+
+    private Host.Builder builder() {
+        Host.Builder b = Host.builder();
+        if (identity != null) {
+            b.identity(identity);
+        }
+        return b;
     }
 
     private int listen(String redis, String key, Duration timeout) throws Exception {
-        String ip = get("LISTENER_IP", "ip", "0.0.0.0");
-        try (Host host = Host.builder().listen("/ip4/" + ip + "/tcp/0").build()) {
+        String ip = get(Setting.IP);
+        try (Host host = builder().listen("/ip4/" + ip + "/tcp/0").build()) {
             // Publish an address the dialer can reach: the configured IP, or a non-loopback interface's.
             Multiaddr addr = host.fullAddrs().stream()
                     .filter(a -> !ip.equals("0.0.0.0") || !a.toString().startsWith("/ip4/127."))
@@ -108,7 +174,7 @@ public final class TransportInterop {
             addrText = (String) pair.get(1);
         }
         Multiaddr addr = Multiaddr.parse(addrText);
-        try (Host host = Host.builder().build()) {
+        try (Host host = builder().build()) {
             long start = System.nanoTime();
             Connection c = host.connect(addr);
             double ping;
@@ -119,7 +185,7 @@ public final class TransportInterop {
             if (unified) {
                 out.printf("latency:%n  handshake_plus_one_rtt: %.3f%n  ping_rtt: %.3f%n  unit: ms%n", handshakePlusOneRtt, ping);
             } else {
-                out.println(Json.write(Main.ordered("handshakePlusOneRTTMillis", handshakePlusOneRtt, "pingRTTMilllis", ping)));
+                out.println(Json.write(Json.object("handshakePlusOneRTTMillis", handshakePlusOneRtt, "pingRTTMilllis", ping)));
             }
             out.flush();
             return 0;

@@ -81,8 +81,10 @@ class CommandsTest {
     }
 
     private record Run(int code, String out, String err) {
+        /** The last JSON line (perf prints progress lines before its result). */
         Map<String, Object> json() {
-            return JsonParser.object(out.strip());
+            List<String> lines = out.strip().lines().toList();
+            return JsonParser.object(lines.get(lines.size() - 1));
         }
     }
 

@@ -1,0 +1,44 @@
+package org.jlibp2p.examples;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One option of the tool: its name, the older names that still work, the placeholder of its value
+ * ({@code null} for a flag), its default as {@code help} shows it, and one line of help.
+ *
+ * @param name         the name, such as {@code --count}
+ * @param value        the placeholder of the value, such as {@code N}; null for a flag
+ * @param defaultValue the default, as help prints it; null when there is none to print
+ * @param help         one line saying what the option does
+ * @param aliases      other names accepted for it (kept when an option is renamed)
+ */
+record Option(String name, String value, String defaultValue, String help, List<String> aliases) {
+    Option {
+        aliases = List.copyOf(aliases);
+    }
+
+    static Option flag(String name, String help) {
+        return new Option(name, null, null, help, List.of());
+    }
+
+    static Option value(String name, String value, String defaultValue, String help) {
+        return new Option(name, value, defaultValue, help, List.of());
+    }
+
+    /** {@return this option, also accepted under {@code oldName}} */
+    Option alias(String oldName) {
+        List<String> all = new ArrayList<>(aliases);
+        all.add(oldName);
+        return new Option(name, value, defaultValue, help, all);
+    }
+
+    boolean isFlag() {
+        return value == null;
+    }
+
+    /** {@return the option as a usage line shows it: {@code --count N}} */
+    String usage() {
+        return isFlag() ? name : name + " " + value;
+    }
+}

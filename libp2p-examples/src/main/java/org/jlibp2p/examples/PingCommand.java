@@ -1,0 +1,135 @@
+package org.jlibp2p.examples;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.host.Connection;
+import org.jlibp2p.core.host.Host;
+import org.jlibp2p.core.host.Ping;
+import org.jlibp2p.core.host.ProtocolStream;
+
+/** {@code ping <addr>}: round trips on one stream, or with {@code --repeat} fresh connections timed one after another. */
+final class PingCommand extends ClientCommand {
+    @Override
+    public String name() {
+        return "ping";
+    }
+
+    @Override
+    public String arguments() {
+        return "<addr>";
+    }
+
+    @Override
+    public String summary() {
+        return "ping a peer; with --repeat, time fresh connections";
+    }
+
+    @Override
+    public String description() {
+        return """
+                Ping a peer N times on one stream (/ipfs/ping/1.0.0) and print the round trips, then their
+                minimum, average and maximum as ping(8) does. With --repeat, make K fresh connections one
+                after another, each a dial, a handshake and a first ping, and report their median, min and max.""";
+    }
+
+    @Override
+    public List<Option> options() {
+        return List.of(
+                Option.value("--count", "N", "1", "round trips on one stream"),
+                Option.value("--repeat", "K", "0", "time K fresh connections instead (not with --count)"));
+    }
+
+    @Override
+    void validate(Context ctx) {
+        ctx.cli.intOption("--count", 1, 1_000_000);
+        ctx.cli.intOption("--repeat", 0, 1_000_000);
+        if (ctx.cli.has("--count") && ctx.cli.has("--repeat")) {
+            throw new Cli.UsageException("--count and --repeat do not combine: --repeat pings once on each of its K connections");
+        }
+    }
+
+    @Override
+    Result call(Context ctx, Host host, Multiaddr addr) throws Exception {
+        int count = ctx.cli.intOption("--count", 1, 1_000_000);
+        int repeat = ctx.cli.intOption("--repeat", 0, 1_000_000);
+        if (repeat > 0) {
+            List<Double> perConnection = new ArrayList<>();
+            for (int i = 0; i < repeat; i++) {
+                long start = System.nanoTime();
+                Connection c = ctx.connect(host, addr);
+                try (ProtocolStream s = c.newStream(Ping.PROTOCOL_ID)) {
+                    Ping.ping(s, 1);
+                }
+                perConnection.add((System.nanoTime() - start) / 1e6);
+                c.close();
+            }
+            return new Connections(perConnection);
+        }
+        try (ProtocolStream s = ctx.connect(host, addr).newStream(Ping.PROTOCOL_ID)) {
+            return new RoundTrips(Ping.ping(s, count).stream().map(d -> d.toNanos() / 1e6).toList());
+        }
+    }
+
+    /** Round trips on one stream, in milliseconds. */
+    record RoundTrips(List<Double> rttsMs) implements Result {
+        @Override
+        public boolean ok() {
+            return true;
+        }
+
+        double min() {
+            return rttsMs.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        }
+
+        double avg() {
+            return rttsMs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        }
+
+        double max() {
+            return rttsMs.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        }
+
+        @Override
+        public Map<String, Object> json() {
+            return Json.object("action", "ping", "ok", true, "rttMs", rttsMs.get(0), "count", rttsMs.size(), "rttsMs", rttsMs,
+                    "minMs", min(), "avgMs", avg(), "maxMs", max());
+        }
+
+        @Override
+        public String human() {
+            String each = "ping " + rttsMs.stream().map(x -> String.format("%.2f ms", x)).toList();
+            return rttsMs.size() == 1 ? each
+                    : each + String.format("%n%d round trips, rtt min/avg/max = %.3f/%.3f/%.3f ms", rttsMs.size(), min(), avg(), max());
+        }
+    }
+
+    /** Fresh connections, each a dial, a handshake and a first ping, in milliseconds. */
+    record Connections(List<Double> connectionsMs) implements Result {
+        @Override
+        public boolean ok() {
+            return true;
+        }
+
+        double median() {
+            List<Double> sorted = connectionsMs.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
+
+        @Override
+        public Map<String, Object> json() {
+            List<Double> sorted = connectionsMs.stream().sorted().toList();
+            return Json.object("action", "ping", "ok", true, "repeat", connectionsMs.size(), "medianMs", median(), "minMs", sorted.get(0),
+                    "maxMs", sorted.get(sorted.size() - 1), "connectionsMs", connectionsMs);
+        }
+
+        @Override
+        public String human() {
+            List<Double> sorted = connectionsMs.stream().sorted().toList();
+            return String.format("%d connections: median %.2f ms, min %.2f ms, max %.2f ms (dial + handshake + first ping)",
+                    sorted.size(), median(), sorted.get(0), sorted.get(sorted.size() - 1));
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.jlibp2p.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/jlibp2p}, the launcher of the README: it finds a Java 21+ by itself, so the README's
+ * commands work on a machine whose default {@code java} is older, and says what it looked at when
+ * there is none. It runs the jar that {@code mvn package} builds before this module's tests.
+ */
+@Timeout(120)
+class LauncherTest {
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static final Path LAUNCHER = ROOT.resolve("bin").resolve("jlibp2p");
+    private static final Path JAR = ROOT.resolve("libp2p-examples").resolve("target").resolve("jlibp2p.jar");
+
+    @TempDir
+    Path tmp;
+
+    private record Result(int code, String out, String err) {}
+
+    @BeforeAll
+    static void needsBashAndTheJar() {
+        assumeTrue(Files.isExecutable(Path.of("/bin/bash")) || Files.isExecutable(Path.of("/usr/bin/bash")),
+                "bash not found: the launcher is a bash script, not tested here");
+        assertThat(LAUNCHER).isExecutable();
+        if (!Files.isRegularFile(JAR)) {
+            if (System.getenv("CI") != null) {
+                fail(JAR + " is missing: under CI the launcher must be tested (mvn package builds the jar before this module's tests)");
+            }
+            assumeTrue(false, JAR + " is not built (mvn -B package builds it before this module's tests): launcher tests skipped");
+        }
+    }
+
+    /** Runs a script with exactly this environment (no JAVA_HOME unless given). */
+    private static Result bash(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        // Small outputs: read both after the end.
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the launcher ends").isTrue();
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static int major(Path jdk) {
+        try {
+            return Files.readAllLines(jdk.resolve("release")).stream().filter(l -> l.startsWith("JAVA_VERSION=\""))
+                    .map(l -> l.replaceAll("JAVA_VERSION=\"(1\\.)?(\\d+).*", "$2")).mapToInt(Integer::parseInt).findFirst().orElse(0);
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** {@return an installed Java older than 21, to be the default java, if this machine has one} */
+    private static Optional<Path> oldJava() throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> all = Files.list(jvms)) {
+            return all.filter(d -> Files.isExecutable(d.resolve("bin/java")) && major(d) > 0 && major(d) < 21).findFirst();
+        }
+    }
+
+    /** A PATH whose first {@code java} is older than 21 when the machine has one, with bash's usual tools. */
+    private String pathWithOldJava() throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("old-java-bin"));
+        Optional<Path> old = oldJava();
+        if (old.isPresent()) {
+            Files.createSymbolicLink(bin.resolve("java"), old.get().resolve("bin/java"));
+        }
+        return bin + ":/usr/bin:/bin";
+    }
+
+    @Test
+    void theReadmeCommandsRunWhenTheDefaultJavaIsOlderThan21() throws Exception {
+        Map<String, String> env = Map.of("PATH", pathWithOldJava(), "HOME", System.getProperty("user.home"));
+        Optional<Path> old = oldJava();
+        if (old.isPresent()) {
+            assertThat(bash(env, "-c", "java -version").err()).as("the default java").contains("version \"" + major(old.get()));
+        }
+        Result version = bash(env, "bin/jlibp2p", "--version");
+        assertThat(version.code()).as(version.err()).isZero();
+        assertThat(version.out()).startsWith("jlibp2p ");
+        String javaLine = version.out().lines().filter(l -> l.startsWith("Java ")).findFirst().orElseThrow();
+        assertThat(Integer.parseInt(javaLine.replaceAll("Java (\\d+).*", "$1"))).isGreaterThanOrEqualTo(21);
+        Result help = bash(env, "bin/jlibp2p", "help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("commands:", "chat");
+    }
+
+    @Test
+    void withoutAJava21ItSaysWhatItLookedAt() throws Exception {
+        Map<String, String> env = Map.of("PATH", pathWithOldJava(), "JDK_DIRS", tmp.resolve("no-jdks") + "/*");
+        Result r = bash(env, "bin/jlibp2p", "--version");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("no JDK 21 or newer found", "JAVA_HOME (not set)", "java on the PATH", tmp.resolve("no-jdks") + "/*",
+                "point JAVA_HOME at it");
+    }
+
+    @Test
+    void aMissingJarIsNamedWithTheCommandThatBuildsIt() throws Exception {
+        Path copy = tmp.resolve("checkout");
+        Files.createDirectories(copy.resolve("bin"));
+        Files.createDirectories(copy.resolve("scripts"));
+        Files.copy(LAUNCHER, copy.resolve("bin/jlibp2p"));
+        Files.copy(ROOT.resolve("scripts/jdk.sh"), copy.resolve("scripts/jdk.sh"));
+        Result r = bash(Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home")), copy.resolve("bin/jlibp2p").toString(), "help");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("jlibp2p.jar is missing", "mvn -B package -DskipTests");
+    }
+
+    @Test
+    void anAheadOfTimeCacheBesideTheJarIsPassedToJava25() throws Exception {
+        Path copy = tmp.resolve("checkout");
+        Files.createDirectories(copy.resolve("bin"));
+        Files.createDirectories(copy.resolve("scripts"));
+        Files.createDirectories(copy.resolve("libp2p-examples/target"));
+        Files.copy(LAUNCHER, copy.resolve("bin/jlibp2p"));
+        Files.copy(ROOT.resolve("scripts/jdk.sh"), copy.resolve("scripts/jdk.sh"));
+        Files.copy(JAR, copy.resolve("libp2p-examples/target/jlibp2p.jar"));
+        Path aot = Files.writeString(copy.resolve("libp2p-examples/target/jlibp2p.aot"), "not a cache: the JVM warns and goes on");
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
+                "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Result r = bash(env, copy.resolve("bin/jlibp2p").toString(), "--version");
+        assertThat(r.code()).as(r.err()).isZero();
+        if (Runtime.version().feature() >= 25) {
+            assertThat(r.out()).contains("-XX:AOTCache=" + aot);
+        } else {
+            assertThat(r.out()).doesNotContain("AOTCache");
+        }
+        assertThat(r.out()).contains("jlibp2p ");
+    }
+}
