@@ -46,9 +46,10 @@ import org.jlibp2p.core.record.Envelope;
  * <p>For each relay, one virtual thread: it connects (or uses the open direct connection), sends
  * RESERVE, checks the answer as go-libp2p does (a STATUS, OK, a reservation not yet expired, a
  * voucher, if any, that verifies, was signed by that relay and names this peer) and sleeps until the
- * renewal: halfway to the expiration but no later than two minutes before it, and at least every
- * half of the host's idle-connection timeout, so that neither end closes the connection that holds
- * the slot as idle. A slot is lost when the connection to the relay closes ("the reservation remains
+ * renewal: halfway to the expiration but no later than two minutes before it. While it holds a
+ * slot, the client protects the connection to the relay (neither closed as idle nor trimmed) and
+ * advertises the slot's circuit addresses: identify and the signed peer record carry them, and they
+ * are withdrawn when the slot lapses. A slot is lost when the connection to the relay closes ("the reservation remains
  * valid ... as long as there is an active connection"); the client then reserves again at once. A
  * failure is retried after 1 s, doubling to a minute.
  *
@@ -73,6 +74,8 @@ public final class RelayClient implements HostService {
         final Condition wakeUp = lock.newCondition();
         boolean woken;
         volatile RelayReservation current;
+        /** The connection that holds the slot, protected from idle closing and trimming; guarded by the slot. */
+        Connection holding;
 
         Slot(Multiaddr address) {
             this.address = address;
@@ -148,7 +151,7 @@ public final class RelayClient implements HostService {
             }
             for (Slot slot : slots) {
                 if (slot.relay.equals(e.connection().remotePeer()) && direct(slot.relay).isEmpty() && slot.current != null) {
-                    slot.current = null;
+                    lapsed(slot);
                     LOG.log(Level.INFO, () -> "lost the reservation on relay " + slot.relay + ": the connection closed; reserving again");
                     signalChanged();
                     slot.wake();
@@ -265,7 +268,7 @@ public final class RelayClient implements HostService {
                 RelayReservation r = reserve(c, slot.address, ctx.peerId(), ctx.limits().streamNegotiationTimeout());
                 RelayReservation before = slot.current;
                 boolean renewal = before != null && before.isValidAt(Instant.now());
-                slot.current = r;
+                held(slot, c, r);
                 signalChanged();
                 if (!renewal) {
                     LOG.log(Level.INFO, () -> "reserved a slot on relay " + slot.relay + " until " + r.expire() + "; reachable at " + r.circuitAddrs());
@@ -279,7 +282,7 @@ public final class RelayClient implements HostService {
                 }
                 RelayReservation held = slot.current;
                 if (held != null && !held.isValidAt(Instant.now())) {
-                    slot.current = null;
+                    lapsed(slot);
                     signalChanged();
                 }
                 backoff = backoff.isZero() ? FIRST_RETRY : backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
@@ -296,18 +299,58 @@ public final class RelayClient implements HostService {
         }
     }
 
-    /** When to renew: halfway, no later than two minutes before the end, and within half the idle timeout. */
-    private Duration renewIn(RelayReservation r) {
+    /** When to renew: halfway, and no later than two minutes before the end. */
+    private static Duration renewIn(RelayReservation r) {
         Duration remaining = Duration.between(Instant.now(), r.expire());
         Duration renew = remaining.minus(RENEW_SLACK);
-        if (renew.compareTo(remaining.dividedBy(2)) < 0) {
-            renew = remaining.dividedBy(2);
+        return renew.compareTo(remaining.dividedBy(2)) < 0 ? remaining.dividedBy(2) : renew;
+    }
+
+    /**
+     * A reservation made or renewed over a connection: the connection is protected (the slot lasts as
+     * long as it) and the circuit addresses are advertised, in identify and the signed peer record.
+     */
+    private void held(Slot slot, Connection c, RelayReservation r) {
+        synchronized (slot) {
+            RelayReservation before = slot.current;
+            slot.current = r;
+            ctx.protect(c);
+            if (slot.holding != null && slot.holding != c) {
+                ctx.unprotect(slot.holding);
+            }
+            slot.holding = c;
+            List<Multiaddr> now = advertised(r);
+            if (before != null) {
+                List<Multiaddr> gone = advertised(before).stream().filter(a -> !now.contains(a)).toList();
+                if (!gone.isEmpty()) {
+                    ctx.removeAdvertisedAddrs(gone);
+                }
+            }
+            ctx.addAdvertisedAddrs(now);
         }
-        Duration idle = ctx.limits().idleConnectionTimeout();
-        if (!idle.isZero() && renew.compareTo(idle.dividedBy(2)) > 0) {
-            renew = idle.dividedBy(2);
+    }
+
+    /**
+     * The circuit addresses as a host advertises its own: without the trailing {@code /p2p/<our id>},
+     * so {@code <relay address>/p2p/<relay>/p2p-circuit}, as go-libp2p advertises them.
+     */
+    private static List<Multiaddr> advertised(RelayReservation r) {
+        return r.circuitAddrs().stream().map(Multiaddr::withoutPeerId).distinct().toList();
+    }
+
+    /** A reservation lost or expired: its addresses are no longer advertised, its connection no longer protected. */
+    private void lapsed(Slot slot) {
+        synchronized (slot) {
+            RelayReservation r = slot.current;
+            slot.current = null;
+            if (r != null) {
+                ctx.removeAdvertisedAddrs(advertised(r));
+            }
+            if (slot.holding != null) {
+                ctx.unprotect(slot.holding);
+                slot.holding = null;
+            }
         }
-        return renew;
     }
 
     private Optional<Connection> direct(PeerId relay) {

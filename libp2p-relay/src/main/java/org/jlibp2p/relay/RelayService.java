@@ -45,7 +45,8 @@ import org.jlibp2p.core.record.Envelope;
  *       {@link ReservationVoucher} and the {@link Limit} of its relayed connections. A RESERVE from a
  *       peer that holds a slot renews it. A slot ends when it expires or when the peer's last
  *       connection to the relay closes ("If the peer disconnects, the reservation is no longer
- *       valid").</li>
+ *       valid"); while it lasts, the connection it was made on is protected from the idle timeout
+ *       and from trimming.</li>
  *   <li><b>CONNECT</b> ("Connection Initiation"): if the target holds a slot, the relay opens a stop
  *       stream on its existing connection to the target ({@value CircuitRelay#STOP}, "Stop
  *       Protocol"; a relay never dials the target), and when the target accepts, answers OK and
@@ -100,6 +101,8 @@ public final class RelayService implements HostService {
     private final RefusalLog refusals = new RefusalLog(LOG);
     private final Set<Circuit> circuits = ConcurrentHashMap.newKeySet();
     private final Map<PeerId, Integer> circuitsPerPeer = new HashMap<>();
+    /** The connection that holds each reservation, protected from idle closing and trimming while it does. */
+    private final Map<PeerId, Connection> holding = new ConcurrentHashMap<>();
     private final List<Consumer<? super RelayEvent>> listeners = new CopyOnWriteArrayList<>();
     private int circuitCount;
     private volatile ServiceContext ctx;
@@ -135,7 +138,10 @@ public final class RelayService implements HostService {
         context.subscribe(HostEvent.ConnectionClosed.class, e -> disconnected(e.connection().remotePeer()));
         Duration ttl = config.reservationTtl();
         Duration gc = ttl.dividedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : ttl.dividedBy(2);
-        context.schedule("relay-expiry", gc, gc, () -> reservations.expire(Instant.now()));
+        context.schedule("relay-expiry", gc, gc, () -> {
+            reservations.expire(Instant.now());
+            releaseLapsed();
+        });
         LOG.log(Level.DEBUG, () -> "relay started: " + config);
     }
 
@@ -180,6 +186,7 @@ public final class RelayService implements HostService {
         closed = true;
         new ArrayList<>(circuits).forEach(c -> c.end("the relay is closing", true));
         reservations.clear();
+        releaseLapsed();
     }
 
     // ---- hop ---------------------------------------------------------------------------------
@@ -248,8 +255,10 @@ public final class RelayService implements HostService {
             HopMessage.Reservation reservation = new HopMessage.Reservation(expireSeconds, reservationAddrs(), Optional.of(voucher));
             HopMessage.reserved(reservation, config.limit()).write(s.out());
             s.closeWrite();
+            hold(peer, c);
         } catch (IOException | RuntimeException e) {
             reservations.retract(peer, expire); // it never reached the peer
+            releaseLapsed();
             LOG.log(Level.DEBUG, () -> "retracted the reservation of " + peer + ": the answer could not be sent: " + e);
             throw e;
         }
@@ -400,6 +409,31 @@ public final class RelayService implements HostService {
         if (!connected && reservations.remove(peer)) {
             LOG.log(Level.DEBUG, () -> "dropped the reservation of " + peer + ": it disconnected");
         }
+        releaseLapsed();
+    }
+
+    /** Protects the connection that holds a peer's reservation (the slot lasts as long as it), instead of the one before. */
+    private void hold(PeerId peer, Connection c) {
+        ctx.protect(c);
+        Connection before = holding.put(peer, c);
+        if (before != null && before != c) {
+            ctx.unprotect(before);
+        }
+        if (!reservations.holds(peer, Instant.now())) {
+            releaseLapsed(); // dropped meanwhile
+        }
+    }
+
+    /** Unprotects the connections of reservations that ended, and closed ones. */
+    private void releaseLapsed() {
+        Instant now = Instant.now();
+        holding.forEach((peer, c) -> {
+            if (c.isClosed() || !reservations.holds(peer, now)) {
+                if (holding.remove(peer, c)) {
+                    ctx.unprotect(c);
+                }
+            }
+        });
     }
 
     private void publish(RelayEvent event) {

@@ -11,10 +11,8 @@ import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.ReadDeadline;
-import org.jlibp2p.core.Role;
 import org.jlibp2p.core.host.Connection;
 import org.jlibp2p.core.host.Host;
-import org.jlibp2p.core.host.HostEvent;
 import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.ServiceContext;
 import org.jlibp2p.core.spi.Listener;
@@ -48,14 +46,14 @@ import org.jlibp2p.core.spi.Transport;
  *       limited connections run on it; {@link CircuitRelay#isRelayed(Connection)} tells a relayed
  *       connection in any case.</li>
  *   <li><b>Who is at the far end</b>: the dialing host's upgrade checks that the target answers, as
- *       for every dial. On the accepting side the relay named the initiator; a relayed inbound
- *       connection whose handshake proves another peer is closed as soon as the host announces it
- *       (a handler may see it for that moment; see the module README).</li>
+ *       for every dial. On the accepting side the relay named the initiator, and the raw connection's
+ *       remote address says so ({@code <relay>/p2p-circuit/p2p/<initiator>}): the host's upgrade
+ *       refuses a handshake that proves another peer, before the connection is opened.</li>
  * </ul>
  *
- * <p>Until the host passes the target's {@code /p2p/<id>} on to transports, a new relayed connection
- * is made with {@link #connect(Host, Multiaddr)}; afterwards {@code host.newStream(target, ...)} and
- * {@code host.connect(circuitAddress)} use it as any open connection.
+ * <p>The host hands transports the address with its target, so {@code host.connect(circuitAddress)}
+ * opens a relayed connection, and {@code host.connect(target)} does when the peerstore knows a
+ * circuit address of the target.
  */
 public final class RelayTransport implements Transport {
     /** Stop requests handled at once (each is quick: read, hand over, answer). */
@@ -66,11 +64,6 @@ public final class RelayTransport implements Transport {
     static final Duration ACCEPT_TIMEOUT = Duration.ofSeconds(10);
 
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.relay");
-
-    /** The target of a dial under way on this thread: the host strips it from the address it passes (see {@link #connect(Host, Multiaddr)}). */
-    private static final ThreadLocal<Target> TARGET = new ThreadLocal<>();
-
-    private record Target(Multiaddr address, PeerId peer) {}
 
     private final ServiceContext ctx;
     private final AtomicBoolean warnedNotListening = new AtomicBoolean();
@@ -85,16 +78,12 @@ public final class RelayTransport implements Transport {
     public RelayTransport(ServiceContext context) {
         this.ctx = Objects.requireNonNull(context, "context");
         context.setStreamHandler(CircuitRelay.STOP, this::handleStop, MAX_STOP_STREAMS, MAX_STOP_STREAMS_PER_RELAY);
-        context.subscribe(HostEvent.ConnectionOpened.class, e -> checkRelayedPeer(e.connection()));
     }
 
     /**
-     * Connects to the peer an address names, through a relay if it is a {@code /p2p-circuit} address
-     * (otherwise as {@link Host#connect(Multiaddr)}). An open connection to the peer is reused.
-     *
-     * <p>The host passes transports the address without its trailing {@code /p2p/<target>}; this
-     * method tells the relay transport the target for the dial it makes on this thread. It is the
-     * way to open a new relayed connection until the host passes the target itself.
+     * Connects to the peer an address names, through a relay if it is a {@code /p2p-circuit} address:
+     * the same as {@link Host#connect(Multiaddr)}, which hands the relay transport the address with
+     * its target. An open connection to the peer is reused.
      *
      * @param host    a host with a {@code RelayTransport}
      * @param address {@code <relay address>/p2p-circuit/p2p/<target>}, or any other full address
@@ -103,11 +92,11 @@ public final class RelayTransport implements Transport {
      * @throws IOException           if no connection can be made
      */
     public static Connection connect(Host host, Multiaddr address) throws IOException {
-        return withTarget(address, () -> host.connect(address));
+        return host.connect(address);
     }
 
     /**
-     * As {@link #connect(Host, Multiaddr)}, for a service.
+     * As {@link #connect(Host, Multiaddr)}, for a service: the same as {@link ServiceContext#connect(Multiaddr)}.
      *
      * @param context the service's context, of a host with a {@code RelayTransport}
      * @param address {@code <relay address>/p2p-circuit/p2p/<target>}, or any other full address
@@ -115,29 +104,7 @@ public final class RelayTransport implements Transport {
      * @throws IOException if no connection can be made
      */
     public static Connection connect(ServiceContext context, Multiaddr address) throws IOException {
-        return withTarget(address, () -> context.connect(address));
-    }
-
-    private interface Dial {
-        Connection run() throws IOException;
-    }
-
-    private static Connection withTarget(Multiaddr address, Dial dial) throws IOException {
-        Optional<PeerId> target = address.peerId();
-        if (!CircuitRelay.isCircuitAddress(address) || target.isEmpty()) {
-            return dial.run();
-        }
-        Target previous = TARGET.get();
-        TARGET.set(new Target(address.withoutPeerId(), target.get()));
-        try {
-            return dial.run();
-        } finally {
-            if (previous == null) {
-                TARGET.remove();
-            } else {
-                TARGET.set(previous);
-            }
-        }
+        return context.connect(address);
     }
 
     /**
@@ -176,14 +143,7 @@ public final class RelayTransport implements Transport {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage());
         }
-        PeerId target = parsed.target().orElseGet(() -> {
-            Target t = TARGET.get();
-            return t != null && t.address().equals(address) ? t.peer() : null;
-        });
-        if (target == null) {
-            throw new IOException("a relayed dial needs its target, " + address + "/p2p/<target>; the host passes addresses without it, "
-                    + "so open new relayed connections with RelayTransport.connect(host, address)");
-        }
+        PeerId target = parsed.target().orElseThrow(() -> new IOException("a relayed dial needs its target: " + address + "/p2p/<target>"));
         if (target.equals(ctx.peerId()) || target.equals(parsed.relay())) {
             throw new IOException("not relaying to " + (target.equals(ctx.peerId()) ? "ourselves" : "the relay itself") + ": " + address);
         }
@@ -320,22 +280,6 @@ public final class RelayTransport implements Transport {
             s.closeWrite();
         } catch (IOException e) {
             // the relay went away
-        }
-    }
-
-    /**
-     * The relay named the initiator in its stop request, and the inbound connection's remote address
-     * ends in that id: a handshake that proved another peer means someone lied about who it is.
-     */
-    private void checkRelayedPeer(Connection c) {
-        if (c.direction() != Role.RESPONDER || !CircuitRelay.isRelayed(c)) {
-            return;
-        }
-        Optional<PeerId> named = c.remoteAddress().peerId();
-        if (named.isPresent() && !named.get().equals(c.remotePeer())) {
-            LOG.log(Level.WARNING, () -> "closing a relayed connection: the relay named " + named.get() + " but the handshake proved "
-                    + c.remotePeer());
-            c.close();
         }
     }
 

@@ -48,7 +48,7 @@ class CircuitLimitsTest {
         RelayReservation reservation = client.awaitReservation(Duration.ofSeconds(10));
         assertThat(reservation.limit()).contains(new Limit(Duration.ZERO, 32 * 1024));
         Host a = net.dialer();
-        Connection c = RelayTransport.connect(a, client.circuitAddrs().get(0));
+        Connection c = a.connect(client.circuitAddrs().get(0));
         awaitTrue("B accepted", () -> !b.connections(a.peerId()).isEmpty());
         Connection atB = b.connections(a.peerId()).get(0);
 
@@ -80,7 +80,7 @@ class CircuitLimitsTest {
         assertThat(reservation.limit()).as("the wire carries whole seconds, rounded up").contains(new Limit(Duration.ofSeconds(2), 0));
         Host a = net.dialer();
         long start = System.nanoTime();
-        Connection c = RelayTransport.connect(a, client.circuitAddrs().get(0));
+        Connection c = a.connect(client.circuitAddrs().get(0));
         assertThat(a.ping(b.peerId(), 1)).hasSize(1);
         awaitTrue("B accepted", () -> !b.connections(a.peerId()).isEmpty());
         Connection atB = b.connections(a.peerId()).get(0);
@@ -100,7 +100,7 @@ class CircuitLimitsTest {
         Host b = net.build(net.builder().transport(RelayTransport::new).service(client).listen("/p2p-circuit"));
         client.awaitReservation(Duration.ofSeconds(10));
         Host a = net.dialer();
-        Connection c = RelayTransport.connect(a, client.circuitAddrs().get(0));
+        Connection c = a.connect(client.circuitAddrs().get(0));
         awaitTrue("A's relayed connection closed at the deadline", c::isClosed);
         assertThat(b.connections(a.peerId())).allMatch(Connection::isClosed);
     }
@@ -116,8 +116,8 @@ class CircuitLimitsTest {
         clientD.awaitReservation(Duration.ofSeconds(10));
         Host a = net.dialer();
         Host c = net.dialer();
-        RelayTransport.connect(a, clientB.circuitAddrs().get(0));
-        assertThatThrownBy(() -> RelayTransport.connect(c, clientD.circuitAddrs().get(0)))
+        a.connect(clientB.circuitAddrs().get(0));
+        assertThatThrownBy(() -> c.connect(clientD.circuitAddrs().get(0)))
                 .isInstanceOfSatisfying(RelayRefusedException.class, e -> {
                     assertThat(e.status()).isEqualTo(Status.RESOURCE_LIMIT_EXCEEDED);
                     assertThat(e.refusedBy()).isEqualTo(r.peerId());
@@ -136,8 +136,8 @@ class CircuitLimitsTest {
         clientB.awaitReservation(Duration.ofSeconds(10));
         Host a = net.dialer();
         Host c = net.dialer();
-        RelayTransport.connect(a, clientB.circuitAddrs().get(0));
-        assertThatThrownBy(() -> RelayTransport.connect(c, clientB.circuitAddrs().get(0)))
+        a.connect(clientB.circuitAddrs().get(0));
+        assertThatThrownBy(() -> c.connect(clientB.circuitAddrs().get(0)))
                 .isInstanceOfSatisfying(RelayRefusedException.class, e -> assertThat(e.status()).isEqualTo(Status.RESOURCE_LIMIT_EXCEEDED));
         PeerId target = b.peerId();
         assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(RelayEvent.Refused.class,
@@ -145,6 +145,6 @@ class CircuitLimitsTest {
         // when the first circuit ends, the slot is free again
         a.connections(b.peerId()).forEach(Connection::close);
         awaitTrue("the circuit ended", () -> net.relayService(r).circuits().isEmpty());
-        assertThat(RelayTransport.connect(c, clientB.circuitAddrs().get(0)).remotePeer()).isEqualTo(b.peerId());
+        assertThat(c.connect(clientB.circuitAddrs().get(0)).remotePeer()).isEqualTo(b.peerId());
     }
 }

@@ -115,7 +115,7 @@ class FloodTest {
         awaitTrue("the flood's reservations are dropped with its connections", () -> service.reservations().size() <= targets.size());
         for (RelayClient c : clients) {
             Host honest = net.dialer(); // one each: a peer may hold 2 circuits here
-            Connection relayed = RelayTransport.connect(honest, c.awaitReservation(Duration.ofSeconds(20)).circuitAddrs().get(0));
+            Connection relayed = honest.connect(c.awaitReservation(Duration.ofSeconds(20)).circuitAddrs().get(0));
             assertThat(honest.ping(relayed.remotePeer(), 1)).hasSize(1);
         }
     }

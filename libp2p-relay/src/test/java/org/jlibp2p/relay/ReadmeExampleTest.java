@@ -42,7 +42,7 @@ class ReadmeExampleTest {
                          .build()) {
                 Multiaddr bViaRelay = reservations.awaitReservation(Duration.ofSeconds(10)).circuitAddrs().get(0);
                 System.out.println(bViaRelay);     // /memory/1/p2p/12D3KooW...(relay)/p2p-circuit/p2p/12D3KooW...(B)
-                Connection c = RelayTransport.connect(a, bViaRelay);
+                Connection c = a.connect(bViaRelay);
                 System.out.println(c.remotePeer().equals(b.peerId()));  // true: B's handshake proved it, end to end
                 limited = c.isLimited();           // true: 2 minutes, 128 KiB each way
                 try (ProtocolStream s = c.newStream("/echo/1.0.0")) {

@@ -60,7 +60,7 @@ class RefusalsTest {
         assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(RelayEvent.Refused.class,
                 x -> assertThat(x.reason()).contains("relayed to itself")));
         // and the relay transport does not even ask
-        assertThatThrownBy(() -> RelayTransport.connect(a, CircuitRelay.circuitAddress(addr(r), a.peerId())))
+        assertThatThrownBy(() -> a.connect(CircuitRelay.circuitAddress(addr(r), a.peerId())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("itself");
     }
 
@@ -70,7 +70,7 @@ class RefusalsTest {
         Host b = net.dialer();
         b.connect(addr(r)); // connected, but without a slot
         Host a = net.dialer();
-        assertThatThrownBy(() -> RelayTransport.connect(a, CircuitRelay.circuitAddress(addr(r), b.peerId())))
+        assertThatThrownBy(() -> a.connect(CircuitRelay.circuitAddress(addr(r), b.peerId())))
                 .isInstanceOfSatisfying(RelayRefusedException.class, e -> {
                     assertThat(e.status()).isEqualTo(Status.NO_RESERVATION);
                     assertThat(e.refusedBy()).isEqualTo(r.peerId());
@@ -116,7 +116,7 @@ class RefusalsTest {
         RelayClient client = new RelayClient(addr(r));
         Host b = net.reachableThrough(client);
         client.awaitReservation(Duration.ofSeconds(10));
-        assertThatThrownBy(() -> RelayTransport.connect(a, CircuitRelay.circuitAddress(addr(r), b.peerId())))
+        assertThatThrownBy(() -> a.connect(CircuitRelay.circuitAddress(addr(r), b.peerId())))
                 .isInstanceOfSatisfying(RelayRefusedException.class, e -> assertThat(e.status()).isEqualTo(Status.PERMISSION_DENIED));
     }
 
@@ -147,7 +147,7 @@ class RefusalsTest {
         Host r2 = net.build(net.builder().transport(RelayTransport::new).service(client).service(second).listen("/p2p-circuit"));
         client.awaitReservation(Duration.ofSeconds(10));
         Host a = net.build(net.builder().transport(RelayTransport::new).allowOnLimitedConnections(CircuitRelay.HOP));
-        Connection relayed = RelayTransport.connect(a, client.circuitAddrs().get(0));
+        Connection relayed = a.connect(client.circuitAddrs().get(0));
         assertThat(relayed.isLimited()).isTrue();
         assertThat(statusOf(ask(relayed, HopMessage.reserve().encode()))).isEqualTo(Status.PERMISSION_DENIED);
         assertThat(statusOf(ask(relayed, HopMessage.connect(r1.peerId()).encode()))).isEqualTo(Status.PERMISSION_DENIED);

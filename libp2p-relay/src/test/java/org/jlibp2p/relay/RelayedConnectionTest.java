@@ -47,7 +47,7 @@ class RelayedConnectionTest {
                 identified.complete(e);
             }
         });
-        Connection c = RelayTransport.connect(a, circuit);
+        Connection c = a.connect(circuit);
         assertThat(c.remotePeer()).isEqualTo(b.peerId());
         assertThat(c.isLimited()).isTrue();
         assertThat(CircuitRelay.isRelayed(c)).isTrue();
@@ -84,7 +84,7 @@ class RelayedConnectionTest {
                 .handler("/big/1.0.0", s -> s.in().transferTo(s.out())));
         client.awaitReservation(Duration.ofSeconds(10));
         Host a = net.build(net.builder().transport(RelayTransport::new).allowOnLimitedConnections("/sneaky/1.0.0"));
-        Connection c = RelayTransport.connect(a, client.circuitAddrs().get(0));
+        Connection c = a.connect(client.circuitAddrs().get(0));
 
         assertThatThrownBy(() -> c.newStream("/big/1.0.0")).isInstanceOf(LimitedConnectionException.class).hasMessageContaining("/big/1.0.0");
         assertThatThrownBy(() -> a.newStream(b.peerId(), "/big/1.0.0")).isInstanceOf(LimitedConnectionException.class);
@@ -110,7 +110,7 @@ class RelayedConnectionTest {
         RelayReservation reservation = client.awaitReservation(Duration.ofSeconds(10));
         assertThat(reservation.limit()).isEmpty();
         Host a = net.dialer();
-        Connection c = RelayTransport.connect(a, client.circuitAddrs().get(0));
+        Connection c = a.connect(client.circuitAddrs().get(0));
         assertThat(c.isLimited()).isFalse();
         assertThat(CircuitRelay.isRelayed(c)).isTrue();
         byte[] data = new byte[512 * 1024];
@@ -131,21 +131,31 @@ class RelayedConnectionTest {
     }
 
     /**
-     * The host hands transports the address without its trailing /p2p/<target>, so a plain
-     * host.connect cannot open a new relayed connection; RelayTransport.connect can. When the host
-     * passes the target on, this test fails and the workaround can go.
+     * The host hands transports the address with its target, so a plain host.connect opens a new
+     * relayed connection, and so does connect(PeerId) once the peerstore has a circuit address;
+     * RelayTransport.connect is the same call.
      */
     @Test
-    void aPlainConnectNeedsTheTargetUntilTheHostPassesItOn() throws Exception {
+    void aPlainHostConnectOpensARelayedConnection() throws Exception {
         Host r = net.relay(new RelayService());
         RelayClient client = new RelayClient(addr(r));
-        net.reachableThrough(client);
+        Host b = net.reachableThrough(client);
         client.awaitReservation(Duration.ofSeconds(10));
         Host a = net.dialer();
         Multiaddr circuit = client.circuitAddrs().get(0);
-        assertThatThrownBy(() -> a.connect(circuit)).isInstanceOf(IOException.class).hasMessageContaining("RelayTransport.connect");
-        assertThat(RelayTransport.connect(a, circuit).isLimited()).isTrue();
-        assertThat(a.connect(circuit).isLimited()).isTrue();
+        Connection c = a.connect(circuit);
+        assertThat(c.isLimited()).isTrue();
+        assertThat(c.remotePeer()).isEqualTo(b.peerId());
+        assertThat(c.remoteAddress()).isEqualTo(circuit);
+        assertThat(RelayTransport.connect(a, circuit)).as("the open connection, reused").isSameAs(c);
+
+        c.close();
+        awaitTrue("B saw the connection close", () -> b.connections(a.peerId()).isEmpty());
+        assertThat(a.peerstore().addrs(b.peerId())).contains(circuit.withoutPeerId());
+        Connection again = a.connect(b.peerId()); // by peer id: the peerstore's circuit address
+        assertThat(again).isNotSameAs(c);
+        assertThat(CircuitRelay.isRelayed(again)).isTrue();
+        assertThat(a.ping(b.peerId(), 1)).hasSize(1);
     }
 
     @Test
@@ -155,7 +165,7 @@ class RelayedConnectionTest {
         net.build(net.builder().transport(RelayTransport::new).service(client)); // no listen("/p2p-circuit")
         client.awaitReservation(Duration.ofSeconds(10));
         Host a = net.dialer();
-        assertThatThrownBy(() -> RelayTransport.connect(a, client.circuitAddrs().get(0)))
+        assertThatThrownBy(() -> a.connect(client.circuitAddrs().get(0)))
                 .isInstanceOfSatisfying(RelayRefusedException.class, e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_FAILED));
     }
 

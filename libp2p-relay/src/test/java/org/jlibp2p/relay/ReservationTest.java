@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.Multiaddr;
@@ -19,6 +21,8 @@ import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.host.Connection;
 import org.jlibp2p.core.host.Host;
+import org.jlibp2p.core.host.HostEvent;
+import org.jlibp2p.core.host.Limits;
 import org.jlibp2p.core.record.Envelope;
 import org.jlibp2p.core.record.SignerMismatchException;
 import org.junit.jupiter.api.AfterEach;
@@ -165,9 +169,59 @@ class ReservationTest {
         assertThat(reservedEvents(b.peerId(), false)).as("one reservation, renewed").isEqualTo(1);
 
         Host a = net.dialer();
-        assertThatThrownBy(() -> RelayTransport.connect(a, CircuitRelay.circuitAddress(addr(r), c.peerId())))
+        assertThatThrownBy(() -> a.connect(CircuitRelay.circuitAddress(addr(r), c.peerId())))
                 .isInstanceOfSatisfying(RelayRefusedException.class, e -> assertThat(e.status()).isEqualTo(Status.NO_RESERVATION));
-        assertThat(RelayTransport.connect(a, client.circuitAddrs().get(0)).remotePeer()).isEqualTo(b.peerId());
+        assertThat(a.connect(client.circuitAddrs().get(0)).remotePeer()).isEqualTo(b.peerId());
+    }
+
+    /** Identify and the signed peer record carry the circuit addresses while the slot is held, and no bare /p2p-circuit. */
+    @Test
+    void aClientAdvertisesItsCircuitAddressesWhileItHoldsASlot() throws Exception {
+        Host r = relay(RelayConfig.defaults());
+        RelayClient client = new RelayClient(addr(r));
+        Host b = net.reachableThrough(client);
+        client.awaitReservation(Duration.ofSeconds(10));
+        Multiaddr advertised = Multiaddr.parse(addr(r) + "/p2p-circuit");
+        assertThat(b.advertisedAddrs()).contains(advertised).doesNotContain(Multiaddr.parse("/p2p-circuit"));
+
+        Host a = net.dialer();
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        a.subscribe(HostEvent.PeerIdentified.class, e -> {
+            if (e.peer().equals(b.peerId())) {
+                identified.complete(e);
+            }
+        });
+        a.connect(client.circuitAddrs().get(0));
+        HostEvent.PeerIdentified id = identified.get(10, TimeUnit.SECONDS);
+        assertThat(id.info().listenAddrs()).contains(advertised).doesNotContain(Multiaddr.parse("/p2p-circuit"));
+        assertThat(id.signedPeerRecord()).as("the signed peer record carries them").isTrue();
+        assertThat(a.peerstore().addrs(b.peerId())).contains(advertised);
+
+        r.close(); // the slot lapses with the connection, and no relay grants another
+        awaitTrue("B withdrew the address", () -> !b.advertisedAddrs().contains(advertised));
+        assertThat(client.reservations()).isEmpty();
+    }
+
+    /** The connection that holds a slot is protected at both ends: neither closes it as idle, and no keepalive renewal is needed. */
+    @Test
+    void theConnectionThatHoldsASlotIsNotClosedAsIdle() throws Exception {
+        Limits quick = Limits.defaults().withIdleTimeouts(Duration.ofSeconds(3), Duration.ofMillis(300), Duration.ofMinutes(2));
+        RelayService service = new RelayService();
+        service.addListener(events::add);
+        Host r = net.build(net.builder().limits(quick).listen("/memory/0").service(service));
+        RelayClient client = new RelayClient(addr(r));
+        Host b = net.build(net.builder().limits(quick).transport(RelayTransport::new).service(client).listen("/p2p-circuit"));
+        client.awaitReservation(Duration.ofSeconds(10));
+        Connection held = b.connections(r.peerId()).get(0);
+
+        Connection plain = net.build(net.builder().limits(quick)).connect(addr(r));
+        awaitTrue("an idle connection without a slot is closed", plain::isClosed);
+        Thread.sleep(1000);
+        assertThat(held.isClosed()).isFalse();
+        assertThat(reservedEvents(b.peerId(), false)).as("never lost").isEqualTo(1);
+        assertThat(reservedEvents(b.peerId(), true)).as("no renewal to keep it busy").isZero();
+        Host a = net.dialer();
+        assertThat(a.ping(a.connect(client.circuitAddrs().get(0)).remotePeer(), 1)).hasSize(1);
     }
 
     @Test
@@ -181,7 +235,7 @@ class ReservationTest {
         awaitTrue("the relay holds it", () -> net.relayService(r).reservations().stream().anyMatch(x -> x.peer().equals(b.peerId())));
         assertThat(client.awaitReservation(Duration.ofSeconds(10)).relay()).isEqualTo(r.peerId());
         Host a = net.dialer();
-        assertThat(a.ping(RelayTransport.connect(a, client.circuitAddrs().get(0)).remotePeer(), 1)).hasSize(1);
+        assertThat(a.ping(a.connect(client.circuitAddrs().get(0)).remotePeer(), 1)).hasSize(1);
     }
 
     @Test
