@@ -136,4 +136,22 @@ class LogLevelTest {
         assertThat(lines).isBetween(3L, 6L);
         assertThat(log()).contains("[WARNING] host: accept on /ip4/127.0.0.9/tcp/9 failed (1 in a row), retrying in 5 ms: Too many open files");
     }
+
+    /** A handler's own failure (not the network's) is a WARNING naming the protocol and the peer. */
+    @Test
+    void aFailingHandlerIsAWarningNamingProtocolAndPeer() throws Exception {
+        host.setStreamHandler("/buggy/1.0.0", s -> {
+            throw new IllegalStateException("a bug in the handler");
+        });
+        try (Host client = Host.builder().build()) {
+            try {
+                client.newStream(host.fullAddrs().get(0), "/buggy/1.0.0").in().read();
+            } catch (IOException expected) {
+                // reset
+            }
+            String log = log();
+            assertThat(log).contains("[WARNING] host: /buggy/1.0.0 handler failed for " + client.peerId())
+                    .contains("a bug in the handler");
+        }
+    }
 }

@@ -125,7 +125,10 @@ final class HostConnection implements Connection {
                     hostStream.close();
                 }
             } catch (Exception | Error e) {
-                LOG.log(Level.DEBUG, () -> protocol + " handler failed for " + remotePeer() + ": " + e);
+                // A stream or network failure is the remote's doing and common: DEBUG. Anything
+                // else is the handler's own failure, which its operator must see: WARNING.
+                LOG.log(e instanceof IOException ? Level.DEBUG : Level.WARNING,
+                        () -> protocol + " handler failed for " + remotePeer() + ": " + e);
                 hostStream.reset();
                 if (e instanceof VirtualMachineError vm) {
                     throw vm;
