@@ -20,6 +20,7 @@
  * nothing and exists for tests and teaching, which use it from the class path.
  */
 module org.jlibp2p.core {
+    requires jdk.jfr; // the JDK's Flight Recorder: the host's events (part of the JDK, not a dependency)
     exports org.jlibp2p.core;
     exports org.jlibp2p.core.codec;
     exports org.jlibp2p.core.crypto;

@@ -5,6 +5,7 @@
  */
 module org.jlibp2p.yamux {
     requires transitive org.jlibp2p.core;
+    requires jdk.jfr; // the window-stall flight recorder event
 
     exports org.jlibp2p.yamux;
 

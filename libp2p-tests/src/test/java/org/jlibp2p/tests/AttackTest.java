@@ -155,6 +155,7 @@ class AttackTest {
                 pause(50);
             }
             attackerResources.clear(); // the attacker's own objects live in this JVM too
+            pause(500); // let the last threads end before dumping threads (a dump during heavy churn crashed JDK 25.0.3)
             while (ThreadLeakCheck.liveThreads("jlibp2p-", "yamux-").size() > threadsBefore) {
                 assertThat(System.nanoTime()).as("threads back to " + threadsBefore + ": " + ThreadLeakCheck.liveThreads("jlibp2p-", "yamux-"))
                         .isLessThan(deadline);

@@ -459,8 +459,13 @@ final class YamuxStream implements MuxedStream {
 
     /** Waits until the remote's window opens, the stream closes for writing, or the deadline passes. */
     private void awaitWindow(long deadline, long timeout) throws IOException {
+        WindowStall stall = null;
         lock.lock();
         try {
+            if (sendWindow == 0 && resetCause == null && !finSent) {
+                stall = new WindowStall();
+                stall.begin();
+            }
             while (sendWindow == 0 && resetCause == null && !finSent) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -474,6 +479,14 @@ final class YamuxStream implements MuxedStream {
             throw new InterruptedIOException("interrupted while writing");
         } finally {
             lock.unlock();
+            if (stall != null) {
+                stall.end();
+                if (stall.shouldCommit()) {
+                    stall.stream = id();
+                    stall.session = session.toString();
+                    stall.commit();
+                }
+            }
         }
     }
 

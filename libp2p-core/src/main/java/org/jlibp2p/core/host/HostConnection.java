@@ -34,6 +34,9 @@ final class HostConnection implements Connection {
     private final boolean limited;
     private final String remoteIp;
     private volatile long lastActive = System.nanoTime();
+    /** Its flight recorder event, begun now and committed at the close. */
+    private final FlightEvents.Connection flight = new FlightEvents.Connection();
+    private final java.util.concurrent.atomic.AtomicInteger streamsOpened = new java.util.concurrent.atomic.AtomicInteger();
     /** Names this connection's threads in thread dumps; made once, since base58 costs a BigInteger division per digit. */
     final String threadTag;
 
@@ -42,6 +45,7 @@ final class HostConnection implements Connection {
         this.upgraded = upgraded;
         this.direction = direction;
         this.limited = upgraded.limited();
+        flight.begin();
         this.remoteIp = PendingHandshakes.addressOf(upgraded.secure().remoteAddress());
         String peer = remotePeer().toBase58();
         this.threadTag = peer.substring(peer.length() - 6); // the end: every Ed25519 id starts "12D3KooW"
@@ -113,7 +117,8 @@ final class HostConnection implements Connection {
                 stream.reset();
                 return;
             }
-            HostStream hostStream = new HostStream(stream, protocol, this);
+            HostStream hostStream = new HostStream(stream, protocol, this, Role.RESPONDER);
+            streamsOpened.incrementAndGet();
             if (LOG.isLoggable(Level.TRACE)) {
                 LOG.log(Level.TRACE, "inbound stream " + stream.id() + " from " + remotePeer() + " speaks " + protocol);
             }
@@ -197,7 +202,8 @@ final class HostConnection implements Connection {
         MuxedStream stream = upgraded.session().openStream();
         try {
             String agreed = MultistreamSelect.dialerSelect(stream, List.of(protocols), host.limits().streamNegotiationTimeout());
-            HostStream hostStream = new HostStream(stream, agreed, this);
+            HostStream hostStream = new HostStream(stream, agreed, this, Role.INITIATOR);
+            streamsOpened.incrementAndGet();
             streams.add(hostStream);
             if (LOG.isLoggable(Level.TRACE)) {
                 LOG.log(Level.TRACE, "outbound stream " + stream.id() + " to " + remotePeer() + " speaks " + agreed);
@@ -273,6 +279,18 @@ final class HostConnection implements Connection {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            flight.end();
+            if (flight.shouldCommit()) {
+                flight.peer = remotePeer().toString();
+                flight.direction = direction.name();
+                flight.localAddress = String.valueOf(localAddress());
+                flight.remoteAddress = String.valueOf(remoteAddress());
+                flight.security = securityProtocol();
+                flight.muxer = muxerProtocol();
+                flight.limited = limited;
+                flight.streams = streamsOpened.get();
+                flight.commit();
+            }
             upgraded.session().close();
             streams.clear();
             host.connectionClosed(this);

@@ -2,6 +2,7 @@ package org.jlibp2p.core.host;
 
 import java.io.IOException;
 import org.jlibp2p.core.ForwardingDuplex;
+import org.jlibp2p.core.Role;
 import org.jlibp2p.core.spi.MuxedStream;
 
 /** A muxed stream with its agreed protocol and its connection; it leaves the connection's list when it ends. */
@@ -11,11 +12,30 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
     private final HostConnection connection;
     private volatile boolean kept;
 
-    HostStream(MuxedStream stream, String protocol, HostConnection connection) {
+    /** Its flight recorder event, begun now and committed when the stream ends (once). */
+    private final FlightEvents.Stream flight = new FlightEvents.Stream();
+    private final Role direction;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+    HostStream(MuxedStream stream, String protocol, HostConnection connection, Role direction) {
         super(stream);
         this.stream = stream;
         this.protocol = protocol;
         this.connection = connection;
+        this.direction = direction;
+        flight.begin();
+    }
+
+    private void recordEnd() {
+        if (ended.compareAndSet(false, true)) {
+            flight.end();
+            if (flight.shouldCommit()) {
+                flight.protocol = protocol;
+                flight.peer = connection.remotePeer().toString();
+                flight.direction = direction.name();
+                flight.commit();
+            }
+        }
     }
 
     @Override
@@ -44,12 +64,14 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
 
     @Override
     public void reset() {
+        recordEnd();
         stream.reset();
         connection.forget(this);
     }
 
     @Override
     public void close() throws IOException {
+        recordEnd();
         connection.forget(this);
         stream.close();
     }

@@ -23,6 +23,12 @@ final class LimitLog {
      */
     void refused(String limit, Supplier<String> message) {
         long n = counts.computeIfAbsent(limit, k -> new AtomicLong()).incrementAndGet();
+        FlightEvents.LimitRefusal event = new FlightEvents.LimitRefusal();
+        if (event.isEnabled()) { // every refusal, where the log keeps only the doublings
+            event.limit = limit;
+            event.message = message.get();
+            event.commit();
+        }
         if (Long.bitCount(n) == 1) {
             LOG.log(Level.INFO, () -> message.get() + (n > 1 ? " (" + n + " refusals by this limit so far)" : ""));
         }

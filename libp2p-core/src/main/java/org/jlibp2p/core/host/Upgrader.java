@@ -72,23 +72,69 @@ final class Upgrader {
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Times each step of one upgrade as a {@link FlightEvents.UpgradeStep} flight recorder event: a
+     * step ends when the next begins, or with the failure that ended the upgrade.
+     */
+    private static final class Steps {
+        private final Role direction;
+        private final RawConnection raw;
+        private UpgradeException.Stage stage;
+        private FlightEvents.UpgradeStep event;
+
+        Steps(Role direction, RawConnection raw) {
+            this.direction = direction;
+            this.raw = raw;
+            next(UpgradeException.Stage.SECURITY_NEGOTIATION);
+        }
+
+        /** Ends the current step and begins {@code next}; {@return next} */
+        UpgradeException.Stage next(UpgradeException.Stage next) {
+            end("ok");
+            stage = next;
+            event = new FlightEvents.UpgradeStep();
+            event.begin();
+            return next;
+        }
+
+        void end(String outcome) {
+            if (event == null) {
+                return;
+            }
+            event.end();
+            if (event.shouldCommit()) {
+                event.step = stage.name();
+                event.direction = direction.name();
+                event.remoteAddress = String.valueOf(raw.remoteAddress());
+                event.outcome = outcome;
+                event.commit();
+            }
+            event = null;
+        }
+    }
+
     Upgraded outbound(RawConnection raw, PeerId expected) throws IOException {
+        Steps steps = new Steps(Role.INITIATOR, raw);
         UpgradeException.Stage stage = UpgradeException.Stage.SECURITY_NEGOTIATION;
         ScheduledFuture<?> deadline = deadline(raw);
         try {
             String securityId = MultistreamSelect.dialerSelect(raw, List.copyOf(security.keySet()), timeout);
-            stage = UpgradeException.Stage.SECURITY_HANDSHAKE;
+            stage = steps.next(UpgradeException.Stage.SECURITY_HANDSHAKE);
             SecureConnection secure = security.get(securityId).secureOutbound(raw, expected, List.copyOf(muxers.keySet()));
-            stage = UpgradeException.Stage.MUXER_NEGOTIATION;
+            stage = steps.next(UpgradeException.Stage.MUXER_NEGOTIATION);
             Optional<String> early = secure.earlyMuxer().filter(muxers::containsKey);
             String muxerId = early.isPresent() ? early.get() : MultistreamSelect.dialerSelect(secure, List.copyOf(muxers.keySet()), timeout);
-            stage = UpgradeException.Stage.MUXER_START;
+            stage = steps.next(UpgradeException.Stage.MUXER_START);
             trace(muxerId, early.isPresent(), secure);
-            return new Upgraded(secure, muxers.get(muxerId).newSession(secure, Role.INITIATOR), muxerId, early.isPresent(), raw.isLimited());
+            Upgraded upgraded = new Upgraded(secure, muxers.get(muxerId).newSession(secure, Role.INITIATOR), muxerId, early.isPresent(), raw.isLimited());
+            steps.end("ok");
+            return upgraded;
         } catch (PeerIdMismatchException e) {
+            steps.end("failed: " + e.getMessage());
             raw.close();
             throw e;
         } catch (IOException e) {
+            steps.end("failed: " + e.getMessage());
             raw.close();
             throw new UpgradeException(stage, e);
         } finally {
@@ -104,11 +150,12 @@ final class Upgrader {
     }
 
     Upgraded inbound(RawConnection raw) throws IOException {
+        Steps steps = new Steps(Role.RESPONDER, raw);
         UpgradeException.Stage stage = UpgradeException.Stage.SECURITY_NEGOTIATION;
         ScheduledFuture<?> deadline = deadline(raw);
         try {
             String securityId = MultistreamSelect.listenerSelect(raw, security.keySet(), timeout);
-            stage = UpgradeException.Stage.SECURITY_HANDSHAKE;
+            stage = steps.next(UpgradeException.Stage.SECURITY_HANDSHAKE);
             SecureConnection secure = security.get(securityId).secureInbound(raw, List.copyOf(muxers.keySet()));
             // A transport that knows who is calling says so in the remote address (a relayed
             // connection: <relay>/p2p-circuit/p2p/<caller>): the handshake must prove that peer.
@@ -116,13 +163,16 @@ final class Upgrader {
             if (claimed.isPresent() && !claimed.get().equals(secure.remotePeer())) {
                 throw new PeerIdMismatchException(claimed.get(), secure.remotePeer());
             }
-            stage = UpgradeException.Stage.MUXER_NEGOTIATION;
+            stage = steps.next(UpgradeException.Stage.MUXER_NEGOTIATION);
             Optional<String> early = secure.earlyMuxer().filter(muxers::containsKey);
             String muxerId = early.isPresent() ? early.get() : MultistreamSelect.listenerSelect(secure, muxers.keySet(), timeout);
-            stage = UpgradeException.Stage.MUXER_START;
+            stage = steps.next(UpgradeException.Stage.MUXER_START);
             trace(muxerId, early.isPresent(), secure);
-            return new Upgraded(secure, muxers.get(muxerId).newSession(secure, Role.RESPONDER), muxerId, early.isPresent(), raw.isLimited());
+            Upgraded upgraded = new Upgraded(secure, muxers.get(muxerId).newSession(secure, Role.RESPONDER), muxerId, early.isPresent(), raw.isLimited());
+            steps.end("ok");
+            return upgraded;
         } catch (IOException e) {
+            steps.end("failed: " + e.getMessage());
             raw.close();
             throw new UpgradeException(stage, e);
         } finally {

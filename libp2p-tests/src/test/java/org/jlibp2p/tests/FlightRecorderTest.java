@@ -1,0 +1,97 @@
+package org.jlibp2p.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
+import org.jlibp2p.core.host.Connection;
+import org.jlibp2p.core.host.Host;
+import org.jlibp2p.core.host.Limits;
+import org.jlibp2p.core.host.ProtocolStream;
+import org.jlibp2p.tcp.TcpTransport;
+import org.jlibp2p.noise.NoiseSecureChannel;
+import org.jlibp2p.yamux.YamuxConfig;
+import org.jlibp2p.yamux.YamuxMuxer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The stack's JDK Flight Recorder events, read back from a recording: connections (opened, and with
+ * their life when they close), each upgrade step, streams with their protocol, limit refusals and
+ * Yamux window stalls. All are named org.jlibp2p.*.
+ */
+@Timeout(60)
+class FlightRecorderTest {
+    private static final List<String> EVENTS = List.of("org.jlibp2p.Connection", "org.jlibp2p.ConnectionOpened", "org.jlibp2p.UpgradeStep",
+            "org.jlibp2p.Stream", "org.jlibp2p.LimitRefusal", "org.jlibp2p.YamuxWindowStall");
+
+    @Test
+    void theStackRecordsItsEvents() throws Exception {
+        List<RecordedEvent> seen = new CopyOnWriteArrayList<>();
+        try (RecordingStream recording = new RecordingStream()) {
+            for (String e : EVENTS) {
+                recording.enable(e).withoutThreshold();
+                recording.onEvent(e, seen::add);
+            }
+            recording.startAsync();
+            // a listener whose handler reads slowly (a window stall for the writer) and that allows 1 ping stream
+            try (Host server = Host.builder().transport(new TcpTransport()).security(NoiseSecureChannel::new)
+                         .muxer(new YamuxMuxer(YamuxConfig.defaults().withFixedWindow(YamuxConfig.SPEC_INITIAL_WINDOW)))
+                         .limits(Limits.defaults().withStreamsPerPeerPerProtocol(1))
+                         .listen("/ip4/127.0.0.1/tcp/0")
+                         .handler("/slow/1.0.0", s -> {
+                             byte[] buf = new byte[64 * 1024];
+                             while (s.in().read(buf) >= 0) {
+                                 Thread.sleep(5);
+                             }
+                         })
+                         .handler("/one/1.0.0", s -> s.in().read())
+                         .build();
+                 Host client = Host.builder().build()) {
+                Connection c = client.connect(server.fullAddrs().get(0));
+                try (ProtocolStream s = c.newStream("/slow/1.0.0")) {
+                    s.out().write(new byte[1024 * 1024]); // four windows: the writer waits for credit
+                    s.closeWrite();
+                    s.in().readAllBytes();
+                }
+                try (ProtocolStream first = c.newStream("/one/1.0.0")) {
+                    first.out().write(0);
+                    first.out().flush();
+                    try (ProtocolStream second = c.newStream("/one/1.0.0")) {
+                        second.out().write(0);
+                        second.out().flush();
+                        second.in().read(); // reset by the per-peer limit
+                    } catch (java.io.IOException refused) {
+                        // the refusal is what this provokes
+                    }
+                }
+                c.close();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (EVENTS.stream().anyMatch(e -> seen.stream().noneMatch(r -> r.getEventType().getName().equals(e)))) {
+                assertThat(System.nanoTime()).as("every event type recorded: " + seen.stream().map(r -> r.getEventType().getName()).distinct().toList())
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+        RecordedEvent connection = first(seen, "org.jlibp2p.Connection");
+        assertThat(connection.getString("security")).isEqualTo("/noise");
+        assertThat(connection.getString("muxer")).isEqualTo("/yamux/1.0.0");
+        assertThat(connection.getString("peer")).startsWith("12D3KooW");
+        assertThat(connection.getDuration()).isPositive();
+        assertThat(seen.stream().filter(e -> e.getEventType().getName().equals("org.jlibp2p.UpgradeStep")).map(e -> e.getString("step")))
+                .contains("SECURITY_NEGOTIATION", "SECURITY_HANDSHAKE");
+        assertThat(seen.stream().filter(e -> e.getEventType().getName().equals("org.jlibp2p.Stream")).map(e -> e.getString("protocol")))
+                .contains("/slow/1.0.0", "/ipfs/id/1.0.0");
+        assertThat(first(seen, "org.jlibp2p.LimitRefusal").getString("message")).contains("per peer");
+        assertThat(first(seen, "org.jlibp2p.YamuxWindowStall").getDuration()).isPositive();
+    }
+
+    private static RecordedEvent first(List<RecordedEvent> events, String name) {
+        return events.stream().filter(e -> e.getEventType().getName().equals(name)).findFirst().orElseThrow();
+    }
+}
