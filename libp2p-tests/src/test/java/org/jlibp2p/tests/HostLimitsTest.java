@@ -139,8 +139,8 @@ class HostLimitsTest {
             assertThat(Ping.ping(s, 1)).hasSize(1);
             held.add(s);
         }
-        ProtocolStream third = c.newStream(Ping.PROTOCOL_ID);
-        assertThatThrownBy(() -> Ping.ping(third, 1)).isInstanceOf(IOException.class);
+        // the third is reset; the reset may overtake the protocol's echo, so it shows in newStream or in the ping
+        assertThatThrownBy(() -> Ping.ping(c.newStream(Ping.PROTOCOL_ID), 1)).isInstanceOf(IOException.class);
         Host other = host(Limits.defaults());
         assertThat(other.ping(other.connect(b.fullAddrs().get(0)).remotePeer(), 1)).as("another peer is served").hasSize(1);
         for (ProtocolStream s : held) {
