@@ -51,17 +51,21 @@ class FloodTest {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
+    private ResourceBaseline baseline;
+
     @BeforeEach
-    void captureLog() {
+    void captureLog() throws IOException {
+        baseline = ResourceBaseline.take();
         ConsoleLoggerFinder.configure(false, new PrintStream(log, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() throws IOException, InterruptedException {
         hosts.forEach(Host::close);
         executor.shutdownNow();
         executor.awaitTermination(10, TimeUnit.SECONDS);
         ConsoleLoggerFinder.configure(false, System.err);
+        baseline.assertRestored();
     }
 
     private String log() {

@@ -107,8 +107,11 @@ class HostHardeningTest {
         }
     }
 
+    private ResourceBaseline baseline;
+
     @BeforeEach
     void start() throws IOException {
+        baseline = ResourceBaseline.take();
         host = Host.builder()
                 .transport(new TcpTransport())
                 .security(k -> noise = new RecordingChannel(new NoiseSecureChannel(k, HANDSHAKE, NoiseSecureChannel.Observer.NONE)))
@@ -130,6 +133,7 @@ class HostHardeningTest {
         executor.awaitTermination(10, TimeUnit.SECONDS);
         client.close();
         host.close();
+        baseline.assertRestored();
     }
 
     private Socket raw() throws IOException {

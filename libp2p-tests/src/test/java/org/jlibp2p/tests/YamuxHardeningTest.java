@@ -55,8 +55,11 @@ class YamuxHardeningTest {
     private Host host;
     private Host client;
 
+    private ResourceBaseline baseline;
+
     @BeforeEach
     void start() throws IOException {
+        baseline = ResourceBaseline.take();
         ConsoleLoggerFinder.configure(false, new PrintStream(log, true, StandardCharsets.UTF_8));
         host = Host.builder().transport(new TcpTransport()).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
                 .limits(Limits.defaults()).listen("/ip4/127.0.0.1/tcp/0").build();
@@ -64,10 +67,11 @@ class YamuxHardeningTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException, InterruptedException {
         client.close();
         host.close();
         ConsoleLoggerFinder.configure(false, System.err);
+        baseline.assertRestored();
     }
 
     private String log() {
