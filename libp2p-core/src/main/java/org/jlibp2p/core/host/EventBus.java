@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -58,10 +57,14 @@ final class EventBus {
         subscribers.clear();
     }
 
+    /** Queued after a subscriber's last event: its thread ends when it takes it. */
+    private static final Object END = new Object();
+
     private final class Subscriber<T extends HostEvent> implements EventSubscription {
         private final Class<T> type;
         private final Consumer<? super T> consumer;
-        private final BlockingQueue<T> queue;
+        /** Events of type T, then END; one more place than the capacity, so that END always fits. */
+        private final BlockingQueue<Object> queue;
         private final int capacity;
         private final AtomicLong dropped = new AtomicLong();
         private final Thread thread;
@@ -71,7 +74,7 @@ final class EventBus {
             this.type = type;
             this.consumer = consumer;
             this.capacity = capacity;
-            this.queue = new ArrayBlockingQueue<>(capacity);
+            this.queue = new ArrayBlockingQueue<>(capacity + 1);
             this.thread = Thread.ofVirtual().name("jlibp2p-events-" + type.getSimpleName()).unstarted(this::deliver);
         }
 
@@ -83,7 +86,9 @@ final class EventBus {
             if (ended || !type.isInstance(event)) {
                 return;
             }
-            if (!queue.offer(type.cast(event))) {
+            // at most `capacity` events: the last place is END's
+            boolean queued = queue.size() < capacity && queue.offer(event);
+            if (!queued) {
                 long n = dropped.incrementAndGet();
                 if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th... drop: one line per doubling
                     LOG.log(Level.WARNING, () -> "event subscriber " + consumer + " is slow: its queue of " + capacity
@@ -92,13 +97,15 @@ final class EventBus {
             }
         }
 
+        /** Takes events in order until END; an idle subscriber's thread sleeps in take(), it never polls. */
         private void deliver() {
             try {
-                while (!ended || !queue.isEmpty()) {
-                    T event = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (event == null) {
-                        continue;
+                while (true) {
+                    Object next = queue.take();
+                    if (next == END) {
+                        return;
                     }
+                    T event = type.cast(next);
                     try {
                         consumer.accept(event);
                     } catch (RuntimeException | Error e) {
@@ -116,6 +123,7 @@ final class EventBus {
         /** Lets the thread take what is queued until the deadline, then stops it. */
         void finish(long deadlineNanos) {
             ended = true;
+            queue.offer(END);
             long left = deadlineNanos - System.nanoTime();
             try {
                 if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
@@ -137,6 +145,7 @@ final class EventBus {
             ended = true;
             subscribers.remove(this);
             queue.clear();
+            queue.offer(END);
             thread.interrupt();
         }
     }
