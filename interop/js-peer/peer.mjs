@@ -1,10 +1,15 @@
 // A js-libp2p node for jlibp2p's interoperability tests.
 //
-//   node peer.mjs listen [--key ed25519|secp256k1|rsa]
+//   node peer.mjs listen [--key ed25519|secp256k1|rsa] [--relay <relay multiaddr with /p2p/>]
 //       prints {"event":"listening","peerId":...,"addrs":[...]} and serves ping, identify,
-//       /echo/1.0.0 and /perf/1.0.0 until stdin closes or the process is killed.
+//       /echo/1.0.0 (also on limited, relayed connections) and /perf/1.0.0 until stdin closes or
+//       the process is killed. With --relay it also reserves a slot on that circuit relay v2 and
+//       prints {"event":"reserved","addrs":[...its /p2p-circuit addresses]}.
+//   node peer.mjs relay [--key ...]
+//       a circuit relay v2 (stock limits); prints {"event":"listening",...} like listen.
 //   node peer.mjs dial <multiaddr> ping|identify|echo <bytes> <streams>|perf <upload> <download>
 //                      |connect-ping <n>|rates <seconds> <dialers> <openers> [--key ...]
+//       <multiaddr> may be a /p2p-circuit address: the dialer has the circuit relay transport.
 //       prints one JSON result line and exits 0, or {"ok":false,"error":...} and exits 1.
 //   node peer.mjs transport-interop
 //       the libp2p interop harness's test app, configured by environment variables (both the
@@ -29,6 +34,7 @@ const { identify } = await import('@libp2p/identify')
 const { ping } = await import('@libp2p/ping')
 const { generateKeyPair } = await import('@libp2p/crypto/keys')
 const { multiaddr } = await import('@multiformats/multiaddr')
+const { circuitRelayServer, circuitRelayTransport } = await import('@libp2p/circuit-relay-v2')
 
 const ECHO = '/echo/1.0.0'
 const PERF = '/perf/1.0.0'
@@ -41,23 +47,31 @@ const option = (name, fallback) => {
 const keyType = option('--key', 'ed25519')
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 
-async function newNode (listen) {
+// listen: listen on loopback TCP; relayAddr: also reserve a slot there (listen on
+// <relay>/p2p-circuit); relay: be a circuit relay v2 server with its stock limits.
+async function newNode (listen, { relayAddr = null, relay = false } = {}) {
   const privateKey = await generateKeyPair(keyType === 'ed25519' ? 'Ed25519' : keyType === 'secp256k1' ? 'secp256k1' : 'RSA', 2048)
+  const listenAddrs = listen ? ['/ip4/127.0.0.1/tcp/0'] : []
+  if (relayAddr != null) listenAddrs.push(relayAddr + '/p2p-circuit')
+  const services = { identify: identify(), ping: ping() }
+  if (relay) services.relay = circuitRelayServer()
   const node = await createLibp2p({
     privateKey,
-    addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
-    transports: [tcp()],
+    addresses: { listen: listenAddrs },
+    transports: [tcp(), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 1000 },
-    services: { identify: identify(), ping: ping() }
+    services
   })
+  // runOnLimitedConnection: js serves only ping, identify and the relay protocols on a relayed
+  // (limited) connection unless a handler opts in
   await node.handle(ECHO, async (stream) => {
     for await (const chunk of stream) {
       if (!stream.send(chunk)) await stream.onDrain()
     }
     await stream.close()
-  }, { maxInboundStreams: 1024, maxOutboundStreams: 1024 })
+  }, { maxInboundStreams: 1024, maxOutboundStreams: 1024, runOnLimitedConnection: true })
   await node.handle(PERF, servePerf, { maxInboundStreams: 64 })
   return node
 }
@@ -141,7 +155,12 @@ async function dial (target, action) {
       // time), so wait for that result rather than asking a second time.
       const identified = new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no identify result in 10 s')), 10000)
-        node.addEventListener('peer:identify', (e) => { clearTimeout(timer); resolve(e.detail) })
+        // through a relay the relay is identified too: wait for the target's result
+        const target = ma.getComponents().filter(c => c.name === 'p2p').pop()?.value
+        node.addEventListener('peer:identify', (e) => {
+          if (target != null && e.detail.peerId.toString() !== target) return
+          clearTimeout(timer); resolve(e.detail)
+        })
       })
       const conn = await node.dial(ma)
       const result = await identified
@@ -155,7 +174,7 @@ async function dial (target, action) {
       const conn = await node.dial(ma)
       await Promise.all(Array.from({ length: streams }, async (_, i) => {
         const data = new Uint8Array(size).map((_, j) => (i * 31 + j) & 0xff)
-        const s = await conn.newStream(ECHO)
+        const s = await conn.newStream(ECHO, { runOnLimitedConnection: true })
         const back = readAll(s)
         for (let at = 0; at < size; at += 65536) {
           if (!s.send(data.subarray(at, Math.min(size, at + 65536)))) await s.onDrain()
@@ -314,8 +333,9 @@ async function transportInterop () {
 try {
   if (args[0] === 'transport-interop') {
     await transportInterop()
-  } else if (args[0] === 'listen') {
-    const node = await newNode(true)
+  } else if (args[0] === 'listen' || args[0] === 'relay') {
+    const relayAddr = option('--relay', null)
+    const node = await newNode(true, { relayAddr, relay: args[0] === 'relay' })
     node.addEventListener('peer:identify', (e) => {
       out({ event: 'identify', ...identifyFields(e.detail) })
     })
@@ -323,7 +343,18 @@ try {
       const c = e.detail
       out({ event: 'connection', peerId: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), muxer: c.multiplexer, encryption: c.encryption })
     })
-    out({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) })
+    const circuitAddrs = () => node.getMultiaddrs().map(a => a.toString()).filter(a => a.includes('/p2p-circuit'))
+    out({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()).filter(a => !a.includes('/p2p-circuit')) })
+    if (relayAddr != null) {
+      // the circuit address appears among ours once the relay granted the slot
+      let reported = false
+      const report = () => {
+        const addrs = circuitAddrs()
+        if (!reported && addrs.length > 0) { reported = true; out({ event: 'reserved', addrs }) }
+      }
+      node.addEventListener('self:peer:update', report)
+      report()
+    }
     process.stdin.resume()
     process.stdin.on('end', async () => { await node.stop(); process.exit(0) })
   } else if (args[0] === 'dial') {

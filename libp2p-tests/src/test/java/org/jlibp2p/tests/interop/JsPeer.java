@@ -101,6 +101,19 @@ final class JsPeer implements AutoCloseable {
         return peer;
     }
 
+    /**
+     * Starts a listening js node that also reserves a slot on a circuit relay v2; it prints
+     * "listening", then "reserved" with its {@code /p2p-circuit} addresses.
+     */
+    static JsPeer listenVia(String keyType, String relayAddress) throws Exception {
+        return start(List.of("listen", "--key", keyType, "--relay", relayAddress));
+    }
+
+    /** Starts a js circuit relay v2 (stock limits) and waits for nothing: read its "listening" line. */
+    static JsPeer relay(String keyType) throws Exception {
+        return start(List.of("relay", "--key", keyType));
+    }
+
     /** Runs a js dialer to completion and returns its one JSON result. */
     static Map<String, Object> dial(String address, String keyType, String... action) throws Exception {
         List<String> args = new ArrayList<>(List.of("dial", address));
