@@ -62,6 +62,37 @@ class RelayCommandTest {
     }
 
     @Test
+    void chatThroughTheRelay() throws Exception {
+        try (ToolRunner.Background relay = new ToolRunner.Background(Map.of(), "relay", "--json", "--host", "127.0.0.1")) {
+            String relayAddr = (String) ((List<?>) relay.nextJson().get("addrs")).get(0);
+            try (ToolRunner.Background waiting = new ToolRunner.Background(Map.of(), "chat", "--json", "--host", "127.0.0.1", "--relay", relayAddr)) {
+                assertThat(waiting.nextJson()).containsEntry("event", "listening");
+                Map<String, Object> reserved = waiting.nextJson();
+                assertThat(reserved).containsEntry("event", "reserved");
+                String viaRelay = (String) ((List<?>) reserved.get("addrs")).get(0);
+                try (ToolRunner.Background dialing = new ToolRunner.Background(Map.of(), "chat", viaRelay)) {
+                    assertThat(dialing.await("connected to")).contains("(relayed, through ");
+                    assertThat(JsonParser.object(waiting.await("\"event\":\"connected\""))).containsEntry("relayed", true);
+                    dialing.type("hello through the relay");
+                    assertThat(waiting.await("hello through the relay")).isNotNull();
+                    waiting.type("and back");
+                    assertThat(dialing.await(": and back")).isNotNull();
+                    dialing.stdin.close();
+                    assertThat(waiting.await("\"event\":\"left\"")).isNotNull();
+                    assertThat(dialing.exitCode()).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void listenRelayNeedsAPeerId() {
+        ToolRunner.Run r = ToolRunner.run("listen", "--relay", "/ip4/127.0.0.1/tcp/1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("/p2p/");
+    }
+
+    @Test
     void relayTextOutputSaysHowToUseIt() throws Exception {
         try (ToolRunner.Background relay = new ToolRunner.Background(Map.of(), "relay", "--host", "127.0.0.1")) {
             assertThat(relay.next()).startsWith("peer id ");
