@@ -156,13 +156,24 @@ class RelayNamespacesTest {
             assertThat(ping.code()).as(ping.out() + ping.err()).isZero();
             assertThat(ping.out()).contains("\"ok\":true", "\"relayed\":true");
 
-            Process chat = new ProcessBuilder(tool(nsA, "chat", "--json", bViaRelay)).start();
+            // the seed's chat: B waits (its stdin open, as a terminal's), A dials through the relay
+            Process waiting = new ProcessBuilder(tool(nsB, "chat", "--json", "--host", B_IP, "--relay", relayAddr)).start();
+            BlockingQueue<String> waitingOut = start(waiting);
+            String chatViaRelay = firstAddr(await(waitingOut, "\"event\":\"reserved\"", 30));
+            Process chat = new ProcessBuilder(tool(nsA, "chat", "--json", chatViaRelay)).start();
             BlockingQueue<String> chatOut = start(chat);
             assertThat(await(chatOut, "\"event\":\"connected\"", 30)).contains("\"relayed\":true");
+            assertThat(await(waitingOut, "\"event\":\"connected\"", 30)).contains("\"relayed\":true");
             try (OutputStream stdin = chat.getOutputStream()) {
                 stdin.write("hello across the NAT\n".getBytes(StandardCharsets.UTF_8));
-            }
-            assertThat(await(b, "\"event\":\"chat\"", 30)).contains("hello across the NAT");
+                stdin.flush();
+                assertThat(await(waitingOut, "\"event\":\"chat\"", 30)).contains("hello across the NAT");
+                try (OutputStream back = waiting.getOutputStream()) {
+                    back.write("and back\n".getBytes(StandardCharsets.UTF_8));
+                    back.flush();
+                    assertThat(await(chatOut, "\"event\":\"chat\"", 30)).contains("and back");
+                }
+            } // Ctrl-D on both sides: the chat ends
             assertThat(chat.waitFor(30, TimeUnit.SECONDS)).as("chat ends at the end of its input").isTrue();
             assertThat(await(relay, "\"event\":\"circuit\"", 10)).contains("\"target\":");
         } finally {
