@@ -7,6 +7,7 @@ module org.jlibp2p.examples {
     requires org.jlibp2p.tcp;
     requires org.jlibp2p.noise;
     requires org.jlibp2p.yamux;
+    requires org.jlibp2p.relay;
 
     exports org.jlibp2p.examples;
 

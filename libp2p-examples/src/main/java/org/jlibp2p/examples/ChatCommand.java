@@ -44,7 +44,8 @@ final class ChatCommand implements Command {
     public List<Option> options() {
         return List.of(
                 Option.value("--host", "H", "0.0.0.0", "the address or host name to listen on (without <addr>)"),
-                Option.value("--port", "P", "0", "the TCP port to listen on (without <addr>); 0 picks a free one"));
+                Option.value("--port", "P", "0", "the TCP port to listen on (without <addr>); 0 picks a free one"),
+                Relaying.OPTION);
     }
 
     @Override
@@ -64,22 +65,27 @@ final class ChatCommand implements Command {
                 throw new IOException("already chatting with someone");
             }
             try {
-                converse(ctx, stream, stream.connection().remotePeer() + " joined; type lines, end with Ctrl-D");
+                converse(ctx, stream, stream.connection().remotePeer() + " joined" + relayedNote(stream) + "; type lines, end with Ctrl-D");
             } finally {
                 finished.countDown();
             }
         });
-        try (Host host = ctx.host(listen, dialing ? Map.of() : handlers)) {
+        if (dialing && ctx.cli.has("--relay")) {
+            throw new Cli.UsageException("--relay is for the side that waits (without <addr>); to dial through a relay, give its /p2p-circuit address");
+        }
+        Relaying relaying = Relaying.of(ctx);
+        try (Host host = ctx.host(ctx.identity(), listen, dialing ? Map.of() : handlers, b -> Relaying.configure(b, relaying))) {
             try {
                 if (dialing) {
                     ProtocolStream stream = ctx.connect(host, target).newStream(Chat.PROTOCOL_ID);
-                    converse(ctx, stream, "connected to " + stream.connection().remotePeer() + "; type lines, end with Ctrl-D");
+                    converse(ctx, stream, "connected to " + stream.connection().remotePeer() + relayedNote(stream) + "; type lines, end with Ctrl-D");
                     return 0;
                 }
-                List<String> addrs = host.fullAddrs().stream().map(Multiaddr::toString).toList();
+                List<String> addrs = Context.dialable(host);
                 String command = Context.launcher() + " chat " + Context.localFirst(host.fullAddrs());
                 ctx.emit(Json.object("event", "listening", "peerId", host.peerId().toString(), "addrs", addrs, "command", command),
                         "waiting for a chat on\n  " + String.join("\n  ", addrs) + "\nin another terminal, run:\n  " + command);
+                Relaying.start(relaying);
                 finished.await();
                 return 0;
             } finally {
@@ -99,6 +105,10 @@ final class ChatCommand implements Command {
         }
     }
 
+    private static String relayedNote(ProtocolStream stream) {
+        return Context.isRelayed(stream.connection()) ? " (relayed, through " + stream.connection().remoteAddress() + ")" : "";
+    }
+
     /**
      * Chats on a stream until the peer leaves: it ends its side (Ctrl-D), or its connection is lost
      * (Ctrl-C, a crash). Our own Ctrl-C ends the chat with an exception instead.
@@ -106,7 +116,7 @@ final class ChatCommand implements Command {
     private static void converse(Context ctx, ProtocolStream stream, String greeting) throws Exception {
         PeerId peer = stream.connection().remotePeer();
         String prefix = Chat.shortId(peer) + ": ";
-        ctx.emit(Json.object("event", "connected", "peerId", peer.toString()), greeting);
+        ctx.emit(Json.object("event", "connected", "peerId", peer.toString(), "relayed", Context.isRelayed(stream.connection())), greeting);
         try {
             Chat.converse(stream, ctx.in, line -> ctx.emit(Json.object("event", "chat", "from", peer.toString(), "text", line), prefix + line));
         } catch (IOException e) {

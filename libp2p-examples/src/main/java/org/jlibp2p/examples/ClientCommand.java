@@ -3,6 +3,7 @@ package org.jlibp2p.examples;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +42,26 @@ abstract class ClientCommand implements Command {
         return ctx.target();
     }
 
+    /** A result with whether its connection went through a relay: {@code "relayed"} in JSON, a word in the text. */
+    record Relayed(Result result, boolean relayed) implements Result {
+        @Override
+        public boolean ok() {
+            return result.ok();
+        }
+
+        @Override
+        public Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>(result.json());
+            m.put("relayed", relayed);
+            return m;
+        }
+
+        @Override
+        public String human() {
+            return relayed ? result.human() + "\n(relayed: the connection went through a circuit relay)" : result.human();
+        }
+    }
+
     @Override
     public int maxArguments() {
         return 1;
@@ -54,7 +75,8 @@ abstract class ClientCommand implements Command {
         try (Host host = ctx.host(null, Map.of()); ExecutorService worker = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Result> result = worker.submit(() -> call(ctx, host, addr));
             try {
-                return ctx.emit(result.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+                Result r = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return ctx.emit(r.ok() ? new Relayed(r, ctx.relayed()) : r);
             } catch (TimeoutException e) {
                 result.cancel(true);
                 return ctx.fail(name(), new SocketTimeoutException(name() + " did not finish within " + timeout.toSeconds() + " s"));

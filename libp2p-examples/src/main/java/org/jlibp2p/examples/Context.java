@@ -17,6 +17,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.crypto.KeyType;
@@ -25,6 +26,9 @@ import org.jlibp2p.core.host.Connection;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.host.Limits;
 import org.jlibp2p.core.host.StreamHandler;
+import org.jlibp2p.relay.CircuitRelay;
+import org.jlibp2p.relay.RelayTransport;
+import org.jlibp2p.tcp.TcpTransport;
 
 /**
  * What every command gets: its parsed command line, its streams and environment, the output
@@ -35,6 +39,9 @@ final class Context {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** The longest security and muxer handshake the tool's hosts allow (shorter with a short dial timeout). */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** The tool's own protocols, allowed on limited (relayed) connections. */
+    static final List<String> TOOL_PROTOCOLS = List.of(Echo.PROTOCOL_ID, Perf.PROTOCOL_ID, Chat.PROTOCOL_ID, FileTransfer.PROTOCOL_ID,
+            KeyValue.PROTOCOL_ID);
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.examples");
 
     final Cli cli;
@@ -46,6 +53,7 @@ final class Context {
     private final ReentrantLock outputLock = new ReentrantLock();
     private PrivateKey identity;
     private volatile boolean stopping;
+    private volatile boolean relayed;
 
     Context(Cli cli, PrintStream out, PrintStream err, InputStream in, Map<String, String> env) {
         this.cli = cli;
@@ -119,16 +127,34 @@ final class Context {
      * @param handlers the protocols it serves
      */
     Host host(PrivateKey key, String listen, Map<String, StreamHandler> handlers) throws IOException {
+        return host(key, listen, handlers, b -> {});
+    }
+
+    /**
+     * A host with the default stack (TCP + Noise + Yamux) that can also dial {@code /p2p-circuit}
+     * addresses ({@link RelayTransport}). The tool's protocols may run on limited (relayed) connections.
+     *
+     * @param key      its identity
+     * @param listen   the address to listen on, or null
+     * @param handlers the protocols it serves
+     * @param extra    more configuration: a relay service, a relay client
+     */
+    Host host(PrivateKey key, String listen, Map<String, StreamHandler> handlers, Consumer<Host.Builder> extra) throws IOException {
         Duration dial = dialTimeout();
         // The whole connect is cut at the dial timeout (connect()); an attempt abandoned then ends soon after.
         Duration handshake = dial.plusSeconds(1).compareTo(HANDSHAKE_TIMEOUT) < 0 ? dial.plusSeconds(1) : HANDSHAKE_TIMEOUT;
         Host.Builder b = Host.builder()
                 .identity(key)
                 .limits(Limits.defaults().withTimeouts(handshake, Duration.ofSeconds(10), dial));
+        // Naming a transport replaces the default ones: TCP is named too.
+        b.transport(new TcpTransport()).transport(RelayTransport::new);
         if (listen != null) {
             b.listen(listen);
         }
-        handlers.forEach((protocol, handler) -> b.handler(protocol, reported(protocol, handler)));
+        handlers.forEach((protocol, handler) -> b.handler(protocol, reported(protocol, handler)).allowOnLimitedConnections(protocol));
+        // both ends must allow a protocol on a limited connection: the dialer's too
+        TOOL_PROTOCOLS.forEach(b::allowOnLimitedConnections);
+        extra.accept(b);
         return b.build();
     }
 
@@ -162,7 +188,11 @@ final class Context {
      */
     Connection connect(Host host, Multiaddr addr) throws IOException, InterruptedException {
         Duration limit = dialTimeout();
-        FutureTask<Connection> task = new FutureTask<>(() -> host.connect(addr));
+        FutureTask<Connection> task = new FutureTask<>(() -> {
+            Connection c = host.connect(addr);
+            relayed = relayed || isRelayed(c);
+            return c;
+        });
         Thread.ofVirtual().name("jlibp2p-connect").start(task);
         try {
             return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -181,6 +211,21 @@ final class Context {
                 default -> throw new IOException(e.getCause());
             }
         }
+    }
+
+    /** {@return true if a connection this command made with {@link #connect} goes through a relay} */
+    boolean relayed() {
+        return relayed;
+    }
+
+    /** {@return true if a connection goes through a relay: a circuit, limited or not} */
+    static boolean isRelayed(Connection c) {
+        return CircuitRelay.isRelayed(c) || c.isLimited();
+    }
+
+    /** {@return the addresses to print as where a host listens: without the bare {@code /p2p-circuit}, which nobody can dial} */
+    static List<String> dialable(Host host) {
+        return host.fullAddrs().stream().filter(a -> !a.toString().startsWith("/p2p-circuit")).map(Multiaddr::toString).toList();
     }
 
     // ---- addresses ---------------------------------------------------------------------------

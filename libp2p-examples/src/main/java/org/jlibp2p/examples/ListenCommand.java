@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.host.Connection;
 import org.jlibp2p.core.host.ConnectionListener;
@@ -41,7 +40,8 @@ final class ListenCommand implements Command {
                 Run a node that serves ping, identify, /echo/1.0.0, /perf/1.0.0, /chat/1.0.0, /file-transfer/1.0.0
                 and /kv/1.0.0. Prints its addresses, whether it takes files, then one line per inbound connection and
                 per file, until interrupted; with --usage-every, also what it holds (connections, pending handshakes,
-                streams by protocol) every S seconds. A handler that fails is logged as a WARNING on stderr.""";
+                streams by protocol) every S seconds. With --relay, it also reserves a slot on that relay, prints the
+                /p2p-circuit addresses others dial to reach it through the relay, and renews the slot until stopped. A handler that fails is logged as a WARNING on stderr.""";
     }
 
     @Override
@@ -50,7 +50,8 @@ final class ListenCommand implements Command {
                 Option.value("--host", "H", "0.0.0.0", "the address or host name to listen on"),
                 Option.value("--port", "P", "0", "the TCP port; 0 picks a free one"),
                 Option.value("--receive-dir", "DIR", "none: files are refused", "store files sent with send-file in DIR"),
-                Option.value("--usage-every", "S", "0", "print what the host holds every S seconds (0: never)"));
+                Option.value("--usage-every", "S", "0", "print what the host holds every S seconds (0: never)"),
+                Relaying.OPTION);
     }
 
     @Override
@@ -72,7 +73,8 @@ final class ListenCommand implements Command {
         handlers.put(Chat.PROTOCOL_ID, stream -> Chat.converse(stream, InputStream.nullInputStream(),
                 line -> ctx.emit(Json.object("event", "chat", "from", stream.connection().remotePeer().toString(), "text", line),
                         Chat.shortId(stream.connection().remotePeer()) + ": " + line)));
-        try (Host host = ctx.host(listen, handlers)) {
+        Relaying relaying = Relaying.of(ctx);
+        try (Host host = ctx.host(ctx.identity(), listen, handlers, b -> Relaying.configure(b, relaying))) {
             if (receiveDir != null) {
                 Files.createDirectories(receiveDir);
             }
@@ -86,12 +88,13 @@ final class ListenCommand implements Command {
                     }
                 }
             });
-            List<String> addrs = host.fullAddrs().stream().map(Multiaddr::toString).toList();
+            List<String> addrs = Context.dialable(host);
             String files = receiveDir == null ? "files: refused (start with --receive-dir DIR to accept them)"
                     : "files: stored in " + receiveDir.toAbsolutePath() + " (never overwriting one)";
             ctx.emit(Json.object("event", "listening", "peerId", host.peerId().toString(), "addrs", addrs,
                             "receiveDir", receiveDir == null ? null : receiveDir.toAbsolutePath().toString()),
                     "peer id " + host.peerId() + "\nlistening on\n  " + String.join("\n  ", addrs) + "\n" + files);
+            Relaying.start(relaying);
             try {
                 if (usageEvery == 0) {
                     new CountDownLatch(1).await(); // until interrupted

@@ -28,6 +28,7 @@ public final class Main {
     /** Every command, in the order {@code help} lists them. */
     static final List<Command> COMMANDS = List.of(
             new ListenCommand(),
+            new RelayCommand(),
             new PingCommand(),
             new IdentifyCommand(),
             new EchoCommand(),
