@@ -76,7 +76,7 @@ final class JsPeer implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-        if (!Files.isDirectory(DIR.resolve("node_modules"))) {
+        if (!installed()) {
             // npm neither reads this process's stdin nor writes its stdout (its progress is dropped, its
             // errors go to stderr): the test runner talks to Maven over those, and npm's bytes there
             // corrupted the channel on a fresh checkout
@@ -175,5 +175,19 @@ final class JsPeer implements AutoCloseable {
     public void close() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Whether {@code npm ci} has installed what package-lock.json lists: npm writes its own copy of
+     * the lock file into node_modules, and a lock file changed since (a new package) needs a new install.
+     */
+    private static boolean installed() {
+        try {
+            java.nio.file.Path installedLock = DIR.resolve("node_modules/.package-lock.json");
+            return Files.isRegularFile(installedLock)
+                    && Files.getLastModifiedTime(installedLock).compareTo(Files.getLastModifiedTime(DIR.resolve("package-lock.json"))) >= 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }
