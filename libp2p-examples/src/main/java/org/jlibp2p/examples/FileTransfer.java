@@ -98,11 +98,13 @@ final class FileTransfer {
                     Files.deleteIfExists(partial);
                 }
             }
+            // Told before the answer goes out: a refused sender may reset the stream as soon as it
+            // reads the answer, and the receipt must not depend on our last write succeeding.
+            onFile.accept(new Receipt(from, name, size, status, status == STORED ? target : null));
             out.writeByte(status);
             out.write(digest);
             out.flush();
             stream.closeWrite();
-            onFile.accept(new Receipt(from, name, size, status, status == STORED ? target : null));
         };
     }
 
