@@ -40,31 +40,11 @@ class CommandsTest {
     private String address;
     private String peerId;
 
-    /** Output captured line by line as it is printed. */
-    private static final class Lines extends OutputStream {
-        private final BlockingQueue<String> lines;
-        private final ByteArrayOutputStream current = new ByteArrayOutputStream();
-
-        Lines(BlockingQueue<String> lines) {
-            this.lines = lines;
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            if (b == '\n') {
-                lines.add(current.toString(StandardCharsets.UTF_8));
-                current.reset();
-            } else {
-                current.write(b);
-            }
-        }
-    }
-
     @BeforeEach
     void startListener() throws Exception {
         Path receive = tmp.resolve("received");
         listener = Thread.ofVirtual().start(() -> Main.run(new String[] {"listen", "--json", "--host", "127.0.0.1", "--receive-dir", receive.toString()},
-                new PrintStream(new Lines(listenerLines), true), new PrintStream(OutputStream.nullOutputStream()), InputStream.nullInputStream()));
+                new PrintStream(new ToolRunner.Lines(listenerLines), true), new PrintStream(OutputStream.nullOutputStream()), InputStream.nullInputStream()));
         Map<String, Object> listening = JsonParser.object(listenerLines.poll(20, TimeUnit.SECONDS));
         assertThat(listening.get("event")).isEqualTo("listening");
         address = (String) ((List<?>) listening.get("addrs")).get(0);
@@ -159,7 +139,7 @@ class CommandsTest {
     void listenReportsItsUsageWhenAsked() throws Exception {
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
         Thread other = Thread.ofVirtual().start(() -> Main.run(new String[] {"listen", "--json", "--host", "127.0.0.1", "--usage-every", "1"},
-                new PrintStream(new Lines(lines), true), new PrintStream(OutputStream.nullOutputStream()), InputStream.nullInputStream()));
+                new PrintStream(new ToolRunner.Lines(lines), true), new PrintStream(OutputStream.nullOutputStream()), InputStream.nullInputStream()));
         try {
             Map<String, Object> listening = JsonParser.object(lines.poll(20, TimeUnit.SECONDS));
             String otherAddress = (String) ((List<?>) listening.get("addrs")).get(0);
@@ -213,14 +193,14 @@ class CommandsTest {
         PipedInputStream listenerStdin = new PipedInputStream(typedAtListener);
         BlockingQueue<String> atListener = new LinkedBlockingQueue<>();
         Thread chatListener = Thread.ofVirtual().start(() -> Main.run(new String[] {"chat", "--json", "--host", "127.0.0.1"},
-                new PrintStream(new Lines(atListener), true), new PrintStream(OutputStream.nullOutputStream()), listenerStdin));
+                new PrintStream(new ToolRunner.Lines(atListener), true), new PrintStream(OutputStream.nullOutputStream()), listenerStdin));
         String chatAddr = (String) ((List<?>) JsonParser.object(atListener.poll(20, TimeUnit.SECONDS)).get("addrs")).get(0);
 
         PipedOutputStream typedAtDialer = new PipedOutputStream();
         PipedInputStream dialerStdin = new PipedInputStream(typedAtDialer);
         BlockingQueue<String> atDialer = new LinkedBlockingQueue<>();
         Thread chatDialer = Thread.ofVirtual().start(() -> Main.run(new String[] {"chat", chatAddr, "--json"},
-                new PrintStream(new Lines(atDialer), true), new PrintStream(OutputStream.nullOutputStream()), dialerStdin));
+                new PrintStream(new ToolRunner.Lines(atDialer), true), new PrintStream(OutputStream.nullOutputStream()), dialerStdin));
 
         typedAtDialer.write("hello from the dialer\n".getBytes());
         typedAtDialer.flush();

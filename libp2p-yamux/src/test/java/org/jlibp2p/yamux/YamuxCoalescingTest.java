@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.Duplex;
+import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.MuxedStream;
@@ -111,12 +111,13 @@ class YamuxCoalescingTest {
     }
 
     /** A duplex that counts the flushes that carried bytes; writes wait in a buffer until flush. */
-    private static final class CountingFlushes implements Duplex {
+    private static final class CountingFlushes extends ForwardingDuplex {
         private final Duplex inner;
         private final java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
         private final OutputStream out;
 
         CountingFlushes(Duplex inner) {
+            super(inner);
             this.inner = inner;
             this.out = new java.io.ByteArrayOutputStream() {
                 @Override
@@ -135,48 +136,18 @@ class YamuxCoalescingTest {
         }
 
         @Override
-        public InputStream in() {
-            return inner.in();
-        }
-
-        @Override
         public OutputStream out() {
             return out;
-        }
-
-        @Override
-        public void setReadTimeout(Duration timeout) throws IOException {
-            inner.setReadTimeout(timeout);
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
         }
     }
 
     /** A duplex whose writes wait in a buffer until flush, like a Noise connection's. */
     private static Duplex buffered(Duplex d) {
         OutputStream out = new BufferedOutputStream(d.out(), 64 * 1024);
-        return new Duplex() {
-            @Override
-            public InputStream in() {
-                return d.in();
-            }
-
+        return new ForwardingDuplex(d) {
             @Override
             public OutputStream out() {
                 return out;
-            }
-
-            @Override
-            public void setReadTimeout(Duration timeout) throws IOException {
-                d.setReadTimeout(timeout);
-            }
-
-            @Override
-            public void close() throws IOException {
-                d.close();
             }
         };
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
@@ -16,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.Duplex;
+import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.MuxedStream;
@@ -120,13 +120,14 @@ class YamuxWatchdogTest {
      * A connection whose write of a Go Away frame, once armed, blocks until the connection is closed:
      * a peer that stopped reading just then.
      */
-    private static final class StallingDuplex implements Duplex {
+    private static final class StallingDuplex extends ForwardingDuplex {
         private final Duplex inner;
         private final CountDownLatch closed = new CountDownLatch(1);
         private volatile boolean armed;
         private final OutputStream out;
 
         StallingDuplex(Duplex inner) {
+            super(inner);
             this.inner = inner;
             this.out = new OutputStream() {
                 @Override
@@ -164,24 +165,14 @@ class YamuxWatchdogTest {
         }
 
         @Override
-        public InputStream in() {
-            return inner.in();
-        }
-
-        @Override
         public OutputStream out() {
             return out;
         }
 
         @Override
-        public void setReadTimeout(Duration timeout) throws IOException {
-            inner.setReadTimeout(timeout);
-        }
-
-        @Override
         public void close() throws IOException {
             closed.countDown();
-            inner.close();
+            super.close();
         }
     }
 }
