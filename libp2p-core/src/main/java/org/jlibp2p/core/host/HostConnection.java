@@ -124,8 +124,16 @@ final class HostConnection implements Connection {
             }
             streams.add(hostStream);
             try {
-                hostStream.setReadTimeout(host.limits().inboundStreamIdleTimeout()); // a handler that waits longer sets its own
-                registration.handler().handle(hostStream);
+                try {
+                    hostStream.setReadTimeout(host.limits().inboundStreamIdleTimeout()); // a handler that waits longer sets its own
+                    registration.handler().handle(hostStream);
+                } finally {
+                    // The stream counts against the limits while its handler runs. Released before
+                    // our close goes out, so a remote that waits for that close before opening its
+                    // next stream never finds its own finished stream still counted.
+                    registration.slots().release();
+                    host.handlers.release(remotePeer(), protocol);
+                }
                 if (!hostStream.kept()) {
                     hostStream.close();
                 }
@@ -138,9 +146,6 @@ final class HostConnection implements Connection {
                 if (e instanceof VirtualMachineError vm) {
                     throw vm;
                 }
-            } finally {
-                registration.slots().release();
-                host.handlers.release(remotePeer(), protocol);
             }
         } finally {
             inbound.decrementAndGet();

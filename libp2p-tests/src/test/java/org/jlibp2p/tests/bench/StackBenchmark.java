@@ -55,8 +55,9 @@ public final class StackBenchmark {
         YamuxMuxer yamux = new YamuxMuxer();
         NoiseSecureChannel serverNoise = new NoiseSecureChannel(serverKey);
         NoiseSecureChannel clientNoise = new NoiseSecureChannel(clientKey);
-        try (Listener listener = tcp.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
-             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+        Listener listener = tcp.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"));
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             // The server side: accept, upgrade, and for each stream read to the end and close.
             executor.submit(() -> {
                 while (true) {
@@ -95,6 +96,9 @@ public final class StackBenchmark {
                 }
             }
             System.out.printf("(JDK %s, %d cores)%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
+        } finally {
+            // On every path, a failed step's too: the accept loop and the serving loops end only
+            // when their listener and sessions go, so waiting for the executor first never returns.
             listener.close();
             executor.shutdownNow();
         }
