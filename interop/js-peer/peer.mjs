@@ -6,7 +6,8 @@
 //       the process is killed. With --relay it also reserves a slot on that circuit relay v2 and
 //       prints {"event":"reserved","addrs":[...its /p2p-circuit addresses]}.
 //   node peer.mjs relay [--key ...]
-//       a circuit relay v2 (stock limits); prints {"event":"listening",...} like listen.
+//       a circuit relay v2 (stock limits; --unlimited lifts the per-circuit duration and data
+//       limits, for throughput benchmarks); prints {"event":"listening",...} like listen.
 //   node peer.mjs dial <multiaddr> ping|identify|echo <bytes> <streams>|perf <upload> <download>
 //                      |connect-ping <n>|rates <seconds> <dialers> <openers> [--key ...]
 //       <multiaddr> may be a /p2p-circuit address: the dialer has the circuit relay transport.
@@ -49,12 +50,12 @@ const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 
 // listen: listen on loopback TCP; relayAddr: also reserve a slot there (listen on
 // <relay>/p2p-circuit); relay: be a circuit relay v2 server with its stock limits.
-async function newNode (listen, { relayAddr = null, relay = false } = {}) {
+async function newNode (listen, { relayAddr = null, relay = false, unlimited = false } = {}) {
   const privateKey = await generateKeyPair(keyType === 'ed25519' ? 'Ed25519' : keyType === 'secp256k1' ? 'secp256k1' : 'RSA', 2048)
   const listenAddrs = listen ? ['/ip4/127.0.0.1/tcp/0'] : []
   if (relayAddr != null) listenAddrs.push(relayAddr + '/p2p-circuit')
   const services = { identify: identify(), ping: ping() }
-  if (relay) services.relay = circuitRelayServer()
+  if (relay) services.relay = circuitRelayServer(unlimited ? { reservations: { applyDefaultLimit: false } } : {})
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: listenAddrs },
@@ -335,7 +336,7 @@ try {
     await transportInterop()
   } else if (args[0] === 'listen' || args[0] === 'relay') {
     const relayAddr = option('--relay', null)
-    const node = await newNode(true, { relayAddr, relay: args[0] === 'relay' })
+    const node = await newNode(true, { relayAddr, relay: args[0] === 'relay', unlimited: args.includes('--unlimited') })
     node.addEventListener('peer:identify', (e) => {
       out({ event: 'identify', ...identifyFields(e.detail) })
     })

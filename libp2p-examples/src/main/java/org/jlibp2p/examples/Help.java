@@ -15,7 +15,7 @@ final class Help {
             Option.flag("--json", "one JSON object per line on stdout; logs on stderr"),
             Option.value("--log-level", "LEVEL", "info", "off, error, warning, info, debug, trace; per area: warning,noise=trace; also "
                     + ConsoleLoggerFinder.ENV),
-            Option.flag("--trace", "narrate every layer (TCP, multistream, Noise, Yamux, streams) on stderr"),
+            Option.flag("--trace", "narrate every layer (TCP, multistream, Noise, Yamux, streams, relay) on stderr"),
             Option.value("--timeout", "SECONDS", "30; perf 600; rates 30 + 2 x --seconds", "give up on the action after this long"),
             Option.value("--dial-timeout", "SECONDS", "30", "give up connecting after this long (TCP, security handshake and muxer)"),
             Option.flag("--help", "this command's help"));

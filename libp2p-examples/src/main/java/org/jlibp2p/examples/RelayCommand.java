@@ -1,10 +1,12 @@
 package org.jlibp2p.examples;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.jlibp2p.core.host.Host;
+import org.jlibp2p.relay.RelayConfig;
 import org.jlibp2p.relay.RelayEvent;
 import org.jlibp2p.relay.RelayService;
 
@@ -32,14 +34,17 @@ final class RelayCommand implements Command {
                 (listen --relay ADDR) reserves a slot here and others reach it at ADDR/p2p-circuit/p2p/<its id>.
                 Prints its addresses, then one line per reservation, refusal and circuit (who relays to whom, and
                 the bytes each way when it ends), until interrupted. Circuits are limited to 2 minutes and
-                128 KiB each way.""";
+                128 KiB each way, as go-libp2p's relays limit them; --limit-seconds and --limit-bytes change
+                that (0 lifts the limit).""";
     }
 
     @Override
     public List<Option> options() {
         return List.of(
                 Option.value("--host", "H", "0.0.0.0", "the address or host name to listen on"),
-                Option.value("--port", "P", "0", "the TCP port; 0 picks a free one"));
+                Option.value("--port", "P", "0", "the TCP port; 0 picks a free one"),
+                Option.value("--limit-seconds", "S", "120", "how long a relayed connection may last; 0 for no limit"),
+                Option.value("--limit-bytes", "N", "128KiB", "the most bytes relayed each way per connection (KiB, MiB suffixes); 0 for no limit"));
     }
 
     @Override
@@ -50,7 +55,10 @@ final class RelayCommand implements Command {
     @Override
     public int run(Context ctx) throws InterruptedException {
         String listen = ctx.listenAddress();
-        RelayService relay = new RelayService();
+        RelayConfig defaults = RelayConfig.defaults();
+        int seconds = ctx.cli.intOption("--limit-seconds", (int) defaults.limitDuration().toSeconds(), 0, Integer.MAX_VALUE);
+        long bytes = ctx.cli.sizeOption("--limit-bytes", defaults.limitData());
+        RelayService relay = new RelayService(defaults.withLimit(Duration.ofSeconds(seconds), bytes));
         relay.addListener(event -> report(ctx, event));
         try (Host host = ctx.host(ctx.identity(), listen, Map.of(), b -> b.service(relay))) {
             List<String> addrs = Context.dialable(host);

@@ -247,4 +247,18 @@ public record HopMessage(Type type, Optional<Peer> peer, Optional<Reservation> r
         LengthPrefixed.write(out, encode());
         out.flush();
     }
+
+    /**
+     * {@return the message as {@code --trace} narrates it: its type and the fields it carries, such as
+     * {@code HOP CONNECT to 12D3KooW...} or {@code HOP STATUS OK, reservation until ..., limit 120 s, 131072 bytes}}
+     */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("HOP ").append(type);
+        status.ifPresent(st -> b.append(' ').append(st));
+        peer.ifPresent(p -> b.append(" to ").append(p.id()));
+        reservation.ifPresent(r -> b.append(", reservation until ").append(r.expireAt()).append(r.addrs().isEmpty() ? " at no public address" : " at " + r.addrs().size() + (r.addrs().size() == 1 ? " address" : " addresses")).append(r.voucher().isPresent() ? ", with a voucher" : ", no voucher"));
+        limit.ifPresent(l -> b.append(", limit ").append(l));
+        return b.toString();
+    }
 }

@@ -93,4 +93,13 @@ public record Limit(Duration duration, long data) {
         }
         return new Limit(Duration.ofSeconds(seconds), data);
     }
+
+    /** {@return the limit as the trace prints it, such as {@code 120 s, 131072 bytes}} */
+    @Override
+    public String toString() {
+        if (equals(NONE)) {
+            return "no limit";
+        }
+        return (duration.isZero() ? "no time limit" : duration.toSeconds() + " s") + ", " + (data == 0 ? "no data limit" : data + " bytes");
+    }
 }

@@ -397,9 +397,12 @@ public final class RelayClient implements HostService {
         ProtocolStream s = relay.newStream(CircuitRelay.HOP);
         HopMessage answer;
         try {
-            HopMessage.reserve().write(s.out());
+            HopMessage request = HopMessage.reserve();
+            request.write(s.out());
+            Narration.sent(relayId, request);
             ReadDeadline deadline = new ReadDeadline(s, timeout, "relay's answer to RESERVE");
             answer = HopMessage.read(deadline.guard(s.in()));
+            Narration.received(relayId, answer);
             deadline.clear();
             s.close();
         } catch (IOException | RuntimeException e) {

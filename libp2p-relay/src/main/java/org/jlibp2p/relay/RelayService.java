@@ -197,6 +197,7 @@ public final class RelayService implements HostService {
         ReadDeadline deadline = new ReadDeadline(s, config.handshakeTimeout(), "hop request");
         try {
             request = HopMessage.read(deadline.guard(s.in()));
+            Narration.received(peer, request);
         } catch (MalformedMessageException e) {
             refuse(s, Optional.empty(), peer, Optional.empty(), Status.MALFORMED_MESSAGE, "malformed request",
                     "a malformed hop request (" + e.getMessage() + ")");
@@ -253,7 +254,9 @@ public final class RelayService implements HostService {
         try {
             Envelope voucher = new ReservationVoucher(ctx.peerId(), peer, expireSeconds).seal(ctx);
             HopMessage.Reservation reservation = new HopMessage.Reservation(expireSeconds, reservationAddrs(), Optional.of(voucher));
-            HopMessage.reserved(reservation, config.limit()).write(s.out());
+            HopMessage answer = HopMessage.reserved(reservation, config.limit());
+            answer.write(s.out());
+            Narration.sent(peer, answer);
             s.closeWrite();
             hold(peer, c);
         } catch (IOException | RuntimeException e) {
@@ -324,9 +327,12 @@ public final class RelayService implements HostService {
             StopMessage answer;
             try {
                 stop = toTarget.newStream(CircuitRelay.STOP);
-                StopMessage.connect(source, config.limit()).write(stop.out());
+                StopMessage connect = StopMessage.connect(source, config.limit());
+                connect.write(stop.out());
+                Narration.sent(target, connect);
                 ReadDeadline deadline = new ReadDeadline(stop, config.handshakeTimeout(), "stop answer");
                 answer = StopMessage.read(deadline.guard(stop.in()));
+                Narration.received(target, answer);
                 deadline.clear();
             } catch (IOException e) {
                 refuse(s, type, source, named, Status.CONNECTION_FAILED, "stop failed", "the stop stream to " + target + " failed: " + e.getMessage());
@@ -337,7 +343,10 @@ public final class RelayService implements HostService {
                         + answer.type() + " " + answer.status().map(Status::name).orElse("(no status)"));
                 return;
             }
-            HopMessage.status(Status.OK, config.limit()).write(s.out());
+            HopMessage ok = HopMessage.status(Status.OK, config.limit());
+            ok.write(s.out());
+            Narration.sent(source, ok);
+            Narration.step(() -> "relaying " + source + " <-> " + target + ": copying bytes both ways until an end closes or the limit (" + config.limit().map(Limit::toString).orElse("none") + ")");
             s.keepOpen();
             Circuit circuit = new Circuit(source, target, s, stop, config, this::circuitEnded);
             circuits.add(circuit);
@@ -397,7 +406,9 @@ public final class RelayService implements HostService {
                 + target.map(t -> " to " + t).orElse("") + " with " + status + ": " + reason);
         publish(new RelayEvent.Refused(request, peer, target, status, reason)); // before the peer hears of it
         try {
-            HopMessage.refusal(status).write(s.out());
+            HopMessage refusal = HopMessage.refusal(status);
+            refusal.write(s.out());
+            Narration.sent(peer, refusal);
             s.closeWrite();
         } catch (IOException e) {
             // the peer went away; nothing to tell

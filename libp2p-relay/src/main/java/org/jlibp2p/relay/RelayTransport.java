@@ -150,9 +150,12 @@ public final class RelayTransport implements Transport {
         Connection relay = connectRelay(parsed);
         ProtocolStream hop = relay.newStream(CircuitRelay.HOP);
         try {
-            HopMessage.connect(target).write(hop.out());
+            HopMessage connect = HopMessage.connect(target);
+            connect.write(hop.out());
+            Narration.sent(parsed.relay(), connect);
             ReadDeadline deadline = new ReadDeadline(hop, timeout, "relay's answer to CONNECT");
             HopMessage answer = HopMessage.read(deadline.guard(hop.in()));
+            Narration.received(parsed.relay(), answer);
             deadline.clear();
             if (answer.type() != HopMessage.Type.STATUS) {
                 throw new MalformedMessageException("relay " + parsed.relay() + " answered CONNECT with " + answer.type());
@@ -163,6 +166,7 @@ public final class RelayTransport implements Transport {
             }
             LOG.log(Level.DEBUG, () -> "relayed connection to " + target + " through " + parsed.relay() + answer.limit().map(l -> ", limited to "
                     + l.duration().toSeconds() + " s and " + l.data() + " bytes").orElse(", unlimited"));
+            Narration.step(() -> "the circuit to " + target + " through " + parsed.relay() + " is open; the upgrade (multistream, security, muxer) now runs inside it, end to end");
             return new RelayedConnection(hop, CircuitRelay.circuitAddress(parsed.relayAddress(), ctx.peerId()),
                     CircuitRelay.circuitAddress(parsed.relayAddress(), target), answer.limit());
         } catch (IOException | RuntimeException e) {
@@ -222,6 +226,7 @@ public final class RelayTransport implements Transport {
         ReadDeadline deadline = new ReadDeadline(s, ctx.limits().streamNegotiationTimeout(), "stop request");
         try {
             request = StopMessage.read(deadline.guard(s.in()));
+            Narration.received(relay, request);
         } catch (MalformedMessageException e) {
             answer(s, relay, Status.MALFORMED_MESSAGE, "a malformed stop request: " + e.getMessage());
             return;
@@ -263,7 +268,9 @@ public final class RelayTransport implements Transport {
             return;
         }
         try {
-            StopMessage.status(Status.OK).write(s.out());
+            StopMessage ok = StopMessage.status(Status.OK);
+            ok.write(s.out());
+            Narration.sent(relay, ok);
         } catch (IOException | RuntimeException e) {
             accepting.cancel();
             throw e;
@@ -271,12 +278,15 @@ public final class RelayTransport implements Transport {
         s.keepOpen(); // the stream is the relayed connection now: it outlives this handler
         accepting.deliver(raw); // only now may the host's upgrade write
         LOG.log(Level.DEBUG, () -> "accepted a relayed connection from " + source + " through " + relay);
+        Narration.step(() -> "accepted the circuit from " + source + " through " + relay + "; the upgrade (multistream, security, muxer) now runs inside it, end to end");
     }
 
     private static void answer(ProtocolStream s, PeerId relay, Status status, String why) {
         LOG.log(Level.DEBUG, () -> "answering a stop request from relay " + relay + " with " + status + ": " + why);
         try {
-            StopMessage.status(status).write(s.out());
+            StopMessage refusal = StopMessage.status(status);
+            refusal.write(s.out());
+            Narration.sent(relay, refusal);
             s.closeWrite();
         } catch (IOException e) {
             // the relay went away

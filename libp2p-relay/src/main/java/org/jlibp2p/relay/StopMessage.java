@@ -138,4 +138,17 @@ public record StopMessage(Type type, Optional<Peer> peer, Optional<Limit> limit,
         LengthPrefixed.write(out, encode());
         out.flush();
     }
+
+    /**
+     * {@return the message as {@code --trace} narrates it, such as {@code STOP CONNECT from 12D3KooW...,
+     * limit 120 s, 131072 bytes} or {@code STOP STATUS OK}}
+     */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("STOP ").append(type);
+        status.ifPresent(st -> b.append(' ').append(st));
+        peer.ifPresent(p -> b.append(" from ").append(p.id()));
+        limit.ifPresent(l -> b.append(", limit ").append(l));
+        return b.toString();
+    }
 }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Through a circuit relay v2, on this machine, in one run: a Java relay and a js-libp2p relay, each
+# between the same two Java ends (a `listen --relay` node and the tool's client). Per relay: perf
+# throughput on one relayed stream (SIZE up, then SIZE down), ping round trips through the circuit
+# (median of 20, on one relayed connection), and the relay process's CPU time per relayed MB (user +
+# system, from /proc, over the perf runs; both directions' bytes counted once). The direct
+# connection between the same ends is the baseline. Both relays run with their per-circuit limits
+# lifted (Java: --limit-seconds 0 --limit-bytes 0; js: applyDefaultLimit false).
+# Usage: scripts/bench-relay.sh [runs, default 3] [perf size, default 256MiB]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/jdk.sh
+RUNS=${1:-3}
+SIZE=${2:-256MiB}
+BYTES=$(python3 -c "import sys; s='$SIZE'; u={'KiB':1024,'MiB':1<<20,'GiB':1<<30}; print(next((int(s[:-3])*v for k,v in u.items() if s.endswith(k)), None) or int(s))")
+JAR=libp2p-examples/target/jlibp2p.jar
+mvn -B -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip package >/dev/null
+command -v node >/dev/null || { echo "node is needed for the js relay" >&2; exit 1; }
+(cd interop/js-peer && npm ci --no-audit --no-fund >/dev/null)
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+# first_json FILE EVENT FIELD: waits up to 20 s for the first line with "event":EVENT, prints FIELD
+first_json() { for _ in $(seq 200); do line=$(grep -m1 "\"event\":\"$2\"" "$1" 2>/dev/null || true); [ -n "$line" ] && break; sleep 0.1; done
+               [ -n "$line" ] || { echo "no $2 event in $1:" >&2; cat "$1" >&2; exit 1; }
+               python3 -c "import json,sys; d=json.loads(sys.argv[1]); v=d[sys.argv[2]]; print(v[0] if isinstance(v, list) else v)" "$line" "$3"; }
+stats() { python3 -c "import sys,statistics as s; v=sorted(float(x) for x in sys.argv[1:]); print(f'{s.median(v):9.2f}  ({v[0]:.2f} - {v[-1]:.2f})')" "$@"; }
+jq_num() { python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print($1)"; }
+cpu_ms() { python3 -c "import os,sys; f=open(f'/proc/{sys.argv[1]}/stat').read().rsplit(')',1)[1].split(); print((int(f[11])+int(f[12]))*1000/os.sysconf('SC_CLK_TCK'))" "$1"; }
+
+java -jar "$JAR" relay --host 127.0.0.1 --limit-seconds 0 --limit-bytes 0 --json > "$work/java-relay.out" 2>/dev/null & pids+=($!)
+JAVA_RELAY_PID=$!
+(cd interop/js-peer && exec node peer.mjs relay --unlimited < /dev/zero > "$work/js-relay.out" 2>/dev/null) & pids+=($!)
+JS_RELAY_PID=$!
+JAVA_RELAY=$(first_json "$work/java-relay.out" listening addrs)
+JS_RELAY=$(first_json "$work/js-relay.out" listening addrs)
+
+# One Java end, reserved on both relays: its direct address and one circuit address per relay.
+java -jar "$JAR" listen --host 127.0.0.1 --relay "$JAVA_RELAY" --json > "$work/end-java.out" 2>/dev/null & pids+=($!)
+java -jar "$JAR" listen --host 127.0.0.1 --relay "$JS_RELAY" --json > "$work/end-js.out" 2>/dev/null & pids+=($!)
+DIRECT=$(first_json "$work/end-java.out" listening addrs)
+VIA_JAVA=$(first_json "$work/end-java.out" reserved addrs)
+VIA_JS=$(first_json "$work/end-js.out" reserved addrs)
+
+perf() { java -jar "$JAR" perf "$1" --upload-bytes "$2" --download-bytes "$3" --json | jq_num "$4"; }
+ping_ms() { java -jar "$JAR" ping "$1" --count 20 --json | jq_num "__import__('statistics').median(d['rttsMs'])"; }
+
+echo "through a circuit relay v2: Java ends, $(nproc) cores ($(grep -q avx512ifma /proc/cpuinfo && echo 'AVX-512 IFMA' || { grep -q avx2 /proc/cpuinfo && echo 'AVX2 only'; } || echo 'no AVX2')), JDK $(java -version 2>&1 | head -1 | cut -d'"' -f2), node $(node --version), js-libp2p 3.3.11 with @libp2p/circuit-relay-v2 4.2.13, $(date -u +%F)"
+echo "median (min - max) of $RUNS runs; perf moves $SIZE each way on one stream; ping: median of 20 round trips"
+printf "%-14s %-26s %-26s %-26s %-26s\n" "path" "upload MB/s" "download MB/s" "ping ms" "relay CPU ms per MB"
+for path in direct java js; do
+  case $path in
+    direct) target=$DIRECT; pid= ;;
+    java) target=$VIA_JAVA; pid=$JAVA_RELAY_PID ;;
+    js) target=$VIA_JS; pid=$JS_RELAY_PID ;;
+  esac
+  up=(); down=(); rtt=(); cpu=()
+  for _ in $(seq "$RUNS"); do
+    before=$([ -n "$pid" ] && cpu_ms "$pid" || echo 0)
+    up+=("$(perf "$target" "$BYTES" 0 "d['uploadMBps']")")
+    down+=("$(perf "$target" 0 "$BYTES" "d['downloadMBps']")")
+    after=$([ -n "$pid" ] && cpu_ms "$pid" || echo 0)
+    cpu+=("$(python3 -c "print(($after - $before) / (2 * $BYTES / 1e6))")")
+    rtt+=("$(ping_ms "$target")")
+  done
+  printf "%-14s %-26s %-26s %-26s %-26s\n" "$([ $path = direct ] && echo direct || echo "$path relay")" "$(stats "${up[@]}")" "$(stats "${down[@]}")" \
+    "$(stats "${rtt[@]}")" "$([ -n "$pid" ] && stats "${cpu[@]}" || echo '-')"
+done
