@@ -133,7 +133,7 @@ class LauncherTest {
     }
 
     @Test
-    void anAheadOfTimeCacheBesideTheJarIsPassedToJava25() throws Exception {
+    void anAheadOfTimeCacheBesideTheJarIsPassedToTheJdkThatMadeIt() throws Exception {
         Path copy = tmp.resolve("checkout");
         Files.createDirectories(copy.resolve("bin"));
         Files.createDirectories(copy.resolve("scripts"));
@@ -142,8 +142,11 @@ class LauncherTest {
         Files.copy(ROOT.resolve("scripts/jdk.sh"), copy.resolve("scripts/jdk.sh"));
         Files.copy(JAR, copy.resolve("libp2p-examples/target/jlibp2p.jar"));
         Path aot = Files.writeString(copy.resolve("libp2p-examples/target/jlibp2p.aot"), "not a cache: the JVM warns and goes on");
+        Path madeBy = copy.resolve("libp2p-examples/target/jlibp2p.aot.jdk");
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
                 "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+
+        Files.writeString(madeBy, System.getProperty("java.home") + "\n");
         Result r = bash(env, copy.resolve("bin/jlibp2p").toString(), "--version");
         assertThat(r.code()).as(r.err()).isZero();
         if (Runtime.version().feature() >= 25) {
@@ -151,6 +154,32 @@ class LauncherTest {
         } else {
             assertThat(r.out()).doesNotContain("AOTCache");
         }
+        if (Runtime.version().feature() >= 22) {
+            assertThat(r.out()).as("no 300 ms wait at exit for the socket poller").contains("-XX:UserThreadWaitAttemptsAtExit=0");
+        }
+        assertThat(r.out()).contains("jlibp2p ");
+
+        Files.writeString(madeBy, "/another/jdk\n");
+        Result other = bash(env, copy.resolve("bin/jlibp2p").toString(), "--version");
+        assertThat(other.code()).as(other.err()).isZero();
+        assertThat(other.out()).as("a cache made by another JDK is left out").doesNotContain("AOTCache");
+    }
+
+    /** The cache {@code mvn package} made with this JDK (25+) is one the JVM can use: AOTMode=on fails otherwise. */
+    @Test
+    void thePackagedAheadOfTimeCacheLoads() throws Exception {
+        Path aot = JAR.resolveSibling("jlibp2p.aot");
+        if (Runtime.version().feature() < 25) {
+            assertThat(aot).as("no cache for a JDK before 25").doesNotExist();
+            return;
+        }
+        assertThat(aot).as("mvn package trains a cache with JDK 25+").exists();
+        assertThat(Path.of(Files.readString(JAR.resolveSibling("jlibp2p.aot.jdk")).strip()).toRealPath())
+                .isEqualTo(Path.of(System.getProperty("java.home")).toRealPath());
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
+                "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:AOTMode=on");
+        Result r = bash(env, LAUNCHER.toString(), "--version");
+        assertThat(r.code()).as("the JVM maps the cache: %s", r.err()).isZero();
         assertThat(r.out()).contains("jlibp2p ");
     }
 }
