@@ -6,6 +6,9 @@
 # Then, for the same four pairs: connections per second from 4 concurrent dialers, and streams (each
 # negotiated with multistream-select, /echo/1.0.0, closed at once) per second from 64 concurrent
 # openers on one connection, RATE_SECONDS each.
+# Last, the performance targets as ratios from this run's own figures: one stream in one JVM and
+# perf between processes against the seal rate of the cipher alone (NoiseBenchmark), Java against
+# js, a fresh `bin/jlibp2p ping` process, streams per second, heap per idle connection end.
 # Usage: scripts/bench.sh [runs, default 3] [perf size, default 1GiB] [rate seconds, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +35,8 @@ JAVA_ADDR=$(addr "$work/java.out")
 JS_ADDR=$(addr "$work/js.out")
 
 # Helpers print one number per run; stats() turns them into "median (min - max)".
+declare -A UP DOWN CONN STREAMS
+median() { python3 -c "import sys,statistics as s; print(s.median(float(x) for x in sys.argv[1:]))" "$@"; }
 stats() { python3 -c "import sys,statistics as s; v=sorted(float(x) for x in sys.argv[1:]); print(f'{s.median(v):9.1f}  ({v[0]:.1f} - {v[-1]:.1f})')" "$@"; }
 jq_num() { python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print($1)"; }
 
@@ -62,6 +67,7 @@ for pair in "java java" "java js" "js java" "js js"; do
     fi
   done
   printf "%-18s %-34s %-34s %-34s %-34s\n" "$client -> $server" "$(stats "${up[@]}")" "$(stats "${down[@]}")" "$(stats "${conn[@]}")" "$(stats "${cold[@]}")"
+  UP["$client $server"]=$(median "${up[@]}"); DOWN["$client $server"]=$(median "${down[@]}"); CONN["$client $server"]=$(median "${conn[@]}")
 done
 
 echo
@@ -83,4 +89,32 @@ for pair in "java java" "java js" "js java" "js js"; do
     conns+=("$c"); streams+=("$s")
   done
   printf "%-18s %-34s %-34s\n" "$client -> $server" "$(stats "${conns[@]}")" "$(stats "${streams[@]}")"
+  STREAMS["$client $server"]=$(median "${streams[@]}")
 done
+
+# The performance targets as ratios, each from figures of this one run (so they hold on either
+# processor): what the stack reaches against the cipher it runs on, against js, and a fresh process.
+echo
+echo "ratios (this run)"
+mvn -B -q -pl libp2p-tests -am test-compile >/dev/null
+cp=libp2p-core/target/classes:libp2p-core/target/test-classes:libp2p-tcp/target/classes:libp2p-noise/target/classes:libp2p-noise/target/test-classes:libp2p-yamux/target/classes:libp2p-tests/target/test-classes
+seal=$(java -cp "$cp" org.jlibp2p.noise.NoiseBenchmark "$(( BYTES < 64 << 20 ? 64 : BYTES >> 20 ))" | sed -n 's/^ChaChaPoly.* seal *\([0-9.]*\)$/\1/p' | head -1)
+onejvm=$(java -cp "$cp" org.jlibp2p.tests.bench.StackBenchmark "$RATE_SECONDS" | sed -n 's/^one stream, upload MB\/s *\([0-9.]*\)$/\1/p')
+heap=$(java -cp "$cp" org.jlibp2p.tests.bench.ConnectionMemoryBenchmark 1000 | sed -n 's/^heap per connection .*; \([0-9.]*\) KiB per end.*/\1/p')
+fresh=()
+for _ in $(seq "$RUNS"); do
+  t0=$(date +%s%N); bin/jlibp2p ping "$JAVA_ADDR" >/dev/null; t1=$(date +%s%N)
+  fresh+=("$(( (t1 - t0) / 1000000 ))")
+done
+ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}' if b else '-')" "$1" "$2"; }
+printf "%-74s %-12s %s\n" "measure" "this run" "target"
+printf "%-74s %-12s %s\n" "one stream in one JVM ($onejvm MB/s) / ChaChaPoly seal alone ($seal MB/s)" "$(ratio "$onejvm" "$seal")" ">= 0.65"
+printf "%-74s %-12s %s\n" "java -> java perf up / seal" "$(ratio "${UP[java java]}" "$seal")" ">= 0.50"
+printf "%-74s %-12s %s\n" "java -> java perf down / seal" "$(ratio "${DOWN[java java]}" "$seal")" ">= 0.50"
+printf "%-74s %-12s %s\n" "java -> java perf up / js -> js perf up" "$(ratio "${UP[java java]}" "${UP[js js]}")" ">= 2"
+printf "%-74s %-12s %s\n" "java -> java perf down / js -> js perf down" "$(ratio "${DOWN[java java]}" "${DOWN[js js]}")" ">= 2"
+printf "%-74s %-12s %s\n" "connect + first ping, warm: java -> java / js -> js" "$(ratio "${CONN[java java]}" "${CONN[js js]}")" "<= 0.25"
+printf "%-74s %-12s %s\n" "a fresh bin/jlibp2p ping process, ms (median of $RUNS)" "$(median "${fresh[@]}")" "<= 150"
+printf "%-74s %-12s %s\n" "streams/s through two hosts, 64 openers, java -> java" "${STREAMS[java java]}" ">= 30000"
+printf "%-74s %-12s %s\n" "heap per idle connection end, KiB (1000 connections)" "$heap" "<= 16"
+echo "(not measured here: connect + first ping against the key operations on its path)"
