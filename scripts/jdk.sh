@@ -6,16 +6,29 @@
 JDK_TOOL=${JDK_TOOL:-javac}
 JDK_DIRS=${JDK_DIRS:-"/usr/lib/jvm/* /usr/java/* /opt/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home ${HOME:-/nonexistent}/.sdkman/candidates/java/* ${HOME:-/nonexistent}/.jdks/*"}
 
+# Shell builtins only, no sed or dirname: bin/jlibp2p sources this file on every start.
+read_major() {  # sets major to the major version of the JDK at $1, or to nothing
+  major=""
+  local line
+  [ -x "$1/bin/$JDK_TOOL" ] && [ -f "$1/release" ] || return 0
+  while IFS= read -r line; do
+    case $line in
+      JAVA_VERSION=*) line=${line#JAVA_VERSION=\"}; major=${line%%[!0-9]*}; return 0 ;;
+    esac
+  done < "$1/release"
+}
+
 java_major() {  # prints the major version of the JDK at $1, or nothing
-  local release="$1/release"
-  [ -x "$1/bin/$JDK_TOOL" ] && [ -f "$release" ] || return 0
-  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release"
+  local major
+  read_major "$1"
+  [ -n "$major" ] && echo "$major"
+  return 0
 }
 
 jdk=""
 seen=""  # what was looked at, for the error message
 if [ -n "${JAVA_HOME:-}" ]; then
-  major=$(java_major "$JAVA_HOME")
+  read_major "$JAVA_HOME"
   seen="JAVA_HOME=$JAVA_HOME (${major:-no JDK there})"
   if [ "${major:-0}" -ge 21 ] 2>/dev/null; then
     jdk="$JAVA_HOME"
@@ -26,8 +39,10 @@ fi
 if [ -z "$jdk" ]; then
   on_path=$(command -v java 2>/dev/null || true)
   if [ -n "$on_path" ]; then
-    home=$(dirname "$(dirname "$(readlink -f "$on_path" 2>/dev/null || echo "$on_path")")")
-    major=$(java_major "$home")
+    home=$(readlink -f "$on_path" 2>/dev/null || echo "$on_path")
+    home=${home%/*}
+    home=${home%/*}
+    read_major "$home"
     seen="$seen, java on the PATH: $on_path (${major:-version unknown})"
     if [ "${major:-0}" -ge 21 ] 2>/dev/null; then
       jdk="$home"
@@ -41,7 +56,7 @@ if [ -z "$jdk" ]; then
   found=""
   for candidate in $JDK_DIRS; do
     [ -d "$candidate" ] || continue
-    major=$(java_major "$candidate")
+    read_major "$candidate"
     [ -n "$major" ] || continue
     found="$found $candidate ($major)"
     if [ "$major" -ge 21 ] && [ "$major" -gt "$best" ]; then
