@@ -51,8 +51,13 @@ public final class Main {
     public static void main(String[] args) {
         Thread main = Thread.currentThread();
         CountDownLatch done = new CountDownLatch(1);
-        // Ctrl-C: interrupt the command, which closes its host cleanly, and wait for it.
+        // Ctrl-C: interrupt the command, which closes its host cleanly, and wait for it. Not once the
+        // command has ended: main is then in System.exit, where the JVM's own exit work (such as
+        // writing an ahead-of-time cache in a training run) must not be interrupted.
         Thread hook = new Thread(() -> {
+            if (done.getCount() == 0) {
+                return;
+            }
             main.interrupt();
             try {
                 done.await(5, TimeUnit.SECONDS);
