@@ -40,22 +40,26 @@ ping_ms() { java -jar "$JAR" ping "$1" --count 20 --json | jq_num "__import__('s
 
 echo "through a circuit relay v2: Java ends, $(nproc) cores ($(grep -q avx512ifma /proc/cpuinfo && echo 'AVX-512 IFMA' || { grep -q avx2 /proc/cpuinfo && echo 'AVX2 only'; } || echo 'no AVX2')), JDK $(java -version 2>&1 | head -1 | cut -d'"' -f2), node $(node --version), js-libp2p 3.3.11 with @libp2p/circuit-relay-v2 4.2.13, $(date -u +%F)"
 echo "median (min - max) of $RUNS runs; perf moves $SIZE each way on one stream; ping: median of 20 round trips"
+echo "(runs alternate: direct, Java relay, js relay, then again, so that a change in the machine's load falls on all three)"
+declare -A UP DOWN RTT CPU
+for _ in $(seq "$RUNS"); do
+  for path in direct java js; do
+    case $path in
+      direct) target=$DIRECT; pid= ;;
+      java) target=$VIA_JAVA; pid=$JAVA_RELAY_PID ;;
+      js) target=$VIA_JS; pid=$JS_RELAY_PID ;;
+    esac
+    before=$([ -n "$pid" ] && cpu_ms "$pid" || echo 0)
+    UP[$path]+=" $(perf "$target" "$BYTES" 0 "d['uploadMBps']")"
+    DOWN[$path]+=" $(perf "$target" 0 "$BYTES" "d['downloadMBps']")"
+    after=$([ -n "$pid" ] && cpu_ms "$pid" || echo 0)
+    CPU[$path]+=" $(python3 -c "print(($after - $before) / (2 * $BYTES / 1e6))")"
+    RTT[$path]+=" $(ping_ms "$target")"
+  done
+done
 printf "%-14s %-26s %-26s %-26s %-26s\n" "path" "upload MB/s" "download MB/s" "ping ms" "relay CPU ms per MB"
 for path in direct java js; do
-  case $path in
-    direct) target=$DIRECT; pid= ;;
-    java) target=$VIA_JAVA; pid=$JAVA_RELAY_PID ;;
-    js) target=$VIA_JS; pid=$JS_RELAY_PID ;;
-  esac
-  up=(); down=(); rtt=(); cpu=()
-  for _ in $(seq "$RUNS"); do
-    before=$([ -n "$pid" ] && cpu_ms "$pid" || echo 0)
-    up+=("$(perf "$target" "$BYTES" 0 "d['uploadMBps']")")
-    down+=("$(perf "$target" 0 "$BYTES" "d['downloadMBps']")")
-    after=$([ -n "$pid" ] && cpu_ms "$pid" || echo 0)
-    cpu+=("$(python3 -c "print(($after - $before) / (2 * $BYTES / 1e6))")")
-    rtt+=("$(ping_ms "$target")")
-  done
-  printf "%-14s %-26s %-26s %-26s %-26s\n" "$([ $path = direct ] && echo direct || echo "$path relay")" "$(stats 2 "${up[@]}")" "$(stats 2 "${down[@]}")" \
-    "$(stats 2 "${rtt[@]}")" "$([ -n "$pid" ] && stats 2 "${cpu[@]}" || echo '-')"
+  # shellcheck disable=SC2086 # each entry is a list of figures
+  printf "%-14s %-26s %-26s %-26s %-26s\n" "$([ $path = direct ] && echo direct || echo "$path relay")" "$(stats 2 ${UP[$path]})" \
+    "$(stats 2 ${DOWN[$path]})" "$(stats 2 ${RTT[$path]})" "$([ $path = direct ] && echo '-' || stats 2 ${CPU[$path]})"
 done
