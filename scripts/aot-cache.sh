@@ -3,8 +3,8 @@
 # which bin/jlibp2p hands to the JVM so that a fresh process starts with its classes already loaded
 # and linked. The cache comes from a training run: the tool's `ping` against a listener on loopback,
 # the path every client command shares (TCP, multistream-select, Noise, Yamux, identify, close). The
-# JDK that made the cache is written beside it (jlibp2p.aot.jdk): a cache serves only that JDK, and
-# the launcher uses it only there. With a JDK older than 25 this removes any old cache and stops.
+# JDK that made the cache, its folder and its exact version, is written beside it (jlibp2p.aot.jdk): a
+# cache serves only that JDK and that jar, and the launcher uses it only for them. With a JDK older than 25 this removes any old cache and stops.
 # `mvn package` runs it after building the jar (libp2p-examples; -Djlibp2p.aot.skip=true skips it).
 # Usage: scripts/aot-cache.sh
 set -euo pipefail
@@ -36,7 +36,8 @@ done
 [ -n "$addr" ] || { echo "aot-cache: the training listener did not start; no cache:" >&2; cat "$work/listen.out" >&2; exit 0; }
 
 if "$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$aot" -jar "$jar" ping "$addr" > "$work/train.out" 2>&1 && [ -f "$aot" ]; then
-  echo "$JAVA_HOME" > "$aot.jdk"
+  read_release "$JAVA_HOME" JAVA_RUNTIME_VERSION
+  printf '%s\n%s\n' "$JAVA_HOME" "$value" > "$aot.jdk"
   echo "aot-cache: wrote $aot ($(( $(stat -c %s "$aot") / 1048576 )) MiB) for the JDK at $JAVA_HOME"
 else
   rm -f "$aot"

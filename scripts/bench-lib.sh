@@ -8,9 +8,10 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# A js node runs until its stdin ends. Its stdin is this FIFO, which the script holds open for
-# writing and never writes: no data, and no end until the script exits. (/dev/zero would feed it
-# bytes as fast as it reads them, which kept a core busy and slowed the js side of every figure.)
+# A js node runs until its stdin ends or it is killed (cleanup does). Its stdin is this FIFO, which
+# the script holds open for writing (fd 3) and never writes: no data, and no end while the script
+# runs. Start nodes with 3>&- so that they do not hold a writer themselves. (/dev/zero fed the node
+# bytes as fast as it read them, which kept about half a core busy and slowed every figure.)
 mkfifo "$work/stdin"
 exec 3<>"$work/stdin"
 

@@ -23,12 +23,13 @@ cpu_ms() { python3 -c "import os,sys; f=open(f'/proc/{sys.argv[1]}/stat').read()
 
 java -jar "$JAR" relay --host 127.0.0.1 --limit-seconds 0 --limit-bytes 0 --json > "$work/java-relay.out" 2>/dev/null & pids+=($!)
 JAVA_RELAY_PID=$!
-(cd interop/js-peer && exec node peer.mjs relay --unlimited < "$work/stdin" > "$work/js-relay.out" 2>/dev/null) & pids+=($!)
+(cd interop/js-peer && exec node peer.mjs relay --unlimited < "$work/stdin" 3>&- > "$work/js-relay.out" 2>/dev/null) & pids+=($!)
 JS_RELAY_PID=$!
 JAVA_RELAY=$(first_json "$work/java-relay.out" listening addrs)
 JS_RELAY=$(first_json "$work/js-relay.out" listening addrs)
 
-# One Java end, reserved on both relays: its direct address and one circuit address per relay.
+# Two Java ends, one reserved on each relay; the first also serves the direct path (its JIT is the
+# warmer of the two, which favours the Java relay's row a little).
 java -jar "$JAR" listen --host 127.0.0.1 --relay "$JAVA_RELAY" --json > "$work/end-java.out" 2>/dev/null & pids+=($!)
 java -jar "$JAR" listen --host 127.0.0.1 --relay "$JS_RELAY" --json > "$work/end-js.out" 2>/dev/null & pids+=($!)
 DIRECT=$(first_json "$work/end-java.out" listening addrs)
@@ -50,10 +51,14 @@ for _ in $(seq "$RUNS"); do
       js) target=$VIA_JS; pid=$JS_RELAY_PID ;;
     esac
     before=$([ -n "$pid" ] && cpu_ms "$pid" || echo 0)
-    UP[$path]+=" $(perf "$target" "$BYTES" 0 "d['uploadMBps']")"
-    DOWN[$path]+=" $(perf "$target" 0 "$BYTES" "d['downloadMBps']")"
+    up=$(perf "$target" "$BYTES" 0 "d['uploadMBps']")
+    down=$(perf "$target" 0 "$BYTES" "d['downloadMBps']")
     after=$([ -n "$pid" ] && cpu_ms "$pid" || echo 0)
-    CPU[$path]+=" $(python3 -c "print(($after - $before) / (2 * $BYTES / 1e6))")"
+    UP[$path]+=" $up"
+    DOWN[$path]+=" $down"
+    if [ -n "$up" ] && [ -n "$down" ]; then  # CPU per MB only over runs that moved every byte
+      CPU[$path]+=" $(python3 -c "print(($after - $before) / (2 * $BYTES / 1e6))")"
+    fi
     RTT[$path]+=" $(ping_ms "$target")"
   done
 done

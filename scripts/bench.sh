@@ -25,7 +25,7 @@ command -v node >/dev/null || { echo "node is needed for the js side" >&2; exit 
 . scripts/bench-lib.sh
 
 java -jar "$JAR" listen --host 127.0.0.1 --json > "$work/java.out" 2>/dev/null & pids+=($!)
-(cd interop/js-peer && exec node peer.mjs listen < "$work/stdin" > "$work/js.out" 2>/dev/null) & pids+=($!)
+(cd interop/js-peer && exec node peer.mjs listen < "$work/stdin" 3>&- > "$work/js.out" 2>/dev/null) & pids+=($!)
 JAVA_ADDR=$(first_json "$work/java.out" listening addrs)
 JS_ADDR=$(first_json "$work/js.out" listening addrs)
 
@@ -93,7 +93,8 @@ cp=libp2p-core/target/classes:libp2p-core/target/test-classes:libp2p-tcp/target/
 # The seal rate of the ChaCha20-Poly1305 implementation the stack chose on this machine (its last line names it).
 noise=$(java -cp "$cp" org.jlibp2p.noise.NoiseBenchmark "$(( BYTES < 64 << 20 ? 64 : BYTES >> 20 ))" || true)
 chosen=$(sed -n 's/.*; connections use \(.*\))$/\1/p' <<< "$noise")
-seal=$(grep -F "$chosen seal" <<< "$noise" | awk '{print $NF}' || true)
+seal=""
+[ -n "$chosen" ] && seal=$(grep -m1 -F "$chosen seal" <<< "$noise" | awk '{print $NF}' || true)
 onejvm=$(java -cp "$cp" org.jlibp2p.tests.bench.StackBenchmark "$RATE_SECONDS" | sed -n 's/^one stream, upload MB\/s *\([0-9.]*\)$/\1/p' || true)
 heap=$(java -cp "$cp" org.jlibp2p.tests.bench.ConnectionMemoryBenchmark 1000 | sed -n 's/^heap per connection .*; \([0-9.]*\) KiB per end.*/\1/p' || true)
 fresh=()

@@ -7,15 +7,23 @@ JDK_TOOL=${JDK_TOOL:-javac}
 JDK_DIRS=${JDK_DIRS:-"/usr/lib/jvm/* /usr/java/* /opt/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home ${HOME:-/nonexistent}/.sdkman/candidates/java/* ${HOME:-/nonexistent}/.jdks/*"}
 
 # Shell builtins only, no sed or dirname: bin/jlibp2p sources this file on every start.
-read_major() {  # sets major to the major version of the JDK at $1, or to nothing
-  major=""
+read_release() {  # sets value to KEY's value in the JDK at $1's release file (quotes removed), or to nothing
+  value=""
   local line
-  [ -x "$1/bin/$JDK_TOOL" ] && [ -f "$1/release" ] || return 0
-  while IFS= read -r line; do
+  [ -f "$1/release" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
     case $line in
-      JAVA_VERSION=*) line=${line#JAVA_VERSION=\"}; major=${line%%[!0-9]*}; return 0 ;;
+      "$2="*) line=${line#"$2"=}; line=${line%$'\r'}; line=${line#\"}; value=${line%\"}; return 0 ;;
     esac
   done < "$1/release"
+}
+
+read_major() {  # sets major to the major version of the JDK at $1, or to nothing
+  major=""
+  [ -x "$1/bin/$JDK_TOOL" ] || return 0
+  local value
+  read_release "$1" JAVA_VERSION
+  major=${value%%[!0-9]*}
 }
 
 java_major() {  # prints the major version of the JDK at $1, or nothing

@@ -77,6 +77,17 @@ class RelayedCommandsTest {
             }
         }
         assertThat(ToolRunner.run("relay", "--limit-seconds", "-1").code()).isEqualTo(2);
+
+        // The time limit reaches the wire: the relay's STATUS carries it, as --trace shows.
+        try (ToolRunner.Background relay = new ToolRunner.Background(Map.of(), "relay", "--json", "--host", "127.0.0.1",
+                "--limit-seconds", "7", "--limit-bytes", "0")) {
+            String relayAddr = (String) ((List<?>) relay.nextJson().get("addrs")).get(0);
+            try (ToolRunner.Listener node = new ToolRunner.Listener(Map.of(), "--relay", relayAddr)) {
+                String viaRelay = (String) ((List<?>) node.node.nextJson().get("addrs")).get(0);
+                ToolRunner.Run ping = ToolRunner.run("ping", viaRelay, "--trace");
+                assertThat(ping.err()).contains(": HOP STATUS OK, limit 7 s, no data limit");
+            }
+        }
     }
 
     /**

@@ -100,6 +100,6 @@ public record Limit(Duration duration, long data) {
         if (equals(NONE)) {
             return "no limit";
         }
-        return (duration.isZero() ? "no time limit" : duration.toSeconds() + " s") + ", " + (data == 0 ? "no data limit" : data + " bytes");
+        return (duration.isZero() ? "no time limit" : durationSeconds() + " s") + ", " + (data == 0 ? "no data limit" : data + " bytes");
     }
 }

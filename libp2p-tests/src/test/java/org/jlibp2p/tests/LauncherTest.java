@@ -146,7 +146,10 @@ class LauncherTest {
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
                 "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
 
-        Files.writeString(madeBy, System.getProperty("java.home") + "\n");
+        String version = Files.readAllLines(Path.of(System.getProperty("java.home"), "release")).stream()
+                .filter(l -> l.startsWith("JAVA_RUNTIME_VERSION=")).map(l -> l.substring(l.indexOf('=') + 1).replace("\"", ""))
+                .findFirst().orElse("");
+        Files.writeString(madeBy, System.getProperty("java.home") + "\n" + version + "\n");
         Result r = bash(env, copy.resolve("bin/jlibp2p").toString(), "--version");
         assertThat(r.code()).as(r.err()).isZero();
         if (Runtime.version().feature() >= 25) {
@@ -159,10 +162,19 @@ class LauncherTest {
         }
         assertThat(r.out()).contains("jlibp2p ");
 
-        Files.writeString(madeBy, "/another/jdk\n");
+        Files.writeString(madeBy, "/another/jdk\n" + version + "\n");
         Result other = bash(env, copy.resolve("bin/jlibp2p").toString(), "--version");
         assertThat(other.code()).as(other.err()).isZero();
         assertThat(other.out()).as("a cache made by another JDK is left out").doesNotContain("AOTCache");
+
+        Files.writeString(madeBy, System.getProperty("java.home") + "\n" + version + "-older\n");
+        Result updated = bash(env, copy.resolve("bin/jlibp2p").toString(), "--version");
+        assertThat(updated.out()).as("a cache made by another build of this JDK (updated in place) is left out").doesNotContain("AOTCache");
+
+        Files.writeString(madeBy, System.getProperty("java.home") + "\n" + version + "\n");
+        Files.setLastModifiedTime(aot, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Result stale = bash(env, copy.resolve("bin/jlibp2p").toString(), "--version");
+        assertThat(stale.out()).as("a cache older than the jar is left out").doesNotContain("AOTCache");
     }
 
     /** The cache {@code mvn package} made with this JDK (25+) is one the JVM can use: AOTMode=on fails otherwise. */
@@ -174,10 +186,10 @@ class LauncherTest {
             return;
         }
         assertThat(aot).as("mvn package trains a cache with JDK 25+").exists();
-        assertThat(Path.of(Files.readString(JAR.resolveSibling("jlibp2p.aot.jdk")).strip()).toRealPath())
-                .isEqualTo(Path.of(System.getProperty("java.home")).toRealPath());
+        String madeBy = Files.readAllLines(JAR.resolveSibling("jlibp2p.aot.jdk")).get(0);
+        assertThat(Path.of(madeBy).toRealPath()).isEqualTo(Path.of(System.getProperty("java.home")).toRealPath());
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
-                "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:AOTMode=on");
+                "JAVA_HOME", madeBy, "JLIBP2P_JAVA_OPTS", "-XX:AOTMode=on");
         Result r = bash(env, LAUNCHER.toString(), "--version");
         assertThat(r.code()).as("the JVM maps the cache: %s", r.err()).isZero();
         assertThat(r.out()).contains("jlibp2p ");

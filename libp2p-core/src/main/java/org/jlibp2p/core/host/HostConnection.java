@@ -84,6 +84,7 @@ final class HostConnection implements Connection {
      * when the handler throws anything, an {@link Error} included.
      */
     private void serve(MuxedStream stream) {
+        boolean counted = true; // in `inbound`, until the handler returns or the stream is refused
         try {
             String protocol;
             try {
@@ -133,6 +134,8 @@ final class HostConnection implements Connection {
                     // next stream never finds its own finished stream still counted.
                     registration.slots().release();
                     host.handlers.release(remotePeer(), protocol);
+                    inbound.decrementAndGet();
+                    counted = false;
                 }
                 if (!hostStream.kept()) {
                     hostStream.close();
@@ -148,7 +151,9 @@ final class HostConnection implements Connection {
                 }
             }
         } finally {
-            inbound.decrementAndGet();
+            if (counted) {
+                inbound.decrementAndGet();
+            }
         }
     }
 
