@@ -231,7 +231,9 @@ class ReservationTest {
         Host b = net.reachableThrough(client);
         client.awaitReservation(Duration.ofSeconds(10));
         r.connections(b.peerId()).forEach(Connection::close);
-        awaitTrue("B reserved again", () -> reservedEvents(b.peerId(), false) == 2);
+        // The new RESERVE may reach the relay before it has seen the old connection close: then it
+        // is a renewal of the slot still held, and the closing no longer drops it (B is connected).
+        awaitTrue("B reserved again", () -> reservedEvents(b.peerId(), false) + reservedEvents(b.peerId(), true) >= 2);
         awaitTrue("the relay holds it", () -> net.relayService(r).reservations().stream().anyMatch(x -> x.peer().equals(b.peerId())));
         assertThat(client.awaitReservation(Duration.ofSeconds(10)).relay()).isEqualTo(r.peerId());
         Host a = net.dialer();
