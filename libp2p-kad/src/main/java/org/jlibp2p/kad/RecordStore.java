@@ -3,7 +3,9 @@ package org.jlibp2p.kad;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,16 +49,17 @@ final class RecordStore {
         try {
             Stored old = records.get(k);
             if (old != null && !old.received.plus(ttl).isBefore(now)
-                    && validators.select(record.key(), java.util.List.of(old.record.value(), record.value())) == 0
-                    && !java.util.Arrays.equals(old.record.value(), record.value())) {
+                    && validators.select(record.key(), List.of(old.record.value(), record.value())) == 0
+                    && !Arrays.equals(old.record.value(), record.value())) {
                 return Outcome.KEPT_BETTER;
             }
+            KadRecord kept = new KadRecord(record.key(), record.value(), now.toString());
             long freed = old == null ? 0 : old.record.size();
-            if ((old == null && records.size() >= maxRecords) || bytes - freed + record.size() > maxBytes) {
+            if ((old == null && records.size() >= maxRecords) || bytes - freed + kept.size() > maxBytes) {
                 return Outcome.FULL;
             }
-            records.put(k, new Stored(new KadRecord(record.key(), record.value(), now.toString()), now));
-            bytes += record.size() - freed;
+            records.put(k, new Stored(kept, now));
+            bytes += kept.size() - freed;
             return Outcome.STORED;
         } finally {
             lock.unlock();
