@@ -154,6 +154,17 @@ public record KadConfig(String protocolPrefix, Mode mode, int k, int alpha, Dura
     }
 
     /**
+     * {@return a copy with another bucket size and concurrency}
+     *
+     * @param k     bucket size and replication factor
+     * @param alpha requests in flight in one lookup
+     */
+    public KadConfig withK(int k, int alpha) {
+        return new KadConfig(protocolPrefix, mode, k, alpha, requestTimeout, queryTimeout, bootstrap, refreshInterval, validators,
+                recordTtl, providerTtl, republishInterval, maxRecords, maxRecordBytes, maxProviderKeys, maxProvidersPerKey, maxProviderEntries);
+    }
+
+    /**
      * {@return a copy with other timeouts}
      *
      * @param request per request

@@ -19,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.codec.Multihash;
@@ -184,19 +183,19 @@ public final class KadDht implements HostService {
             }
         });
         Duration sweep = config.recordTtl().compareTo(Duration.ofHours(2)) > 0 ? Duration.ofHours(1) : config.recordTtl().dividedBy(2);
-        context.schedule("kad-expiry", sweep, sweep, () -> {
+        context.schedule("expiry", sweep, sweep, () -> {
             Instant now = Instant.now();
             records.expire(now);
             providers.expire(now);
         });
-        context.schedule("kad-refresh", config.refreshInterval(), config.refreshInterval(), () -> {
+        context.schedule("refresh", config.refreshInterval(), config.refreshInterval(), () -> {
             try {
                 refresh();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
-        context.schedule("kad-republish", config.republishInterval(), config.republishInterval(), () -> {
+        context.schedule("republish", config.republishInterval(), config.republishInterval(), () -> {
             try {
                 republish();
             } catch (InterruptedException e) {
@@ -204,7 +203,7 @@ public final class KadDht implements HostService {
             }
         });
         if (!config.bootstrap().isEmpty()) {
-            context.execute("kad-bootstrap", () -> {
+            context.execute("bootstrap", () -> {
                 try {
                     bootstrap();
                 } catch (InterruptedException e) {
@@ -283,7 +282,7 @@ public final class KadDht implements HostService {
         }
         if (t.add(peer) instanceof RoutingTable.Added.BucketFull full && checking.size() < MAX_CHECKS && checking.add(full.leastRecentlySeen())) {
             PeerId oldest = full.leastRecentlySeen();
-            ctx.execute("kad-check", () -> {
+            ctx.execute("check", () -> {
                 try {
                     rpc.request(KadPeer.of(oldest, List.of()), KadMessage.request(KadMessage.Type.FIND_NODE, ctx.peerId().bytes()));
                     t.add(oldest); // it answered: it stays, as the most recently seen
@@ -367,7 +366,7 @@ public final class KadDht implements HostService {
             seeds.add(KadPeer.of(p, List.of()));
         }
         Lookup lookup = new Lookup(target, request, c.peerId(), config.k(), config.alpha(), config.requestTimeout(), config.queryTimeout(),
-                rpc::request, task -> c.execute("kad-request", task), this::step);
+                rpc::request, task -> c.execute("request", task), this::step);
         return lookup.run(seeds, (from, response) -> {
             seen(from.id());
             return onResponse.accept(from, response);
@@ -600,7 +599,7 @@ public final class KadDht implements HostService {
         AtomicInteger ok = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(peers.size());
         for (KadPeer p : peers) {
-            ctx.execute("kad-store", () -> {
+            ctx.execute("store", () -> {
                 try {
                     if (request.send(p)) {
                         ok.incrementAndGet();
@@ -624,13 +623,5 @@ public final class KadDht implements HostService {
      */
     public static byte[] publicKeyKey(PeerId peer) {
         return PublicKeyValidator.keyOf(peer);
-    }
-
-    static PeerId peerIdOrNull(byte[] key) {
-        try {
-            return PeerId.fromBytes(key);
-        } catch (MalformedMessageException e) {
-            return null;
-        }
     }
 }

@@ -149,4 +149,39 @@ class DhtTest {
             assertThat(net.dht(nodes.get(2)).getValue(KadDht.publicKeyKey(peer), 1).value()).isPresent();
         }
     }
+
+    /** A host whose peer id falls in bucket {@code cpl} of {@code self}'s table. */
+    private static Host inBucket(KadNet net, PeerId self, int cpl) throws Exception {
+        while (true) {
+            org.jlibp2p.core.crypto.PrivateKey key = org.jlibp2p.core.crypto.PrivateKey.generate(org.jlibp2p.core.crypto.KeyType.ED25519);
+            if (KadKey.of(self).commonPrefixLength(KadKey.of(PeerId.fromPublicKey(key.publicKey()))) == cpl) {
+                Host h = net.builder().identity(key).listen("/memory/0").service(new KadDht(KadNet.CONFIG)).build();
+                net.hosts.add(h);
+                return h;
+            }
+        }
+    }
+
+    @Test
+    void aFullBucketsOldestPeerIsCheckedAndReplacedOnlyIfItDoesNotAnswer() throws Exception {
+        try (KadNet net = new KadNet()) {
+            Host x = net.node(KadNet.CONFIG.withK(1, 1));
+            RoutingTable table = net.dht(x).routingTable();
+            Host a = inBucket(net, x.peerId(), 0);
+            Host b = inBucket(net, x.peerId(), 0);
+            Host c = inBucket(net, x.peerId(), 0);
+            a.connect(KadNet.addr(x));
+            KadNet.awaitTrue("a in the table", () -> table.contains(a.peerId()));
+            // the bucket is full and its oldest answers: b waits
+            b.connect(KadNet.addr(x));
+            KadNet.awaitTrue("b waiting", () -> table.waiting(0) == 1);
+            Thread.sleep(500); // the check of a has time to run and succeed
+            assertThat(table.bucket(0)).containsExactly(a.peerId());
+            // a goes away without a word: the next newcomer's check finds it silent, and c takes its place
+            a.close();
+            c.connect(KadNet.addr(x));
+            KadNet.awaitTrue("a replaced", () -> !table.contains(a.peerId()));
+            assertThat(table.bucket(0)).containsExactly(c.peerId());
+        }
+    }
 }
