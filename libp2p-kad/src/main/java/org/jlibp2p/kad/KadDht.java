@@ -296,16 +296,28 @@ public final class KadDht implements HostService {
     }
 
     /**
-     * Joins the network: connects to the configured bootstrap peers, puts them in the routing table,
-     * then looks up this peer's own id (which fills the table with the peers around it) and
-     * refreshes the buckets (kad-dht/README.md, "Bootstrap process").
+     * Joins the network through the configured bootstrap peers ({@link KadConfig#bootstrap()}): see
+     * {@link #bootstrap(List)}. The service starts this by itself when the host starts, if there are any.
      *
      * @return the number of peers in the routing table afterwards
      * @throws InterruptedException if interrupted
      */
     public int bootstrap() throws InterruptedException {
+        return bootstrap(config.bootstrap());
+    }
+
+    /**
+     * Joins the network (kad-dht/README.md, "Bootstrap process"): connects to the given peers and
+     * puts them in the routing table, then looks up this peer's own id (which fills the table with
+     * the peers around it) and refreshes the buckets.
+     *
+     * @param peers DHT servers, each address ending in {@code /p2p/<id>}
+     * @return the number of peers in the routing table afterwards
+     * @throws InterruptedException if interrupted
+     */
+    public int bootstrap(List<Multiaddr> peers) throws InterruptedException {
         ServiceContext c = context();
-        for (Multiaddr addr : config.bootstrap()) {
+        for (Multiaddr addr : peers) {
             try {
                 PeerId peer = c.connect(addr).remotePeer();
                 if (!peer.equals(c.peerId())) {

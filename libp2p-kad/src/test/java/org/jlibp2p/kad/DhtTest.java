@@ -184,4 +184,30 @@ class DhtTest {
             assertThat(table.bucket(0)).containsExactly(c.peerId());
         }
     }
+
+    @Test
+    void republishingPutsBackWhatExpiredElsewhere() throws Exception {
+        try (KadNet net = new KadNet()) {
+            List<Host> nodes = net.servers(6);
+            KadDht owner = net.dht(nodes.get(2));
+            owner.putValue(key("kept"), "v".getBytes(StandardCharsets.UTF_8));
+            byte[] content = Multihash.sha256("kept".getBytes(StandardCharsets.UTF_8)).bytes();
+            owner.provide(content);
+            java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofHours(49));
+            for (Host h : nodes) { // 49 hours pass elsewhere: every record and provider record is gone
+                if (h != nodes.get(2)) {
+                    net.dht(h).records().expire(later);
+                    net.dht(h).providers().expire(later);
+                    assertThat(net.dht(h).storedRecords()).isZero();
+                    assertThat(net.dht(h).storedProviders()).isZero();
+                }
+            }
+            owner.republish();
+            for (Host h : nodes) {
+                assertThat(net.dht(h).storedRecords()).as("records on " + h.peerId()).isEqualTo(1);
+                // ADD_PROVIDER has no response: the record lands a moment after the send
+                KadNet.awaitTrue("providers on " + h.peerId(), () -> net.dht(h).storedProviders() == 1);
+            }
+        }
+    }
 }

@@ -41,6 +41,9 @@ import org.jlibp2p.yamux.YamuxMuxer;
  * The hosts use the plaintext security channel (core's, for tests) with Yamux, so that thousands
  * of hosts fit in one JVM; the DHT's bytes are the same as over Noise.
  *
+ * <p>Joining: each node joins through a random node created before it ({@link KadDht#bootstrap(List)}),
+ * four at a time.
+ *
  * <p>Usage: {@code KadSimulation [sizes, default 100,500] [lookups, default 200] [keys, default 200]};
  * {@code scripts/bench-kad.sh} runs it. Prints one row per figure and a table.
  */
@@ -89,17 +92,17 @@ public final class KadSimulation {
         long t0 = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
             for (int i = 0; i < n; i++) {
-                KadConfig c = i == 0 ? config : config.withBootstrap(List.of(hosts.get(random.nextInt(i)).fullAddrs().get(0)));
-                KadDht dht = new KadDht(c);
+                KadDht dht = new KadDht(config);
                 hosts.add(Host.builder().transport(net.transport()).security(PlaintextSecureChannel::new).muxer(new YamuxMuxer())
                         .limits(limits).listen("/memory/0").service(dht).build());
                 dhts.add(dht);
             }
-            // each joins (the service also starts this by itself; a second join only refreshes),
-            // a few at a time so that early joiners are not alone
+            // each joins through a random node before it, a few at a time
             List<Future<Integer>> joined = new ArrayList<>();
-            for (KadDht d : dhts.subList(1, n)) {
-                joined.add(pool.submit(d::bootstrap));
+            for (int i = 1; i < n; i++) {
+                KadDht d = dhts.get(i);
+                List<org.jlibp2p.core.Multiaddr> through = List.of(hosts.get(random.nextInt(i)).fullAddrs().get(0));
+                joined.add(pool.submit(() -> d.bootstrap(through)));
             }
             for (Future<Integer> f : joined) {
                 f.get();
