@@ -17,11 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
-import org.jlibp2p.core.codec.Multihash;
 import org.jlibp2p.core.host.HostEvent;
 import org.jlibp2p.core.host.HostService;
 import org.jlibp2p.core.host.ServiceContext;
@@ -128,9 +126,7 @@ public final class KadDht implements HostService {
     private final RefusalLog refusals = new RefusalLog(LOG);
     private final List<Consumer<? super LookupStep>> traceListeners = new CopyOnWriteArrayList<>();
     private final Set<PeerId> checking = ConcurrentHashMap.newKeySet();
-    private final ReentrantLock republishLock = new ReentrantLock();
-    private final LinkedHashMap<String, byte[][]> published = new LinkedHashMap<>();
-    private final LinkedHashMap<String, byte[]> provided = new LinkedHashMap<>();
+    private final Republisher republisher = new Republisher(MAX_REPUBLISHED);
     private final SecureRandom random = new SecureRandom();
     private volatile ServiceContext ctx;
     private volatile RoutingTable table;
@@ -341,21 +337,8 @@ public final class KadDht implements HostService {
     public void refresh() throws InterruptedException {
         Instant since = Instant.now().minus(config.refreshInterval());
         for (int cpl : table.due(since, MAX_REFRESH_CPL)) {
-            byte[] id = randomPeerIdAt(cpl);
+            byte[] id = table.randomPeerIdInBucket(cpl, random);
             lookup(id, KadMessage.request(KadMessage.Type.FIND_NODE, id), (p, m) -> false);
-        }
-    }
-
-    /** A random peer id (sha2-256 multihash) whose key shares exactly {@code cpl} leading bits with ours. */
-    private byte[] randomPeerIdAt(int cpl) {
-        KadKey self = table.self();
-        byte[] digest = new byte[32];
-        while (true) { // 2^(cpl+1) tries on average, at most about 65,536 hashes for bucket 15
-            random.nextBytes(digest);
-            byte[] id = Multihash.of(Multihash.SHA2_256, digest).bytes();
-            if (self.commonPrefixLength(KadKey.of(id)) == cpl) {
-                return id;
-            }
         }
     }
 
@@ -419,7 +402,7 @@ public final class KadDht implements HostService {
         validators.validate(key, value);
         KadRecord record = KadRecord.of(key, value);
         records.put(record, validators, Instant.now());
-        remember(published, key, new byte[][] {key, value});
+        republisher.put(key, value);
         return putToClosest(record);
     }
 
@@ -500,7 +483,7 @@ public final class KadDht implements HostService {
         ServiceContext c = context();
         KadPeer self = KadPeer.of(c.peerId(), c.advertisedAddrs());
         providers.add(key, self, Instant.now());
-        remember(provided, key, key);
+        republisher.provide(key);
         ClosestPeers closest = closestPeers(key);
         KadMessage add = new KadMessage(KadMessage.Type.ADD_PROVIDER, key, Optional.empty(), List.of(), List.of(self));
         int sent = toEach(closest.peers(), p -> {
@@ -569,34 +552,11 @@ public final class KadDht implements HostService {
 
     /** Sends what this peer put and provides again, before the TTLs end. */
     void republish() throws InterruptedException {
-        List<byte[][]> values;
-        List<byte[]> keys;
-        republishLock.lock();
-        try {
-            values = List.copyOf(published.values());
-            keys = List.copyOf(provided.values());
-        } finally {
-            republishLock.unlock();
+        for (KadRecord r : republisher.values()) {
+            putToClosest(r);
         }
-        for (byte[][] kv : values) {
-            putToClosest(KadRecord.of(kv[0], kv[1]));
-        }
-        for (byte[] key : keys) {
+        for (byte[] key : republisher.keys()) {
             provide(key);
-        }
-    }
-
-    private <V> void remember(LinkedHashMap<String, V> what, byte[] key, V value) {
-        republishLock.lock();
-        try {
-            String k = java.util.HexFormat.of().formatHex(key);
-            what.remove(k);
-            what.put(k, value);
-            if (what.size() > MAX_REPUBLISHED) {
-                what.pollFirstEntry();
-            }
-        } finally {
-            republishLock.unlock();
         }
     }
 

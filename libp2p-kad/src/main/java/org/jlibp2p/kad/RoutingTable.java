@@ -287,4 +287,23 @@ public final class RoutingTable {
             lock.unlock();
         }
     }
+
+    /**
+     * {@return a random peer id (a sha2-256 multihash) that falls in bucket {@code cpl}}: the target
+     * of a lookup that refreshes that bucket (go-libp2p-kad-dht refreshes with such ids too).
+     * Found by trying random ids: 2^(cpl+1) SHA-256 hashes on average, about 65,536 for bucket 15.
+     *
+     * @param cpl    the bucket
+     * @param random the source of the random digests
+     */
+    byte[] randomPeerIdInBucket(int cpl, java.util.random.RandomGenerator random) {
+        byte[] digest = new byte[32];
+        while (true) {
+            random.nextBytes(digest);
+            byte[] id = org.jlibp2p.core.codec.Multihash.of(org.jlibp2p.core.codec.Multihash.SHA2_256, digest).bytes();
+            if (self.commonPrefixLength(KadKey.of(id)) == cpl) {
+                return id;
+            }
+        }
+    }
 }

@@ -19,7 +19,7 @@ class DhtTest {
     @Test
     void lookupsFindTheTrueKClosest() throws Exception {
         try (KadNet net = new KadNet()) {
-            List<Host> nodes = net.servers(30);
+            List<Host> nodes = net.servers(24);
             List<PeerId> ids = nodes.stream().map(Host::peerId).toList();
             Host asker = nodes.get(7);
             for (int i = 0; i < 5; i++) {
@@ -37,7 +37,7 @@ class DhtTest {
     @Test
     void aValuePutOnOneNodeIsFoundFromAnother() throws Exception {
         try (KadNet net = new KadNet()) {
-            List<Host> nodes = net.servers(25);
+            List<Host> nodes = net.servers(22);
             KadDht.PutResult put = net.dht(nodes.get(3)).putValue(key("greeting"), "hello".getBytes(StandardCharsets.UTF_8));
             assertThat(put.stored()).isEqualTo(20);
             KadDht.GetResult got = net.dht(nodes.get(17)).getValue(key("greeting"), 1);
@@ -73,7 +73,7 @@ class DhtTest {
     @Test
     void providersAreAnnouncedAndFound() throws Exception {
         try (KadNet net = new KadNet()) {
-            List<Host> nodes = net.servers(25);
+            List<Host> nodes = net.servers(22);
             byte[] content = Multihash.sha256("some block".getBytes(StandardCharsets.UTF_8)).bytes();
             KadDht.ProvideResult provided = net.dht(nodes.get(2)).provide(content);
             assertThat(provided.announced()).isEqualTo(20);
@@ -87,7 +87,7 @@ class DhtTest {
     @Test
     void findPeerReturnsTheAddressesOfAPeerNotConnected() throws Exception {
         try (KadNet net = new KadNet()) {
-            List<Host> nodes = net.servers(25);
+            List<Host> nodes = net.servers(22);
             Host asker = nodes.get(5);
             Host target = nodes.get(19);
             // forget the target: no connection, no address, not in the table; only the network knows it
