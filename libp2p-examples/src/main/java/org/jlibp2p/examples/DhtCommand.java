@@ -99,10 +99,9 @@ final class DhtCommand implements Command {
             bootstrap.add(Context.parseTarget(b));
         }
         int quorum = ctx.cli.intOption("--quorum", 1, 20);
-        KadConfig config = KadConfig.defaults().withBootstrap(bootstrap)
-                .withValidator(GreatestValueValidator.JLIBP2P_NAMESPACE, new GreatestValueValidator());
+        KadConfig config = KadConfig.defaults().withValidator(GreatestValueValidator.JLIBP2P_NAMESPACE, new GreatestValueValidator());
         if (op.equals("serve")) {
-            return serve(ctx, new KadDht(config));
+            return serve(ctx, new KadDht(config.withBootstrap(bootstrap))); // joins by itself once started
         }
         if (bootstrap.isEmpty()) {
             throw new Cli.UsageException("dht " + op + " needs at least one --bootstrap ADDR");
@@ -128,7 +127,7 @@ final class DhtCommand implements Command {
                 yield dht -> findPeer(dht, peer);
             }
         };
-        return once(ctx, new KadDht(config.withMode(KadConfig.Mode.CLIENT)), operation);
+        return once(ctx, new KadDht(config.withMode(KadConfig.Mode.CLIENT)), bootstrap, operation);
     }
 
     /** A key as typed: one without a leading slash goes in the /jlibp2p/ namespace. */
@@ -177,13 +176,13 @@ final class DhtCommand implements Command {
         Result run(KadDht dht) throws Exception;
     }
 
-    private int once(Context ctx, KadDht dht, Operation operation) {
+    private int once(Context ctx, KadDht dht, List<Multiaddr> bootstrap, Operation operation) {
         Duration timeout = Duration.ofSeconds(ctx.cli.intOption("--timeout", (int) Context.DEFAULT_TIMEOUT.toSeconds(), 1, 86_400));
         traceTo(ctx, dht);
         try (Host host = ctx.host(ctx.identity(), ctx.listenAddress(), Map.of(), b -> b.service(dht));
              ExecutorService worker = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Result> result = worker.submit(() -> {
-                if (dht.bootstrap() == 0) {
+                if (dht.bootstrap(bootstrap) == 0) {
                     return new Result.Failure("dht", "no bootstrap peer answered as a DHT server", "NoPeers");
                 }
                 return operation.run(dht);
