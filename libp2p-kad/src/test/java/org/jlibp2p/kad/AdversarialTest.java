@@ -236,4 +236,25 @@ class AdversarialTest {
             assertThat(net.dht(nodes.get(1)).closestPeers("x".getBytes(StandardCharsets.UTF_8)).peers()).extracting(KadPeer::id).contains(nodes.get(0).peerId());
         }
     }
+
+    @Test
+    void theWholeQueryDeadlineEndsALookupThatWaitsOnSilentPeers() throws Exception {
+        try (KadNet net = new KadNet()) {
+            Host asker = net.node(KadNet.CONFIG.withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(1)));
+            List<Host> silent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                silent.add(hostile(net, List.of(asker), s -> {
+                    s.setReadTimeout(Duration.ZERO);
+                    s.in().readAllBytes();
+                }));
+            }
+            long t0 = System.nanoTime();
+            KadDht.ClosestPeers found = net.dht(asker).closestPeers("target".getBytes(StandardCharsets.UTF_8));
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertThat(found.stats().timedOut()).isTrue();
+            assertThat(found.peers()).isEmpty();
+            assertThat(found.stats().messages()).isEqualTo(3);
+            assertThat(took).as("the 1 s query deadline, not the 10 s request timeout").isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+        }
+    }
 }
