@@ -27,6 +27,7 @@ final class Cli {
     private final Map<String, String> options = new HashMap<>();
     private final Set<String> flags = new HashSet<>();
     private final Map<String, Option> declared = new HashMap<>();
+    private final Map<String, List<String>> repeated = new HashMap<>();
 
     Cli(List<String> args, List<Option> known) {
         Map<String, Option> byName = new HashMap<>();
@@ -62,6 +63,11 @@ final class Cli {
             } else {
                 throw new UsageException(name + " needs a value");
             }
+            if (o.repeatable()) {
+                repeated.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(value);
+                options.putIfAbsent(o.name(), value);
+                continue;
+            }
             if (options.put(o.name(), value) != null) {
                 throw new UsageException(o.name() + " is given twice" + (o.aliases().isEmpty() ? "" : " (" + String.join(", ", o.aliases()) + " is another name for it)"));
             }
@@ -75,6 +81,11 @@ final class Cli {
     /** {@return true if the option or flag is on the command line (under any of its names)} */
     boolean has(String name) {
         return options.containsKey(name) || flags.contains(name);
+    }
+
+    /** {@return every value of a repeatable option, in order; empty if it is not given} */
+    List<String> values(String name) {
+        return List.copyOf(repeated.getOrDefault(name, List.of()));
     }
 
     String option(String name, String fallback) {

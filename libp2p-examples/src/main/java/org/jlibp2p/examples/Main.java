@@ -37,6 +37,7 @@ public final class Main {
             new ChatCommand(),
             new SendFileCommand(),
             new KvCommand(),
+            new DhtCommand(),
             new TransportInteropCommand(),
             new HelpCommand(),
             new VersionCommand());

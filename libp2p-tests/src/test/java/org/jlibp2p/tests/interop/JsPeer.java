@@ -137,6 +137,52 @@ final class JsPeer implements AutoCloseable {
         return new JsPeer(new ProcessBuilder(command).directory(DIR.toFile()).start());
     }
 
+    // ---- the Kademlia DHT node (kad.mjs): one JSON command per stdin line, one JSON result per command
+
+    private final java.util.concurrent.atomic.AtomicInteger commandIds = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Starts a js-libp2p Kademlia DHT node (@libp2p/kad-dht) on loopback TCP, in server or client
+     * mode; read its "listening" line with {@link #next}, then drive it with {@link #command}.
+     */
+    static JsPeer kad(boolean client) throws IOException {
+        List<String> command = new ArrayList<>(List.of("node", "kad.mjs"));
+        if (client) {
+            command.add("--client");
+        }
+        return new JsPeer(new ProcessBuilder(command).directory(DIR.toFile()).start());
+    }
+
+    /**
+     * Sends one command to a {@link #kad} node and waits for its result, skipping other lines.
+     *
+     * @param seconds how long to wait
+     * @param fields  the command's fields, name then value, such as {@code "cmd", "get", "key", "/jlibp2p/k"}
+     */
+    Map<String, Object> command(long seconds, String... fields) throws IOException, InterruptedException {
+        int id = commandIds.incrementAndGet();
+        StringBuilder json = new StringBuilder("{\"id\":").append(id);
+        for (int i = 0; i < fields.length; i += 2) {
+            json.append(",\"").append(fields[i]).append("\":\"").append(fields[i + 1].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        json.append("}\n");
+        synchronized (process) {
+            process.getOutputStream().write(json.toString().getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                Map<String, Object> m = Json.parse(line);
+                if (m.get("id") instanceof Number n && n.intValue() == id) {
+                    return m;
+                }
+            }
+        }
+        throw new IllegalStateException("no result for command " + json.toString().strip() + " in " + seconds + " s; stderr: " + stderr());
+    }
+
     /** The next JSON line printed, within the timeout. */
     Map<String, Object> next(long seconds) throws InterruptedException {
         String line = lines.poll(seconds, TimeUnit.SECONDS);

@@ -1,0 +1,206 @@
+package org.jlibp2p.tests.bench;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.host.Host;
+import org.jlibp2p.core.host.Limits;
+import org.jlibp2p.core.memory.MemoryNetwork;
+import org.jlibp2p.core.plaintext.PlaintextSecureChannel;
+import org.jlibp2p.kad.GreatestValueValidator;
+import org.jlibp2p.kad.KadConfig;
+import org.jlibp2p.kad.KadDht;
+import org.jlibp2p.kad.KadKey;
+import org.jlibp2p.kad.KadPeer;
+import org.jlibp2p.yamux.YamuxMuxer;
+
+/**
+ * The Kademlia DHT in one JVM: n hosts with a {@link KadDht} each, over the in-memory transport,
+ * each joining through a node that joined before it. Then:
+ *
+ * <ol>
+ *   <li>lookups for random keys from random nodes, each result compared with the true k closest
+ *       node ids, computed directly by XOR distance; the path length in hops, the requests sent
+ *       and the time of each;</li>
+ *   <li>PUT of random keys from random nodes, then GET of each from another random node;</li>
+ *   <li>a fifth of the nodes closed at once, without telling anyone, then GET of every key again
+ *       from a random live node.</li>
+ * </ol>
+ *
+ * The hosts use the plaintext security channel (core's, for tests) with Yamux, so that thousands
+ * of hosts fit in one JVM; the DHT's bytes are the same as over Noise.
+ *
+ * <p>Joining: each node joins through a random node created before it ({@link KadDht#bootstrap(List)}),
+ * four at a time.
+ *
+ * <p>Usage: {@code KadSimulation [sizes, default 100,500] [lookups, default 200] [keys, default 200]};
+ * {@code scripts/bench-kad.sh} runs it. Prints one row per figure and a table.
+ */
+public final class KadSimulation {
+    private KadSimulation() {}
+
+    /** One size's figures. */
+    record Row(int n, int lookups, double exactShare, double hopsMean, int hopsMax, double messagesMean, double p50Ms, double p99Ms,
+               int keys, double getShare, double getAfterChurnShare) {}
+
+    /**
+     * Runs the simulation.
+     *
+     * @param args sizes (comma-separated), lookups per size, keys per size
+     * @throws Exception if it fails
+     */
+    public static void main(String[] args) throws Exception {
+        List<Integer> sizes = new ArrayList<>();
+        for (String s : (args.length > 0 ? args[0] : "100,500").split(",")) {
+            sizes.add(Integer.parseInt(s.strip()));
+        }
+        int lookups = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int keys = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        List<Row> rows = new ArrayList<>();
+        for (int n : sizes) {
+            rows.add(run(n, lookups, keys, new Random(n)));
+        }
+        System.out.println();
+        System.out.println("| nodes | log2 n | lookups | exact k closest | hops mean | hops max | requests per lookup | latency p50 | latency p99 | GET after PUT | GET, 20 % gone |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %d | %.1f %% | %.2f | %d | %.1f | %.1f ms | %.1f ms | %.1f %% | %.1f %% |%n",
+                    r.n, Math.log(r.n) / Math.log(2), r.lookups, 100 * r.exactShare, r.hopsMean, r.hopsMax, r.messagesMean, r.p50Ms, r.p99Ms,
+                    100 * r.getShare, 100 * r.getAfterChurnShare);
+        }
+    }
+
+    static Row run(int n, int lookups, int keys, Random random) throws Exception {
+        MemoryNetwork net = new MemoryNetwork(4 * 1024, 1024);
+        KadConfig config = KadConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60))
+                .withValidator(GreatestValueValidator.JLIBP2P_NAMESPACE, new GreatestValueValidator());
+        Limits limits = Limits.defaults().withConnections(4 * n + 64, 4 * n + 64, 1024).withConnectionsPerSource(1024, 4 * n + 64, 4)
+                .withIdleTimeouts(Duration.ofSeconds(3), Duration.ZERO, Duration.ofMinutes(2));
+        List<Host> hosts = new ArrayList<>();
+        List<KadDht> dhts = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < n; i++) {
+                KadDht dht = new KadDht(config);
+                hosts.add(Host.builder().transport(net.transport()).security(PlaintextSecureChannel::new).muxer(new YamuxMuxer())
+                        .limits(limits).listen("/memory/0").service(dht).build());
+                dhts.add(dht);
+            }
+            // each joins through a random node before it, a few at a time
+            List<Future<Integer>> joined = new ArrayList<>();
+            for (int i = 1; i < n; i++) {
+                KadDht d = dhts.get(i);
+                List<org.jlibp2p.core.Multiaddr> through = List.of(hosts.get(random.nextInt(i)).fullAddrs().get(0));
+                joined.add(pool.submit(() -> d.bootstrap(through)));
+            }
+            for (Future<Integer> f : joined) {
+                f.get();
+            }
+            System.out.printf(Locale.ROOT, "n = %d: joined in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+
+            // 1. lookups against the truth
+            List<PeerId> ids = hosts.stream().map(Host::peerId).toList();
+            int exact = 0;
+            long hopsSum = 0;
+            int hopsMax = 0;
+            long messages = 0;
+            List<Double> latencies = new ArrayList<>();
+            for (int i = 0; i < lookups; i++) {
+                int asker = random.nextInt(n);
+                byte[] key = new byte[32];
+                random.nextBytes(key);
+                KadDht.ClosestPeers found = dhts.get(asker).closestPeers(key);
+                List<PeerId> others = new ArrayList<>(ids);
+                others.remove(ids.get(asker));
+                if (found.peers().stream().map(KadPeer::id).toList().equals(trueClosest(others, key, config.k()))) {
+                    exact++;
+                }
+                hopsSum += found.stats().hops();
+                hopsMax = Math.max(hopsMax, found.stats().hops());
+                messages += found.stats().messages();
+                latencies.add(found.stats().elapsed().toNanos() / 1e6);
+            }
+            Collections.sort(latencies);
+            double exactShare = (double) exact / lookups;
+            System.out.printf(Locale.ROOT, "n = %d: lookups finding the exact k closest %%  %.1f%n", n, 100 * exactShare);
+            System.out.printf(Locale.ROOT, "n = %d: hops mean  %.2f  (max %d, log2 n %.1f)%n", n, (double) hopsSum / lookups, hopsMax, Math.log(n) / Math.log(2));
+            System.out.printf(Locale.ROOT, "n = %d: requests per lookup  %.1f%n", n, (double) messages / lookups);
+            System.out.printf(Locale.ROOT, "n = %d: lookup latency p50 ms  %.2f%n", n, percentile(latencies, 0.50));
+            System.out.printf(Locale.ROOT, "n = %d: lookup latency p99 ms  %.2f%n", n, percentile(latencies, 0.99));
+
+            // 2. GET after PUT
+            List<byte[]> keyList = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
+            for (int i = 0; i < keys; i++) {
+                byte[] key = ("/jlibp2p/sim-" + i).getBytes(StandardCharsets.UTF_8);
+                byte[] value = ("value " + i + " " + random.nextLong()).getBytes(StandardCharsets.UTF_8);
+                dhts.get(random.nextInt(n)).putValue(key, value);
+                keyList.add(key);
+                values.add(value);
+            }
+            int got = 0;
+            for (int i = 0; i < keys; i++) {
+                byte[] expected = values.get(i);
+                if (dhts.get(random.nextInt(n)).getValue(keyList.get(i), 1).value().map(v -> Arrays.equals(v, expected)).orElse(false)) {
+                    got++;
+                }
+            }
+            System.out.printf(Locale.ROOT, "n = %d: GET after PUT %%  %.1f%n", n, 100.0 * got / keys);
+
+            // 3. a fifth of the nodes gone at once, then GET again from the living
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                order.add(i);
+            }
+            Collections.shuffle(order, random);
+            List<Integer> gone = order.subList(0, n / 5);
+            List<Integer> alive = new ArrayList<>(order.subList(n / 5, n));
+            List<Future<?>> closing = new ArrayList<>();
+            for (int i : gone) {
+                Host h = hosts.get(i);
+                closing.add(pool.submit(h::close));
+            }
+            for (Future<?> f : closing) {
+                f.get();
+            }
+            int gotAfter = 0;
+            for (int i = 0; i < keys; i++) {
+                KadDht asker = dhts.get(alive.get(random.nextInt(alive.size())));
+                byte[] expected = values.get(i);
+                if (asker.getValue(keyList.get(i), 1).value().map(v -> Arrays.equals(v, expected)).orElse(false)) {
+                    gotAfter++;
+                }
+            }
+            System.out.printf(Locale.ROOT, "n = %d: GET with 20 %% of nodes gone %%  %.1f%n", n, 100.0 * gotAfter / keys);
+            return new Row(n, lookups, exactShare, (double) hopsSum / lookups, hopsMax, (double) messages / lookups,
+                    percentile(latencies, 0.50), percentile(latencies, 0.99), keys, (double) got / keys, (double) gotAfter / keys);
+        } finally {
+            try (ExecutorService closer = Executors.newFixedThreadPool(4)) {
+                hosts.forEach(h -> closer.submit(h::close));
+            }
+        }
+    }
+
+    static List<PeerId> trueClosest(List<PeerId> peers, byte[] key, int k) {
+        KadKey target = KadKey.of(key);
+        return peers.stream().sorted(Comparator.comparing((PeerId p) -> KadKey.of(p).distance(target), BigInteger::compareTo)).limit(k).toList();
+    }
+
+    static double percentile(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+}
