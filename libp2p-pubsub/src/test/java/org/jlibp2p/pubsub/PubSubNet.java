@@ -32,6 +32,7 @@ final class PubSubNet implements AutoCloseable {
 
     final MemoryNetwork network = new MemoryNetwork();
     final List<Node> nodes = new ArrayList<>();
+    final List<Host> others = new ArrayList<>();
 
     Host.Builder builder() {
         return Host.builder().transport(network.transport()).security(NoiseSecureChannel::new).muxer(new YamuxMuxer()).listen("/memory/0");
@@ -62,6 +63,7 @@ final class PubSubNet implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        others.forEach(Host::close);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             nodes.get(i).host().close();
         }
