@@ -35,7 +35,7 @@ import org.jlibp2p.core.Multiaddr;
  * @param maxValidationsInFlight validations running at once across topics; past it messages are ignored (go's validate throttle)
  * @param subscriptionBufferSize messages waiting in one subscription; past it new ones are dropped for that subscription
  * @param rpcReadTimeout how long the rest of an RPC may take once its first byte arrived
- * @param directPeers peers always sent every message and kept connected, never in the mesh (gossipsub-v1.1.md, "Explicit Peering Agreements"); addresses end in /p2p/<id>
+ * @param directPeers peers always sent every message and kept connected, never in the mesh (gossipsub-v1.1.md, "Explicit Peering Agreements"); addresses end in {@code /p2p/<id>}
  * @param protocols the protocols spoken, most preferred first
  * @param scoreParams peer scoring (gossipsub-v1.1.md, "Peer Scoring"), or null for none (the default, as in go)
  * @param scoreThresholds the score thresholds; they matter only with scoring on

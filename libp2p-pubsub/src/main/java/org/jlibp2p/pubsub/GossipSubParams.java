@@ -80,8 +80,8 @@ public record GossipSubParams(int d,
                               int iDontWantMessageTTL) {
 
     /**
-     * Checks the parameters as go's {@code validate} does: Dout < Dlo, Dout <= D / 2, Dlo <= D <= Dhi,
-     * positive intervals, and HistoryGossip <= HistoryLength.
+     * Checks the parameters as go's {@code validate} does: {@code Dout < Dlo}, {@code Dout <= D / 2}, {@code Dlo <= D <= Dhi},
+     * positive intervals, and {@code HistoryGossip <= HistoryLength}.
      *
      * @param d see the record
      * @param dlo see the record
