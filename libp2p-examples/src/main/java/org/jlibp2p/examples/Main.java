@@ -37,6 +37,7 @@ public final class Main {
             new ChatCommand(),
             new SendFileCommand(),
             new KvCommand(),
+            new PubSubCommand(),
             new TransportInteropCommand(),
             new HelpCommand(),
             new VersionCommand());
