@@ -107,6 +107,7 @@ final class GossipRouter {
         final AtomicLong rpcBytesSent = new AtomicLong();
         final AtomicLong controlBytesSent = new AtomicLong();
         final AtomicLong messageBytesSent = new AtomicLong();
+        final AtomicLong cancelledByIDontWant = new AtomicLong();
     }
 
     GossipRouter(GossipSubConfig config, ServiceContext ctx) {
@@ -368,7 +369,12 @@ final class GossipRouter {
         }
     }
 
-    /** gossipsub-v1.0.md, "Message Processing": check, deduplicate, validate, deliver, forward. */
+    /**
+     * gossipsub-v1.0.md, "Message Processing": deduplicate, check the signature, validate, deliver,
+     * forward. As in go, the seen cache is consulted first (a duplicate costs no signature check) but
+     * an id is marked seen only once its message's signature holds, so a forged copy that arrives
+     * first cannot make the real message a "duplicate". The signature is checked without the lock.
+     */
     private void handleMessage(PeerLink link, Message m) {
         long now = System.nanoTime();
         stats.messagesReceived.incrementAndGet();
@@ -378,21 +384,27 @@ final class GossipRouter {
             if (!subscriptions.containsKey(m.topic())) {
                 return; // we relay only topics we are subscribed to, as rust and js do
             }
-            String bad = Signing.check(m, config.signaturePolicy());
+            id = config.messageIdFunction().apply(m);
+            if (isDuplicate(link, m, id, now)) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        String bad = Signing.check(m, config.signaturePolicy());
+        lock.lock();
+        try {
             if (bad != null) {
                 stats.rejected.incrementAndGet();
                 refusals.refused("signaturePolicy", () -> "a message from " + link.peer + " rejected: " + bad);
                 score.rejectMessage(link.peer, null, m.topic());
                 return;
             }
-            id = config.messageIdFunction().apply(m);
-            fulfilPromise(id);
-            if (!seen.add(id, now)) {
-                stats.duplicates.incrementAndGet();
-                stats.duplicateBytes.addAndGet(m.data() == null ? 0 : m.data().length);
-                score.duplicateMessage(link.peer, id, m.topic(), now);
-                return;
+            if (isDuplicate(link, m, id, now)) {
+                return; // another copy was checked meanwhile
             }
+            seen.add(id, now);
+            promises.remove(id);
             score.validating(id, now);
             if (m.data() != null && m.data().length >= p.iDontWantMessageThreshold()) {
                 sendIDontWant(m.topic(), id, link.peer); // v1.2: "prior to the message validation"
@@ -425,8 +437,16 @@ final class GossipRouter {
         }
     }
 
-    private void fulfilPromise(MessageId id) {
+    /** {@return true if the id was seen: counted as a duplicate (for P3, and it fulfils an IWANT promise)} */
+    private boolean isDuplicate(PeerLink link, Message m, MessageId id, long now) {
+        if (!seen.contains(id)) {
+            return false;
+        }
         promises.remove(id);
+        stats.duplicates.incrementAndGet();
+        stats.duplicateBytes.addAndGet(m.data() == null ? 0 : m.data().length);
+        score.duplicateMessage(link.peer, id, m.topic(), now);
+        return true;
     }
 
     /** Runs the topic's validator with a deadline, bounded in how many run at once. Called without the lock. */
@@ -487,7 +507,7 @@ final class GossipRouter {
             if (l == null || l.dontSend.containsKey(id)) {
                 continue; // v1.2: "the peers found in dont_send_message_ids could be skipped"
             }
-            send(l, rpc, false, "message");
+            send(l, rpc, false, "message", id);
             stats.messageBytesSent.addAndGet(rpc.length);
         }
     }
@@ -548,13 +568,18 @@ final class GossipRouter {
 
     /** Queues an RPC for a ready peer; gossip is dropped first when the peer's queue is full. */
     void send(PeerLink l, byte[] rpc, boolean gossip, String kind) {
+        send(l, rpc, gossip, kind, null);
+    }
+
+    /** Queues an RPC carrying one message, which a later IDONTWANT for its id takes out of the queue if still there. */
+    void send(PeerLink l, byte[] rpc, boolean gossip, String kind, MessageId id) {
         if (!l.ready || l.removed) {
             return;
         }
-        if (!kind.equals("message")) {
+        if (id == null && !kind.equals("message") && !kind.equals("IWANT response")) {
             stats.controlBytesSent.addAndGet(rpc.length);
         }
-        switch (l.queue.offer(rpc, gossip)) {
+        switch (l.queue.offer(rpc, gossip, id)) {
             case DROPPED -> refusals.refused(gossip ? "outboundQueue.gossip" : "outboundQueue.message", () -> "the outbound queue of "
                     + l.peer + " is full (" + config.outboundQueueLength() + " RPCs or " + config.outboundQueueBytes() + " bytes): "
                     + (gossip ? "gossip" : "a " + kind) + " dropped");
@@ -828,6 +853,7 @@ final class GossipRouter {
                     return;
                 }
                 link.dontSend.put(id, until);
+                stats.cancelledByIDontWant.addAndGet(link.queue.cancel(id)); // v1.2: a copy still waiting for the wire is not sent either
             }
         }
     }
@@ -863,7 +889,7 @@ final class GossipRouter {
             for (PeerId to : targets(topic, true)) {
                 PeerLink l = peers.get(to);
                 if (l != null) {
-                    send(l, rpc, false, "message");
+                    send(l, rpc, false, "message", id);
                     stats.messageBytesSent.addAndGet(rpc.length);
                 }
             }

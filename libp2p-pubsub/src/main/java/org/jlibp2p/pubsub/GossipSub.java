@@ -297,6 +297,7 @@ public final class GossipSub implements HostService {
     /**
      * {@return counters of what the router did, by name} Messages received, duplicates (and their
      * payload bytes), delivered, rejected, ignored; bytes of RPCs sent, of control and of messages;
+     * queued messages taken out by an IDONTWANT;
      * and each limit's refusals, as {@code refused.<limit>}.
      */
     public Map<String, Long> stats() {
@@ -314,6 +315,7 @@ public final class GossipSub implements HostService {
         out.put("rpcBytesSent", r.stats.rpcBytesSent.get());
         out.put("controlBytesSent", r.stats.controlBytesSent.get());
         out.put("messageBytesSent", r.stats.messageBytesSent.get());
+        out.put("cancelledByIDontWant", r.stats.cancelledByIDontWant.get());
         r.refusals.counts().forEach((k, v) -> out.put("refused." + k, v));
         return out;
     }

@@ -17,14 +17,17 @@ final class OutboundQueue {
     /** What {@link #offer} did. */
     enum Outcome { QUEUED, DROPPED, EVICTED_GOSSIP }
 
-    record Item(byte[] rpc, boolean gossip) {}
+    /** An RPC, and the id of the message it carries, if it carries one a later IDONTWANT may cancel. */
+    private record Item(byte[] rpc, MessageId id) {}
 
     private final int maxItems;
     private final long maxBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition nonEmpty = lock.newCondition();
-    private final ArrayDeque<byte[]> priority = new ArrayDeque<>();
+    private final ArrayDeque<Item> priority = new ArrayDeque<>();
     private final ArrayDeque<byte[]> gossip = new ArrayDeque<>();
+    private final java.util.Map<MessageId, Integer> queuedIds = new java.util.HashMap<>();
+    private long cancelled;
     private long bytes;
     private boolean closed;
     private long dropped;
@@ -35,6 +38,10 @@ final class OutboundQueue {
     }
 
     Outcome offer(byte[] rpc, boolean isGossip) {
+        return offer(rpc, isGossip, null);
+    }
+
+    Outcome offer(byte[] rpc, boolean isGossip, MessageId id) {
         lock.lock();
         try {
             if (closed) {
@@ -50,7 +57,14 @@ final class OutboundQueue {
                 dropped++;
                 evicted = true;
             }
-            (isGossip ? gossip : priority).addLast(rpc);
+            if (isGossip) {
+                gossip.addLast(rpc);
+            } else {
+                priority.addLast(new Item(rpc, id));
+                if (id != null) {
+                    queuedIds.merge(id, 1, Integer::sum);
+                }
+            }
             bytes += rpc.length;
             nonEmpty.signal();
             return evicted ? Outcome.EVICTED_GOSSIP : Outcome.QUEUED;
@@ -78,9 +92,55 @@ final class OutboundQueue {
             if (closed) {
                 return null;
             }
-            byte[] next = priority.isEmpty() ? gossip.removeFirst() : priority.removeFirst();
+            byte[] next;
+            if (priority.isEmpty()) {
+                next = gossip.removeFirst();
+            } else {
+                Item item = priority.removeFirst();
+                next = item.rpc();
+                if (item.id() != null) {
+                    queuedIds.computeIfPresent(item.id(), (k, v) -> v == 1 ? null : v - 1);
+                }
+            }
             bytes -= next.length;
             return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes out the queued RPCs that carry a message the peer said it does not want.
+     *
+     * @return how many were taken out
+     */
+    int cancel(MessageId id) {
+        lock.lock();
+        try {
+            if (!queuedIds.containsKey(id)) {
+                return 0;
+            }
+            int n = 0;
+            for (java.util.Iterator<Item> it = priority.iterator(); it.hasNext(); ) {
+                Item item = it.next();
+                if (id.equals(item.id())) {
+                    it.remove();
+                    bytes -= item.rpc().length;
+                    n++;
+                }
+            }
+            queuedIds.remove(id);
+            cancelled += n;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long cancelled() {
+        lock.lock();
+        try {
+            return cancelled;
         } finally {
             lock.unlock();
         }
@@ -92,6 +152,7 @@ final class OutboundQueue {
             closed = true;
             priority.clear();
             gossip.clear();
+            queuedIds.clear();
             bytes = 0;
             nonEmpty.signalAll();
         } finally {

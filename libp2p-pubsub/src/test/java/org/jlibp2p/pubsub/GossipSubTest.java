@@ -158,7 +158,7 @@ class GossipSubTest {
             modern.pubsub().subscribe("t");
             connect(modern, v10);
             connect(modern, flood);
-            awaitTrue("both peers known", () -> modern.pubsub().topicPeers("t").size() == 2
+            awaitTrue("both peers known, each stream open", () -> modern.pubsub().topicPeers("t").size() == 2 && modern.pubsub().peers().size() == 2
                     && v10.pubsub().protocol(modern.host().peerId()).isPresent() && flood.pubsub().protocol(modern.host().peerId()).isPresent());
             assertThat(modern.pubsub().protocol(v10.host().peerId())).contains(GossipSub.MESHSUB_1_0);
             assertThat(modern.pubsub().protocol(flood.host().peerId())).contains(GossipSub.FLOODSUB);

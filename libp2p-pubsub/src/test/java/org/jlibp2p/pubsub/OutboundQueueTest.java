@@ -31,6 +31,22 @@ class OutboundQueueTest {
     }
 
     @Test
+    void anIDontWantTakesQueuedCopiesOfItsMessageOut() throws Exception {
+        OutboundQueue q = new OutboundQueue(10, 1000);
+        MessageId wanted = MessageId.of(new byte[] {1});
+        MessageId unwanted = MessageId.of(new byte[] {2});
+        q.offer(new byte[] {1}, false, wanted);
+        q.offer(new byte[] {2}, false, unwanted);
+        q.offer(new byte[] {3}, false, null);
+        assertThat(q.cancel(unwanted)).isEqualTo(1);
+        assertThat(q.cancel(unwanted)).isZero();
+        assertThat(q.take(1, TimeUnit.SECONDS)).containsExactly(1);
+        assertThat(q.take(1, TimeUnit.SECONDS)).containsExactly(3);
+        assertThat(q.bytes()).isZero();
+        assertThat(q.cancelled()).isEqualTo(1);
+    }
+
+    @Test
     void bytesAreBoundedToo() {
         OutboundQueue q = new OutboundQueue(100, 10);
         assertThat(q.offer(new byte[8], false)).isEqualTo(OutboundQueue.Outcome.QUEUED);
