@@ -39,6 +39,7 @@ public final class Main {
             new KvCommand(),
             new PubSubCommand(),
             new TransportInteropCommand(),
+            new GossipsubInteropCommand(),
             new HelpCommand(),
             new VersionCommand());
 

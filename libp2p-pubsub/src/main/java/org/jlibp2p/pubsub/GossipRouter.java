@@ -1,17 +1,9 @@
 package org.jlibp2p.pubsub;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PushbackInputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -32,15 +24,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.MalformedMessageException;
-import org.jlibp2p.core.MessageTooLargeException;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.MultiaddrProtocol;
 import org.jlibp2p.core.PeerId;
-import org.jlibp2p.core.codec.LengthPrefixed;
-import org.jlibp2p.core.host.Connection;
-import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.ServiceContext;
-import org.jlibp2p.core.record.PeerRecord;
 
 /**
  * The gossipsub router (gossipsub-v1.0.md "Router State", "Message Processing", "Control Message
@@ -57,8 +44,6 @@ final class GossipRouter {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.pubsub");
     /** Event listeners: each has a bounded queue of this many events. */
     private static final int EVENT_QUEUE = 1024;
-    /** Outstanding IWANT promises remembered at once (our bound: go's are bounded by MaxIHaveLength per peer). */
-    private static final int MAX_PROMISES = 1 << 16;
     /** The longest backoff we honour from a PRUNE, so that a peer cannot make us forget a topic's peer forever. */
     static final long MAX_BACKOFF_SECONDS = 24 * 3600;
 
@@ -89,12 +74,13 @@ final class GossipRouter {
     private final Semaphore validations;
     private final ExecutorService validationThreads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("jlibp2p-pubsub-validate-", 0).factory());
-    private final Semaphore pxConnectors;
-    private final AtomicLong pxPending = new AtomicLong();
+    final ControlHandler control;
+    final PeerStreams streams;
     private final List<java.util.function.Consumer<PubSubEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong seqno = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
     final Stats stats = new Stats();
     private volatile boolean closed;
+    volatile java.util.function.Consumer<ReceivedMessage> tracer;
 
     /** Counters for benchmarks and tests. */
     static final class Stats {
@@ -120,7 +106,8 @@ final class GossipRouter {
         this.score = new PeerScore(config.scoreParams(), System.nanoTime());
         this.thresholds = config.scoringEnabled() ? config.scoreThresholds() : PeerScoreThresholds.NONE;
         this.validations = new Semaphore(config.maxValidationsInFlight());
-        this.pxConnectors = new Semaphore(Math.max(1, p.connectors()));
+        this.control = new ControlHandler(this);
+        this.streams = new PeerStreams(this);
         for (Multiaddr a : config.directPeers()) {
             direct.put(PeerId.parse(a.valueOf(MultiaddrProtocol.P2P).orElseThrow(
                     () -> new IllegalArgumentException("a direct peer's address must end in /p2p/<id>: " + a))), a);
@@ -129,172 +116,6 @@ final class GossipRouter {
 
     double score(PeerId peer) {
         return score.score(peer, System.nanoTime());
-    }
-
-    // ---------------------------------------------------------------- peers and streams
-
-    /** A peer that speaks pubsub is connected: open our stream to it (once). */
-    void addPeer(Connection c) {
-        if (closed || c.isLimited()) {
-            return; // js and go never run pubsub on limited (relayed) connections either
-        }
-        PeerLink link;
-        lock.lock();
-        try {
-            if (peers.containsKey(c.remotePeer())) {
-                return;
-            }
-            link = new PeerLink(c.remotePeer(), c.direction() == org.jlibp2p.core.Role.INITIATOR, ipOf(c.remoteAddress()),
-                    new OutboundQueue(config.outboundQueueLength(), config.outboundQueueBytes()));
-            peers.put(link.peer, link);
-            score.addPeer(link.peer, link.ip);
-        } finally {
-            lock.unlock();
-        }
-        ctx.execute("pubsub-out-" + link.peer.toBase58(), () -> runSender(link));
-    }
-
-    private static String ipOf(Multiaddr a) {
-        return a.valueOf(MultiaddrProtocol.IP4).or(() -> a.valueOf(MultiaddrProtocol.IP6)).orElse(null);
-    }
-
-    /** The peer's last connection closed. */
-    void connectionClosed(PeerId peer) {
-        if (ctx.connections(peer).stream().noneMatch(c -> !c.isClosed())) {
-            PeerLink link;
-            lock.lock();
-            try {
-                link = peers.get(peer);
-            } finally {
-                lock.unlock();
-            }
-            if (link != null) {
-                removePeer(link);
-            }
-        }
-    }
-
-    private void removePeer(PeerLink link) {
-        List<PubSubEvent> events = new ArrayList<>();
-        lock.lock();
-        try {
-            if (link.removed || peers.get(link.peer) != link) {
-                return;
-            }
-            link.removed = true;
-            peers.remove(link.peer);
-            for (String topic : link.topics) {
-                Set<PeerId> s = topicPeers.get(topic);
-                if (s != null) {
-                    s.remove(link.peer);
-                    if (s.isEmpty()) {
-                        topicPeers.remove(topic);
-                    }
-                }
-                events.add(new PubSubEvent.PeerLeft(topic, link.peer));
-            }
-            for (Set<PeerId> m : mesh.values()) {
-                m.remove(link.peer);
-            }
-            for (Set<PeerId> f : fanout.values()) {
-                f.remove(link.peer);
-            }
-            score.removePeer(link.peer, System.nanoTime());
-        } finally {
-            lock.unlock();
-        }
-        link.queue.close();
-        events.forEach(this::emit);
-    }
-
-    /** Opens our long-lived stream to the peer and writes its queue until either side ends. */
-    private void runSender(PeerLink link) {
-        ProtocolStream s = null;
-        try {
-            Connection c = ctx.connections(link.peer).stream().filter(x -> !x.isClosed() && !x.isLimited()).findFirst()
-                    .orElseThrow(() -> new EOFException("no connection"));
-            s = c.newStream(config.protocols().toArray(String[]::new));
-            byte[] hello;
-            lock.lock();
-            try {
-                if (link.removed) {
-                    return;
-                }
-                link.protocol = s.protocol();
-                link.ready = true;
-                hello = helloRpc().encode();
-            } finally {
-                lock.unlock();
-            }
-            LOG.log(Level.DEBUG, () -> "pubsub with " + link.peer + " over " + link.protocol);
-            OutputStream out = new BufferedOutputStream(s.out(), 64 * 1024);
-            if (hello.length > 0) {
-                write(out, hello, true);
-            }
-            while (!closed && !link.removed) {
-                byte[] rpc = link.queue.take(1, TimeUnit.SECONDS);
-                if (rpc == null) {
-                    continue;
-                }
-                write(out, rpc, link.queue.size() == 0);
-            }
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "pubsub stream to " + link.peer + " ended: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (s != null) {
-                s.reset();
-            }
-            removePeer(link);
-        }
-    }
-
-    private void write(OutputStream out, byte[] rpc, boolean flush) throws IOException {
-        LengthPrefixed.write(out, rpc);
-        if (flush) {
-            out.flush();
-        }
-        stats.rpcBytesSent.addAndGet(rpc.length);
-    }
-
-    private Rpc helloRpc() {
-        List<Rpc.SubOpts> subs = new ArrayList<>();
-        for (String t : subscriptions.keySet()) {
-            subs.add(new Rpc.SubOpts(true, t));
-        }
-        return new Rpc(subs, List.of(), Optional.empty());
-    }
-
-    /** Reads a peer's inbound stream, one RPC after another, until it ends. */
-    void handleStream(ProtocolStream s) throws IOException {
-        addPeer(s.connection());
-        PeerId from = s.connection().remotePeer();
-        PushbackInputStream in = new PushbackInputStream(new BufferedInputStream(s.in(), 64 * 1024), 1);
-        while (!closed) {
-            s.setReadTimeout(Duration.ZERO); // a quiet topic is no fault: wait for the next RPC as long as the connection lives
-            int first = in.read();
-            if (first < 0) {
-                return;
-            }
-            in.unread(first);
-            s.setReadTimeout(config.rpcReadTimeout()); // once an RPC has begun, the rest must come in time
-            byte[] bytes;
-            try {
-                bytes = LengthPrefixed.read(in, config.maxRpcSize());
-            } catch (MessageTooLargeException e) {
-                refusals.refused("maxRpcSize", () -> "an RPC over " + config.maxRpcSize() + " bytes from " + from + ": stream closed");
-                return;
-            }
-            Rpc rpc;
-            try {
-                rpc = Rpc.decode(bytes, config.maxMessageSize());
-            } catch (MalformedMessageException e) {
-                refusals.refused("malformedRpc", () -> "a malformed RPC from " + from + ": " + e.getMessage());
-                continue; // go drops the RPC and goes on reading
-            }
-            handleRpc(from, rpc);
-        }
     }
 
     // ---------------------------------------------------------------- RPCs
@@ -325,7 +146,7 @@ final class GossipRouter {
             }
             handleMessage(link, m);
         }
-        rpc.control().ifPresent(c -> handleControl(link, c));
+        rpc.control().ifPresent(c -> control.handleControl(link, c));
     }
 
     private void handleSubscriptions(PeerLink link, List<Rpc.SubOpts> subs, List<PubSubEvent> events) {
@@ -379,17 +200,23 @@ final class GossipRouter {
         long now = System.nanoTime();
         stats.messagesReceived.incrementAndGet();
         MessageId id;
+        boolean duplicate;
         lock.lock();
         try {
             if (!subscriptions.containsKey(m.topic())) {
                 return; // we relay only topics we are subscribed to, as rust and js do
             }
             id = config.messageIdFunction().apply(m);
-            if (isDuplicate(link, m, id, now)) {
-                return;
-            }
+            duplicate = isDuplicate(link, m, id, now);
         } finally {
             lock.unlock();
+        }
+        java.util.function.Consumer<ReceivedMessage> t = tracer;
+        if (t != null) {
+            t.accept(new ReceivedMessage(id, m, link.peer));
+        }
+        if (duplicate) {
+            return;
         }
         String bad = Signing.check(m, config.signaturePolicy());
         lock.lock();
@@ -589,173 +416,6 @@ final class GossipRouter {
         }
     }
 
-    // ---------------------------------------------------------------- control messages
-
-    private void handleControl(PeerLink link, Rpc.Control c) {
-        List<Rpc.IWant> iwant;
-        List<Message> wanted;
-        List<Rpc.Prune> prunes;
-        List<PeerRecordCandidate> px = new ArrayList<>();
-        lock.lock();
-        try {
-            if (link.removed || !link.isGossipsub() && link.protocol != null) {
-                return; // floodsub peers send no control
-            }
-            iwant = handleIHave(link, c.ihave());
-            wanted = handleIWant(link, c.iwant());
-            prunes = handleGraft(link, c.graft());
-            handlePrune(link, c.prune(), px);
-            handleIDontWant(link, c.idontwant());
-            if (!iwant.isEmpty()) {
-                send(link, Rpc.ofControl(new Rpc.Control(List.of(), iwant, List.of(), List.of(), List.of())).encode(), true, "IWANT");
-            }
-            for (Message m : wanted) {
-                byte[] rpc = Rpc.ofMessages(List.of(m)).encode();
-                send(link, rpc, true, "IWANT response");
-                stats.messageBytesSent.addAndGet(rpc.length);
-            }
-            if (!prunes.isEmpty()) {
-                send(link, Rpc.ofControl(new Rpc.Control(List.of(), List.of(), List.of(), prunes, List.of())).encode(), false, "PRUNE");
-            }
-        } finally {
-            lock.unlock();
-        }
-        px.forEach(this::connectPx);
-    }
-
-    /** gossipsub-v1.1.md, "Spam Protection Measures": IHAVE is bounded per heartbeat, in messages and in ids asked for. */
-    private List<Rpc.IWant> handleIHave(PeerLink link, List<Rpc.IHave> ihaves) {
-        if (ihaves.isEmpty()) {
-            return List.of();
-        }
-        if (score(link.peer) < thresholds.gossipThreshold()) {
-            return List.of();
-        }
-        if (++link.ihaveMessages > p.maxIHaveMessages()) {
-            refusals.refused("maxIHaveMessages", () -> "more than " + p.maxIHaveMessages() + " IHAVE RPCs in a heartbeat from " + link.peer
-                    + ": ignored");
-            return List.of();
-        }
-        if (link.iasked >= p.maxIHaveLength()) {
-            refusals.refused("maxIHaveLength", () -> "asked " + link.peer + " for " + link.iasked + " messages this heartbeat: IHAVE ignored");
-            return List.of();
-        }
-        Set<MessageId> want = new LinkedHashSet<>();
-        for (Rpc.IHave ih : ihaves) {
-            if (!mesh.containsKey(ih.topic())) {
-                continue;
-            }
-            for (MessageId id : ih.ids()) {
-                if (!seen.contains(id)) {
-                    want.add(id);
-                }
-                if (want.size() >= p.maxIHaveLength()) {
-                    break;
-                }
-            }
-        }
-        if (want.isEmpty()) {
-            return List.of();
-        }
-        List<MessageId> ask = new ArrayList<>(want);
-        Collections.shuffle(ask, random);
-        int n = Math.min(ask.size(), p.maxIHaveLength() - link.iasked);
-        ask = ask.subList(0, n);
-        link.iasked += n;
-        // "track the IWANT ... and penalize the peer if it does not deliver": go follows one id picked at random
-        if (promises.size() < MAX_PROMISES) {
-            MessageId tracked = ask.get(random.nextInt(ask.size()));
-            promises.computeIfAbsent(tracked, k -> new HashMap<>()).putIfAbsent(link.peer, System.nanoTime() + p.iWantFollowupTime().toNanos());
-        }
-        return List.of(new Rpc.IWant(List.copyOf(ask)));
-    }
-
-    private List<Message> handleIWant(PeerLink link, List<Rpc.IWant> iwants) {
-        if (iwants.isEmpty() || score(link.peer) < thresholds.gossipThreshold()) {
-            return List.of();
-        }
-        List<Message> out = new ArrayList<>();
-        int n = 0;
-        for (Rpc.IWant iw : iwants) {
-            for (MessageId id : iw.ids()) {
-                if (++n > p.maxIHaveLength()) {
-                    refusals.refused("maxIWantLength", () -> "an IWANT for more than " + p.maxIHaveLength() + " messages from " + link.peer
-                            + ": the rest ignored");
-                    return out;
-                }
-                Message m = mcache.getForPeer(id, link.peer);
-                if (m != null) {
-                    out.add(m);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** gossipsub-v1.1.md, "PRUNE Backoff and Peer Exchange", "Spam Protection Measures": who may join our mesh. */
-    private List<Rpc.Prune> handleGraft(PeerLink link, List<Rpc.Graft> grafts) {
-        List<Rpc.Prune> prune = new ArrayList<>();
-        long now = System.nanoTime();
-        for (Rpc.Graft g : grafts) {
-            Set<PeerId> m = mesh.get(g.topic());
-            if (m == null) {
-                continue; // spam hardening as go: ignore GRAFTs for topics we are not in, and leak no peers
-            }
-            if (m.contains(link.peer)) {
-                continue;
-            }
-            if (direct.containsKey(link.peer)) {
-                LOG.log(Level.DEBUG, () -> "GRAFT from direct peer " + link.peer);
-                prune.add(pruneFor(link, g.topic(), false));
-                continue;
-            }
-            Long until = backoff.getOrDefault(g.topic(), Map.of()).get(link.peer);
-            if (until != null && until - now > 0) {
-                // "a GRAFT within the backoff period ... is penalized": P7, twice if within the flood threshold
-                refusals.refused("graftBackoff", () -> "a GRAFT from " + link.peer + " for " + g.topic() + " during its backoff");
-                score.addPenalty(link.peer, 1);
-                long pruned = until - p.pruneBackoff().toNanos();
-                if (now - pruned < p.graftFloodThreshold().toNanos()) {
-                    score.addPenalty(link.peer, 1);
-                }
-                addBackoff(link.peer, g.topic(), p.pruneBackoff().toNanos());
-                prune.add(pruneFor(link, g.topic(), false));
-                continue;
-            }
-            if (score(link.peer) < 0) {
-                addBackoff(link.peer, g.topic(), p.pruneBackoff().toNanos());
-                prune.add(pruneFor(link, g.topic(), false));
-                continue;
-            }
-            if (m.size() >= p.dhi() && !link.outbound) {
-                addBackoff(link.peer, g.topic(), p.pruneBackoff().toNanos());
-                prune.add(pruneFor(link, g.topic(), true));
-                continue;
-            }
-            m.add(link.peer);
-            score.graft(link.peer, g.topic(), now);
-        }
-        return prune;
-    }
-
-    /** A PRUNE for a peer: with our backoff and, to v1.1 peers, peers of the topic to try instead. */
-    Rpc.Prune pruneFor(PeerLink to, String topic, boolean doPx) {
-        return pruneFor(to, topic, doPx, p.pruneBackoff());
-    }
-
-    Rpc.Prune pruneFor(PeerLink to, String topic, boolean doPx, Duration backoffTime) {
-        if (!to.supportsPx()) {
-            return new Rpc.Prune(topic, List.of(), Optional.empty());
-        }
-        List<Rpc.PeerInfo> px = new ArrayList<>();
-        if (doPx && p.prunePeers() > 0) {
-            for (PeerLink l : Heartbeat.choose(this, topic, p.prunePeers(), l -> !l.peer.equals(to.peer) && score(l.peer) >= 0)) {
-                px.add(new Rpc.PeerInfo(l.peer.bytes(), null));
-            }
-        }
-        return new Rpc.Prune(topic, px, Optional.of(backoffTime.toSeconds()));
-    }
-
     void addBackoff(PeerId peer, String topic, long nanos) {
         long until = System.nanoTime() + nanos;
         backoff.computeIfAbsent(topic, k -> new HashMap<>()).merge(peer, until, (a, b) -> b - a > 0 ? b : a);
@@ -764,98 +424,6 @@ final class GossipRouter {
     boolean inBackoff(PeerId peer, String topic, long now) {
         Long until = backoff.getOrDefault(topic, Map.of()).get(peer);
         return until != null && until - now > 0;
-    }
-
-    private record PeerRecordCandidate(PeerId peer, byte[] record) {}
-
-    private void handlePrune(PeerLink link, List<Rpc.Prune> prunes, List<PeerRecordCandidate> px) {
-        for (Rpc.Prune pr : prunes) {
-            Set<PeerId> m = mesh.get(pr.topic());
-            if (m == null) {
-                continue;
-            }
-            if (m.remove(link.peer)) {
-                score.prune(link.peer, pr.topic());
-            }
-            long seconds = Math.min(pr.backoffSeconds().orElse(p.pruneBackoff().toSeconds()), MAX_BACKOFF_SECONDS);
-            addBackoff(link.peer, pr.topic(), TimeUnit.SECONDS.toNanos(seconds));
-            if (!pr.peers().isEmpty()) {
-                if (score(link.peer) < thresholds.acceptPXThreshold()) {
-                    continue; // "only accept PX from peers with a score above the threshold"
-                }
-                int n = 0;
-                for (Rpc.PeerInfo info : pr.peers()) {
-                    if (n++ >= p.prunePeers()) {
-                        break;
-                    }
-                    try {
-                        PeerId id = PeerId.fromBytes(info.peerId());
-                        if (!id.equals(self) && !peers.containsKey(id)) {
-                            px.add(new PeerRecordCandidate(id, info.signedPeerRecord()));
-                        }
-                    } catch (MalformedMessageException | NullPointerException e) {
-                        // not a peer id: skip it
-                    }
-                }
-            }
-        }
-    }
-
-    /** Dials a peer learnt by peer exchange, at most {@code Connectors} at once and {@code MaxPendingConnections} waiting. */
-    private void connectPx(PeerRecordCandidate c) {
-        if (pxPending.incrementAndGet() > p.maxPendingConnections()) {
-            pxPending.decrementAndGet();
-            refusals.refused("maxPendingConnections", () -> p.maxPendingConnections() + " peer exchange dials pending: " + c.peer + " dropped");
-            return;
-        }
-        ctx.execute("pubsub-px", () -> {
-            try {
-                pxConnectors.acquire();
-                try {
-                    if (c.record() != null) {
-                        PeerRecord r = PeerRecord.open(c.record());
-                        if (r.peerId().equals(c.peer())) {
-                            ctx.peerstore().addAddrs(c.peer(), r.addrs(), Duration.ofMinutes(10));
-                        }
-                    }
-                    if (!ctx.peerstore().addrs(c.peer()).isEmpty()) {
-                        ctx.connect(c.peer());
-                    }
-                } finally {
-                    pxConnectors.release();
-                }
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, () -> "peer exchange: could not reach " + c.peer() + ": " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                pxPending.decrementAndGet();
-            }
-        });
-    }
-
-    private void handleIDontWant(PeerLink link, List<Rpc.IDontWant> list) {
-        if (list.isEmpty()) {
-            return;
-        }
-        if (++link.idontwantMessages > p.maxIDontWantMessages()) {
-            refusals.refused("maxIDontWantMessages", () -> "more than " + p.maxIDontWantMessages() + " IDONTWANT in a heartbeat from "
-                    + link.peer + ": ignored");
-            return;
-        }
-        int n = 0;
-        long until = ticks + p.iDontWantMessageTTL();
-        for (Rpc.IDontWant d : list) {
-            for (MessageId id : d.ids()) {
-                if (++n > p.maxIDontWantLength()) {
-                    refusals.refused("maxIDontWantLength", () -> "an IDONTWANT with more than " + p.maxIDontWantLength() + " ids from "
-                            + link.peer + ": the rest ignored");
-                    return;
-                }
-                link.dontSend.put(id, until);
-                stats.cancelledByIDontWant.addAndGet(link.queue.cancel(id)); // v1.2: a copy still waiting for the wire is not sent either
-            }
-        }
     }
 
     // ---------------------------------------------------------------- the API's operations
@@ -986,7 +554,7 @@ final class GossipRouter {
             score.prune(peer, topic);
             addBackoff(peer, topic, p.unsubscribeBackoff().toNanos());
             send(l, Rpc.ofControl(new Rpc.Control(List.of(), List.of(), List.of(),
-                    List.of(pruneFor(l, topic, true, p.unsubscribeBackoff())), List.of())).encode(), false, "PRUNE");
+                    List.of(control.pruneFor(l, topic, true, p.unsubscribeBackoff())), List.of())).encode(), false, "PRUNE");
         }
     }
 
@@ -1029,7 +597,7 @@ final class GossipRouter {
         return () -> listeners.remove(offer);
     }
 
-    private void emit(PubSubEvent e) {
+    void emit(PubSubEvent e) {
         for (var l : listeners) {
             l.accept(e);
         }

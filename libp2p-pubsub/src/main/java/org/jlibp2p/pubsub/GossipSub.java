@@ -2,7 +2,6 @@ package org.jlibp2p.pubsub;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,20 +79,20 @@ public final class GossipSub implements HostService {
         GossipRouter r = new GossipRouter(config, ctx);
         router = r;
         for (String protocol : config.protocols()) {
-            ctx.setStreamHandler(protocol, r::handleStream, ctx.limits().maxStreamsPerProtocol(), MAX_INBOUND_STREAMS_PER_PEER);
+            ctx.setStreamHandler(protocol, r.streams::handleStream, ctx.limits().maxStreamsPerProtocol(), MAX_INBOUND_STREAMS_PER_PEER);
         }
         Set<String> ours = Set.copyOf(config.protocols());
         ctx.subscribe(HostEvent.PeerIdentified.class, e -> {
             if (e.info().protocols().stream().anyMatch(ours::contains)) {
-                r.addPeer(e.connection());
+                r.streams.addPeer(e.connection());
             }
         });
         ctx.subscribe(HostEvent.PeerProtocolsChanged.class, e -> {
             if (e.added().stream().anyMatch(ours::contains)) {
-                ctx.connections(e.peer()).stream().filter(c -> !c.isClosed()).findFirst().ifPresent(r::addPeer);
+                ctx.connections(e.peer()).stream().filter(c -> !c.isClosed()).findFirst().ifPresent(r.streams::addPeer);
             }
         });
-        ctx.subscribe(HostEvent.ConnectionClosed.class, e -> r.connectionClosed(e.connection().remotePeer()));
+        ctx.subscribe(HostEvent.ConnectionClosed.class, e -> r.streams.connectionClosed(e.connection().remotePeer()));
         ctx.schedule("pubsub-heartbeat", config.params().heartbeatInitialDelay(), config.params().heartbeatInterval(), new Heartbeat(r));
     }
 
@@ -292,6 +291,17 @@ public final class GossipSub implements HostService {
      */
     public AutoCloseable onPeerEvent(Consumer<PubSubEvent> listener) {
         return router().addListener(listener);
+    }
+
+    /**
+     * Hears of every message as it arrives, duplicates included and before validation, on the thread
+     * that reads the sender's stream: what go-libp2p-pubsub's raw tracer sees, and what the gossipsub
+     * interop framework logs. The tracer must return quickly; it replaces any earlier one.
+     *
+     * @param tracer what to do with each copy received, or null for none
+     */
+    public void onReceive(Consumer<ReceivedMessage> tracer) {
+        router().tracer = tracer;
     }
 
     /**

@@ -205,7 +205,7 @@ final class Heartbeat implements Runnable {
     private void prune(PeerId peer, String topic, boolean px, Map<PeerId, List<Rpc.Prune>> prunes) {
         PeerLink l = r.peers.get(peer);
         if (l != null) {
-            prunes.computeIfAbsent(peer, k -> new ArrayList<>()).add(r.pruneFor(l, topic, px));
+            prunes.computeIfAbsent(peer, k -> new ArrayList<>()).add(r.control.pruneFor(l, topic, px));
         }
     }
 
