@@ -8,8 +8,13 @@
 //         {"cmd":"publish","topic":T,"data":<text>}                -> {"event":"published","recipients":n}
 //         {"cmd":"peers","topic":T}                               -> {"event":"peers","topic":T,"subscribers":[...],"mesh":[...],
 //                                                                      "streams":{<peer>:[<protocols of its pubsub streams>]}}
+//         {"cmd":"flood","topic":T,"count":N,"size":S}            -> publishes N messages of S bytes (the first 8 the
+//                                                                      counter, big-endian) one after another, then
+//                                                                      {"event":"flooded","ms":<time taken>}
+//         {"cmd":"expect","topic":T,"count":N}                    -> counts the next N messages of T without printing them,
+//                                                                      then {"event":"received-all","count":N,"ms":<since the command>}
 //       and prints {"event":"message","topic":...,"from":<publisher or null>,"data":<text>,"seqno":<decimal or null>,
-//       "signed":bool} for every message delivered. Ends when stdin closes.
+//       "signed":bool} for every other message delivered. Ends when stdin closes.
 //
 // Logs go to stderr; stdout carries only JSON lines.
 
@@ -61,8 +66,18 @@ const node = await createLibp2p({
 })
 const pubsub = node.services.pubsub
 
+let expecting = null // { topic, left, count, start } while counting a flood
+
 pubsub.addEventListener('message', (evt) => {
   const m = evt.detail
+  if (expecting != null && m.topic === expecting.topic) {
+    expecting.left--
+    if (expecting.left === 0) {
+      out({ event: 'received-all', count: expecting.count, ms: Number(process.hrtime.bigint() - expecting.start) / 1e6 })
+      expecting = null
+    }
+    return
+  }
   out({
     event: 'message',
     topic: m.topic,
@@ -108,6 +123,20 @@ async function run (cmd) {
       })
       break
     }
+    case 'flood': {
+      const start = process.hrtime.bigint()
+      for (let i = 0; i < cmd.count; i++) {
+        const data = new Uint8Array(cmd.size)
+        new DataView(data.buffer).setBigUint64(0, BigInt(i + 1))
+        await pubsub.publish(cmd.topic, data)
+      }
+      out({ event: 'flooded', ms: Number(process.hrtime.bigint() - start) / 1e6 })
+      break
+    }
+    case 'expect':
+      expecting = { topic: cmd.topic, left: cmd.count, count: cmd.count, start: process.hrtime.bigint() }
+      out({ event: 'expecting', count: cmd.count })
+      break
     default:
       out({ event: 'error', error: 'unknown command ' + cmd.cmd })
   }

@@ -63,9 +63,7 @@ final class JsGossipPeer implements AutoCloseable {
      * @param strictSign true for StrictSign (js's default), false for StrictNoSign
      */
     static JsGossipPeer start(boolean strictSign) throws Exception {
-        JsPeer.requireNode();
-        List<String> command = new ArrayList<>(List.of("node", "gossipsub.mjs", "--sign", strictSign ? "strict" : "none"));
-        return new JsGossipPeer(new ProcessBuilder(command).directory(JsPeer.DIR.toFile()).start());
+        return start(strictSign, new String[0]);
     }
 
     void command(String json) throws IOException {
@@ -86,6 +84,35 @@ final class JsGossipPeer implements AutoCloseable {
     void publish(String topic, String text) throws Exception {
         command("{\"cmd\":\"publish\",\"topic\":\"" + topic + "\",\"data\":\"" + text + "\"}");
         next(e -> "published".equals(e.get("event")) || "error".equals(e.get("event")), 30);
+    }
+
+    /** Starts publishing {@code count} messages of {@code size} bytes as fast as js publishes them; returns at once. */
+    void flood(String topic, int count, int size) throws IOException {
+        command("{\"cmd\":\"flood\",\"topic\":\"" + topic + "\",\"count\":" + count + ",\"size\":" + size + "}");
+    }
+
+    /** Makes the node count the next {@code count} messages of a topic instead of printing them. */
+    void expect(String topic, int count) throws Exception {
+        command("{\"cmd\":\"expect\",\"topic\":\"" + topic + "\",\"count\":" + count + "}");
+        next(e -> "expecting".equals(e.get("event")), 30);
+    }
+
+    /** Waits for the count of {@link #expect} to be reached. */
+    void awaitAll(long seconds) throws InterruptedException {
+        next(e -> "received-all".equals(e.get("event")), seconds);
+    }
+
+    /**
+     * Starts a js gossipsub node with extra arguments.
+     *
+     * @param strictSign true for StrictSign, false for StrictNoSign
+     * @param extra      more arguments, such as {@code --d 2 --dlo 1 --dhi 3}
+     */
+    static JsGossipPeer start(boolean strictSign, String... extra) throws Exception {
+        JsPeer.requireNode();
+        List<String> command = new ArrayList<>(List.of("node", "gossipsub.mjs", "--sign", strictSign ? "strict" : "none"));
+        command.addAll(List.of(extra));
+        return new JsGossipPeer(new ProcessBuilder(command).directory(JsPeer.DIR.toFile()).start());
     }
 
     /** {@return the js node's view of a topic: subscribers, mesh and the pubsub streams per peer} */
