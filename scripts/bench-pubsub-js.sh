@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 . scripts/jdk.sh
 mvn -B -q -pl libp2p-tests -am test-compile
 (cd interop/js-peer && { [ -d node_modules/@libp2p/gossipsub ] || npm ci --no-audit --no-fund; })
-cp=libp2p-core/target/classes:libp2p-core/target/test-classes:libp2p-tcp/target/classes:libp2p-noise/target/classes
-cp=$cp:libp2p-yamux/target/classes:libp2p-pubsub/target/classes:libp2p-tests/target/test-classes
+# run from libp2p-tests, as its tests run: the js peer is found at ../interop/js-peer
+cd libp2p-tests
+cp=../libp2p-core/target/classes:../libp2p-core/target/test-classes:../libp2p-tcp/target/classes:../libp2p-noise/target/classes
+cp=$cp:../libp2p-yamux/target/classes:../libp2p-pubsub/target/classes:target/test-classes
 java -cp "$cp" org.jlibp2p.tests.interop.PubSubThroughputBenchmark "${1:-1000}" "${2:-100}"

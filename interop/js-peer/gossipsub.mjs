@@ -8,8 +8,8 @@
 //         {"cmd":"publish","topic":T,"data":<text>}                -> {"event":"published","recipients":n}
 //         {"cmd":"peers","topic":T}                               -> {"event":"peers","topic":T,"subscribers":[...],"mesh":[...],
 //                                                                      "streams":{<peer>:[<protocols of its pubsub streams>]}}
-//         {"cmd":"flood","topic":T,"count":N,"size":S}            -> publishes N messages of S bytes (the first 8 the
-//                                                                      counter, big-endian) one after another, then
+//         {"cmd":"flood","topic":T,"count":N,"size":S,"from":F}   -> publishes N messages of S bytes (the first 8 the
+//                                                                      counter from F + 1, big-endian) one after another, then
 //                                                                      {"event":"flooded","ms":<time taken>}
 //         {"cmd":"expect","topic":T,"count":N}                    -> counts the next N messages of T without printing them,
 //                                                                      then {"event":"received-all","count":N,"ms":<since the command>}
@@ -127,7 +127,7 @@ async function run (cmd) {
       const start = process.hrtime.bigint()
       for (let i = 0; i < cmd.count; i++) {
         const data = new Uint8Array(cmd.size)
-        new DataView(data.buffer).setBigUint64(0, BigInt(i + 1))
+        new DataView(data.buffer).setBigUint64(0, BigInt((cmd.from ?? 0) + i + 1))
         await pubsub.publish(cmd.topic, data)
       }
       out({ event: 'flooded', ms: Number(process.hrtime.bigint() - start) / 1e6 })

@@ -86,9 +86,12 @@ final class JsGossipPeer implements AutoCloseable {
         next(e -> "published".equals(e.get("event")) || "error".equals(e.get("event")), 30);
     }
 
-    /** Starts publishing {@code count} messages of {@code size} bytes as fast as js publishes them; returns at once. */
-    void flood(String topic, int count, int size) throws IOException {
-        command("{\"cmd\":\"flood\",\"topic\":\"" + topic + "\",\"count\":" + count + ",\"size\":" + size + "}");
+    /**
+     * Starts publishing {@code count} messages of {@code size} bytes as fast as js publishes them, numbered from
+     * {@code from + 1} (distinct data: under no-sign the id is the data's hash); returns at once.
+     */
+    void flood(String topic, int count, int size, int from) throws IOException {
+        command("{\"cmd\":\"flood\",\"topic\":\"" + topic + "\",\"count\":" + count + ",\"size\":" + size + ",\"from\":" + from + "}");
     }
 
     /** Makes the node count the next {@code count} messages of a topic instead of printing them. */
