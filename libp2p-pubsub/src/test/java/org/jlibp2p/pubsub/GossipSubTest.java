@@ -172,4 +172,27 @@ class GossipSubTest {
             assertThat(s10.next(WAIT).from()).contains(v10.host().peerId());
         }
     }
+
+    @Test
+    void directPeersGetEveryMessageStayOutOfTheMeshAndAreDialedByTheNode() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node friend = net.node();
+            Subscription sf = friend.pubsub().subscribe("t");
+            GossipSubConfig withFriend = GossipSubConfig.builder().params(PubSubNet.FAST).floodPublish(false)
+                    .directPeers(List.of(friend.addr())).build();
+            PubSubNet.Node node = net.node(withFriend); // never told to connect: the heartbeat dials its direct peer
+            PubSubNet.Node other = net.node();
+            node.pubsub().subscribe("t");
+            other.pubsub().subscribe("t");
+            connect(other, node);
+            awaitTrue("the direct peer dialed and known", () -> node.pubsub().topicPeers("t").contains(friend.host().peerId())
+                    && node.pubsub().meshPeers("t").contains(other.host().peerId()));
+            Thread.sleep(300); // a few heartbeats: the direct peer must never be grafted
+            assertThat(node.pubsub().meshPeers("t")).doesNotContain(friend.host().peerId());
+            node.pubsub().publish("t", "to my friend".getBytes(StandardCharsets.UTF_8));
+            ReceivedMessage m = sf.next(WAIT);
+            assertThat(m).as("sent to the direct peer although flood publishing is off and it is not in the mesh").isNotNull();
+            assertThat(m.receivedFrom()).isEqualTo(node.host().peerId());
+        }
+    }
 }
