@@ -67,6 +67,11 @@ final class RawPeer implements AutoCloseable {
         return connect(node, GossipSub.MESHSUB_1_2);
     }
 
+    /** {@return our stream to the node, to write raw bytes on} */
+    ProtocolStream stream() {
+        return out;
+    }
+
     void send(Rpc rpc) throws IOException {
         sendRaw(rpc.encode());
     }
