@@ -1,6 +1,5 @@
 package org.jlibp2p.pubsub;
 
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -12,15 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.MalformedMessageException;
@@ -42,8 +33,6 @@ import org.jlibp2p.core.host.ServiceContext;
  */
 final class GossipRouter {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.pubsub");
-    /** Event listeners: each has a bounded queue of this many events. */
-    private static final int EVENT_QUEUE = 1024;
     /** The longest backoff we honour from a PRUNE, so that a peer cannot make us forget a topic's peer forever. */
     static final long MAX_BACKOFF_SECONDS = 24 * 3600;
 
@@ -70,13 +59,10 @@ final class GossipRouter {
     final PeerScoreThresholds thresholds;
     long ticks;
 
-    private final Map<String, Validator> validators = new ConcurrentHashMap<>();
-    private final Semaphore validations;
-    private final ExecutorService validationThreads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("jlibp2p-pubsub-validate-", 0).factory());
+    final Validation validation;
+    private final PeerEvents events;
     final ControlHandler control;
     final PeerStreams streams;
-    private final List<java.util.function.Consumer<PubSubEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong seqno = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
     final Stats stats = new Stats();
     private volatile boolean closed;
@@ -105,8 +91,9 @@ final class GossipRouter {
         this.seen = new SeenCache(config.seenTTL(), config.seenCapacity());
         this.score = new PeerScore(config.scoreParams(), System.nanoTime());
         this.thresholds = config.scoringEnabled() ? config.scoreThresholds() : PeerScoreThresholds.NONE;
-        this.validations = new Semaphore(config.maxValidationsInFlight());
         this.control = new ControlHandler(this);
+        this.validation = new Validation(config, refusals);
+        this.events = new PeerEvents(ctx, refusals, this::isClosed);
         this.streams = new PeerStreams(this);
         for (Multiaddr a : config.directPeers()) {
             direct.put(PeerId.parse(a.valueOf(MultiaddrProtocol.P2P).orElseThrow(
@@ -239,7 +226,7 @@ final class GossipRouter {
         } finally {
             lock.unlock();
         }
-        ValidationResult result = validate(link.peer, m);
+        ValidationResult result = validation.validate(link.peer, m);
         lock.lock();
         try {
             switch (result) {
@@ -274,42 +261,6 @@ final class GossipRouter {
         stats.duplicateBytes.addAndGet(m.data() == null ? 0 : m.data().length);
         score.duplicateMessage(link.peer, id, m.topic(), now);
         return true;
-    }
-
-    /** Runs the topic's validator with a deadline, bounded in how many run at once. Called without the lock. */
-    ValidationResult validate(PeerId from, Message m) {
-        Validator v = validators.get(m.topic());
-        if (v == null) {
-            return ValidationResult.ACCEPT;
-        }
-        if (!validations.tryAcquire()) {
-            refusals.refused("maxValidationsInFlight", () -> config.maxValidationsInFlight() + " validations running: a message in "
-                    + m.topic() + " ignored");
-            return ValidationResult.IGNORE;
-        }
-        Future<ValidationResult> f = null;
-        try {
-            f = validationThreads.submit(() -> v.validate(from, m));
-            ValidationResult r = f.get(config.validationTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            return r == null ? ValidationResult.IGNORE : r;
-        } catch (TimeoutException e) {
-            refusals.refused("validationTimeout", () -> "a validator of " + m.topic() + " took longer than " + config.validationTimeout()
-                    + ": message ignored");
-            return ValidationResult.IGNORE;
-        } catch (ExecutionException e) {
-            LOG.log(Level.DEBUG, () -> "a validator of " + m.topic() + " threw " + e.getCause());
-            return ValidationResult.IGNORE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ValidationResult.IGNORE;
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return ValidationResult.IGNORE; // closing
-        } finally {
-            if (f != null) {
-                f.cancel(true);
-            }
-            validations.release();
-        }
     }
 
     private void deliverLocally(ReceivedMessage rm) {
@@ -442,7 +393,7 @@ final class GossipRouter {
             m = new Message(null, data.clone(), null, topic, null, null);
         }
         MessageId id = config.messageIdFunction().apply(m);
-        ValidationResult r = validate(self, m);
+        ValidationResult r = validation.validate(self, m);
         if (r != ValidationResult.ACCEPT) {
             throw new IllegalArgumentException("our own message was " + r.name().toLowerCase() + "ed by the topic's validator");
         }
@@ -559,48 +510,15 @@ final class GossipRouter {
     }
 
     void setValidator(String topic, Validator v) {
-        if (v == null) {
-            validators.remove(topic);
-        } else {
-            validators.put(topic, v);
-        }
+        validation.setValidator(topic, v);
     }
 
-    // ---------------------------------------------------------------- events
-
     AutoCloseable addListener(java.util.function.Consumer<PubSubEvent> consumer) {
-        java.util.concurrent.BlockingQueue<PubSubEvent> q = new java.util.concurrent.ArrayBlockingQueue<>(EVENT_QUEUE);
-        java.util.function.Consumer<PubSubEvent> offer = e -> {
-            if (!q.offer(e)) {
-                refusals.refused("eventQueue", () -> "an event listener is " + EVENT_QUEUE + " events behind: event dropped");
-            }
-        };
-        listeners.add(offer);
-        ctx.execute("pubsub-events", () -> {
-            try {
-                while (!closed) {
-                    PubSubEvent e = q.poll(1, TimeUnit.SECONDS);
-                    if (e != null) {
-                        try {
-                            consumer.accept(e);
-                        } catch (RuntimeException ex) {
-                            LOG.log(Level.WARNING, "a pubsub event listener threw", ex);
-                        }
-                    } else if (!listeners.contains(offer)) {
-                        return;
-                    }
-                }
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        return () -> listeners.remove(offer);
+        return events.add(consumer);
     }
 
     void emit(PubSubEvent e) {
-        for (var l : listeners) {
-            l.accept(e);
-        }
+        events.emit(e);
     }
 
     void close() {
@@ -614,7 +532,7 @@ final class GossipRouter {
             lock.unlock();
         }
         all.forEach(l -> l.queue.close());
-        validationThreads.shutdownNow();
+        validation.close();
     }
 
     boolean isClosed() {
