@@ -197,6 +197,9 @@ final class PeerStreams {
                 r.refusals.refused("malformedRpc", () -> "a malformed RPC from " + from + ": " + e.getMessage());
                 continue; // go drops the RPC and goes on reading
             }
+            // a peer whose stream from us failed while its connection lives is taken back as soon as it speaks again
+            // (go reopens the stream in that case too); one link at a time, so at most one stream open in flight
+            addPeer(s.connection());
             r.handleRpc(from, rpc);
         }
     }

@@ -170,4 +170,23 @@ class ControlMessagesTest {
                     .isNotEmpty().isSubsetOf(a.peerId(), b.peerId());
         }
     }
+
+    @Test
+    void aPeerWhoseStreamFailedIsTakenBackWhenItSpeaksAgain() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node();
+            node.pubsub().subscribe(T);
+            RawPeer raw = new RawPeer(net);
+            raw.resetStreams.set(1); // the node's first stream to it fails at once
+            raw.connect(node);
+            awaitTrue("the failed stream dropped the peer", () -> raw.resetStreams.get() == 0 && node.pubsub().protocol(raw.peerId()).isEmpty());
+            Thread.sleep(100);
+            assertThat(node.pubsub().peers()).doesNotContainKey(raw.peerId());
+            raw.subscribe(T); // the peer speaks again on its own stream: the node opens a new one
+            Rpc hello = raw.await(r -> r.subscriptions().contains(new Rpc.SubOpts(true, T)), WAIT);
+            assertThat(hello).as("the node's subscriptions, on its new stream").isNotNull();
+            awaitTrue("known again, with its topic", () -> node.pubsub().topicPeers(T).contains(raw.peerId())
+                    && node.pubsub().protocol(raw.peerId()).isPresent());
+        }
+    }
 }

@@ -26,8 +26,15 @@ final class RawPeer implements AutoCloseable {
     private ProtocolStream out;
     private long seqno = 1;
 
+    /** Streams from the node to reset at once, before reading any: a peer whose stream fails. */
+    final java.util.concurrent.atomic.AtomicInteger resetStreams = new java.util.concurrent.atomic.AtomicInteger();
+
     RawPeer(PubSubNet net, String protocol, boolean read) throws IOException {
         this.host = net.builder().handler(protocol, s -> {
+            if (resetStreams.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                s.reset();
+                return;
+            }
             if (!read) {
                 s.setReadTimeout(Duration.ZERO);
                 try {
