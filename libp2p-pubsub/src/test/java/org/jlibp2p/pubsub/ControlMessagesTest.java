@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class ControlMessagesTest {
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String T = "topic";
 
     /** A node subscribed to T and a raw peer subscribed to T, connected, with the node's stream to the raw peer open. */
@@ -187,7 +187,10 @@ class ControlMessagesTest {
             awaitTrue("the peer dropped, or already taken back", () -> node.pubsub().protocol(raw.peerId()).isEmpty()
                     || raw.received.stream().anyMatch(hello));
             raw.subscribe(T); // the peer speaks again on its own stream: a node that dropped it opens a new one
-            assertThat(raw.await(hello, WAIT)).as("the node's subscriptions, on a stream after the reset one").isNotNull();
+            Rpc got = raw.await(hello, WAIT);
+            assertThat(got).as("the node's subscriptions, on a stream after the reset one; node knows " + node.pubsub().peers()
+                    + ", stats " + node.pubsub().stats() + ", raw's streams " + raw.host.connections().get(0).streams().stream()
+                    .map(x -> x.protocol()).toList()).isNotNull();
             awaitTrue("known again, with its topic", () -> node.pubsub().topicPeers(T).contains(raw.peerId())
                     && node.pubsub().protocol(raw.peerId()).isPresent());
         }
