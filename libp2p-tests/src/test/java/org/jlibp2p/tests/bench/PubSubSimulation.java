@@ -34,7 +34,8 @@ import org.jlibp2p.yamux.YamuxMuxer;
  * where each node dials 4 others (degree 8 on average), one topic, go's default parameters, strict
  * no-sign with ids from the data (as Ethereum and the gossipsub interop framework publish; one row
  * signs with Ed25519, whose checks at every node dominate the cost on a small machine). Each
- * scenario publishes M messages from random publishers, 20 ms apart, and prints one row: delivery
+ * scenario (after a smaller run that is not printed, to warm the JIT) publishes M messages from random
+ * publishers, 20 ms apart, and prints one row: delivery
  * (the share of (message, subscriber) pairs delivered), dissemination latency from publish to
  * delivery (p50, p99, max, in ms), duplicates received per message and their payload bytes, and
  * control bytes sent per message (subscriptions, GRAFT/PRUNE, IHAVE/IWANT, IDONTWANT, across all
@@ -70,6 +71,7 @@ public final class PubSubSimulation {
                 "dups/msg", "dup KiB/msg", "ctrl KiB/msg");
         System.out.println("(dups, dup KiB and ctrl KiB per message are summed over all nodes)");
         int noIDontWant = Integer.MAX_VALUE;
+        warmUp(nodes, messages);
         run(nodes, messages, 128, "128 B", GossipSubParams.defaults(), Mode.PLAIN);
         run(nodes, Math.max(2, messages / 10), 128, "128 B, strict sign (Ed25519), 1/10 the messages", GossipSubParams.defaults(), Mode.SIGNED);
         run(nodes, messages, 1024, "1 KiB, IDONTWANT off", GossipSubParams.builder().iDontWantMessageThreshold(noIDontWant).build(), Mode.PLAIN);
@@ -89,6 +91,20 @@ public final class PubSubSimulation {
     }
 
     private enum Mode { PLAIN, SIGNED, CHURN, INVALID }
+
+    /** A first, smaller run that is not printed: the JIT compiles the paths before the first row is measured. */
+    private static void warmUp(int nodes, int messages) throws Exception {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            String saved = only;
+            only = "";
+            run(Math.min(nodes, 30), Math.min(messages, 30), 128, "warm-up", GossipSubParams.defaults(), Mode.PLAIN);
+            only = saved;
+        } finally {
+            System.setOut(out);
+        }
+    }
 
     private record Node(Host host, GossipSub pubsub) {}
 
