@@ -140,14 +140,18 @@ public final class GossipSub implements HostService {
         Subscription s = subscribe(topic);
         router().ctx.execute("pubsub-handler", () -> {
             try {
-                while (!s.isClosed() || s.next(Duration.ZERO) != null) {
+                while (true) {
                     ReceivedMessage m = s.next(Duration.ofSeconds(1));
-                    if (m != null) {
-                        try {
-                            handler.accept(m);
-                        } catch (RuntimeException e) {
-                            LOG.log(Level.WARNING, "a subscription handler of " + topic + " threw", e);
+                    if (m == null) {
+                        if (s.isClosed()) {
+                            return; // closed, and everything delivered before the close handled
                         }
+                        continue;
+                    }
+                    try {
+                        handler.accept(m);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "a subscription handler of " + topic + " threw", e);
                     }
                 }
             } catch (InterruptedException e) {
