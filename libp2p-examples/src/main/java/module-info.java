@@ -9,6 +9,7 @@ module org.jlibp2p.examples {
     requires org.jlibp2p.yamux;
     requires org.jlibp2p.relay;
     requires org.jlibp2p.kad;
+    requires org.jlibp2p.pubsub;
 
     exports org.jlibp2p.examples;
 

@@ -38,7 +38,9 @@ public final class Main {
             new SendFileCommand(),
             new KvCommand(),
             new DhtCommand(),
+            new PubSubCommand(),
             new TransportInteropCommand(),
+            new GossipsubInteropCommand(),
             new HelpCommand(),
             new VersionCommand());
 

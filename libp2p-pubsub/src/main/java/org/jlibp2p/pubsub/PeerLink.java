@@ -1,0 +1,56 @@
+package org.jlibp2p.pubsub;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.jlibp2p.core.PeerId;
+
+/**
+ * What the router keeps about one peer: the protocol agreed on our outbound stream, the topics it is
+ * subscribed to, its outbound queue, and the per-heartbeat counters that bound what it may make us
+ * do (gossipsub-v1.1.md, "Spam Protection Measures"). Fields other than {@link #queue} are guarded by
+ * the router's lock.
+ */
+final class PeerLink {
+    final PeerId peer;
+    final boolean outbound;
+    final String ip;
+    final OutboundQueue queue;
+    final Set<String> topics = new HashSet<>();
+    /** Set once our outbound stream is open and our subscriptions are on their way. */
+    boolean ready;
+    /** The protocol agreed on our outbound stream, once ready. */
+    String protocol;
+    boolean removed;
+    int ihaveMessages;
+    int iasked;
+    int idontwantMessages;
+    /** IDONTWANT ids from this peer, with the heartbeat after which they are forgotten. */
+    final Map<MessageId, Long> dontSend = new HashMap<>();
+
+    PeerLink(PeerId peer, boolean outbound, String ip, OutboundQueue queue) {
+        this.peer = peer;
+        this.outbound = outbound;
+        this.ip = ip;
+        this.queue = queue;
+    }
+
+    boolean isFloodsub() {
+        return GossipSub.FLOODSUB.equals(protocol);
+    }
+
+    boolean isGossipsub() {
+        return protocol != null && !isFloodsub();
+    }
+
+    /** {@return true if the peer speaks v1.1 or later: peer exchange and backoff in PRUNE} */
+    boolean supportsPx() {
+        return GossipSub.MESHSUB_1_1.equals(protocol) || GossipSub.MESHSUB_1_2.equals(protocol);
+    }
+
+    /** {@return true if the peer speaks v1.2: IDONTWANT} */
+    boolean supportsIDontWant() {
+        return GossipSub.MESHSUB_1_2.equals(protocol);
+    }
+}

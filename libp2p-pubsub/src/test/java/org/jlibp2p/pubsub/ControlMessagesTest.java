@@ -1,0 +1,198 @@
+package org.jlibp2p.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jlibp2p.pubsub.PubSubNet.awaitTrue;
+import static org.jlibp2p.pubsub.RawPeer.control;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What each control message makes a node do (gossipsub-v1.0.md "Control Messages", v1.1 "PRUNE
+ * Backoff and Peer Exchange", v1.2 "IDONTWANT"), seen from a peer that speaks the wire by hand.
+ */
+@Timeout(60)
+class ControlMessagesTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String T = "topic";
+
+    /** A node subscribed to T and a raw peer subscribed to T, connected, with the node's stream to the raw peer open. */
+    private static RawPeer joined(PubSubNet net, PubSubNet.Node node) throws Exception {
+        node.pubsub().subscribe(T);
+        RawPeer raw = new RawPeer(net).connect(node);
+        raw.subscribe(T);
+        awaitTrue("the node knows the raw peer's topic", () -> node.pubsub().topicPeers(T).contains(raw.peerId())
+                && node.pubsub().protocol(raw.peerId()).isPresent());
+        return raw;
+    }
+
+    @Test
+    void graftAddsThePeerToTheMeshAndPruneTakesItOut() throws Exception {
+        GossipSubConfig slow = GossipSubConfig.builder().params(GossipSubParams.builder().heartbeatInterval(Duration.ofSeconds(30)).heartbeatInitialDelay(Duration.ofSeconds(30)).build()).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(slow); // no heartbeat during any of these tests: only control messages move the mesh
+            RawPeer raw = joined(net, node);
+            raw.control(RawPeer.graft(T));
+            awaitTrue("in the mesh", () -> node.pubsub().meshPeers(T).contains(raw.peerId()));
+            raw.control(RawPeer.prune(T, 60));
+            awaitTrue("out of the mesh", () -> !node.pubsub().meshPeers(T).contains(raw.peerId()));
+        }
+    }
+
+    @Test
+    void aGraftDuringBackoffIsPrunedAndCostsScore() throws Exception {
+        GossipSubConfig scored = GossipSubConfig.builder().params(GossipSubParams.builder().heartbeatInterval(Duration.ofSeconds(30)).heartbeatInitialDelay(Duration.ofSeconds(30)).build())
+                .scoring(PeerScoreParams.defaults(), PeerScoreThresholds.defaults()).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(scored);
+            RawPeer raw = joined(net, node);
+            raw.control(RawPeer.graft(T));
+            awaitTrue("in the mesh", () -> node.pubsub().meshPeers(T).contains(raw.peerId()));
+            raw.control(RawPeer.prune(T, 60)); // a PRUNE puts both sides in a 60 s backoff for the topic
+            awaitTrue("out of the mesh", () -> !node.pubsub().meshPeers(T).contains(raw.peerId()));
+            raw.received.clear();
+            for (int i = 0; i < 3; i++) {
+                raw.control(RawPeer.graft(T));
+            }
+            Rpc prune = raw.await(control(c -> c.prune().stream().anyMatch(p -> p.topic().equals(T))), WAIT);
+            assertThat(prune).as("the node answers a GRAFT in backoff with a PRUNE").isNotNull();
+            assertThat(prune.control().get().prune().get(0).backoffSeconds()).contains(60L);
+            assertThat(node.pubsub().meshPeers(T)).doesNotContain(raw.peerId());
+            // P7 counts each GRAFT in backoff twice within GraftFloodThreshold: penalties 2, then 4, so -10 x (4 - 1)^2 = -90
+            // after the second, below the graylist threshold (-80): the third RPC is ignored whole
+            awaitTrue("graylisted", () -> node.pubsub().stats().getOrDefault("refused.graylist", 0L) == 1);
+            assertThat(node.pubsub().stats().get("refused.graftBackoff")).isEqualTo(2);
+            assertThat(node.pubsub().meshPeers(T)).doesNotContain(raw.peerId());
+            assertThat(node.pubsub().score(raw.peerId())).isLessThan(PeerScoreThresholds.defaults().graylistThreshold());
+        }
+    }
+
+    @Test
+    void ihaveOfAnUnseenMessageGetsAnIWant() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node();
+            RawPeer raw = joined(net, node);
+            MessageId unseen = MessageId.of("an id the node never saw".getBytes(StandardCharsets.UTF_8));
+            raw.control(RawPeer.ihave(T, List.of(unseen)));
+            Rpc iwant = raw.await(control(c -> !c.iwant().isEmpty()), WAIT);
+            assertThat(iwant).isNotNull();
+            assertThat(iwant.control().get().iwant().get(0).ids()).containsExactly(unseen);
+            // an IHAVE of a topic the node is not in asks for nothing
+            raw.control(RawPeer.ihave("elsewhere", List.of(MessageId.of(new byte[] {1}))));
+            assertThat(raw.await(control(c -> !c.iwant().isEmpty()), Duration.ofMillis(500))).isNull();
+        }
+    }
+
+    @Test
+    void iwantGetsTheMessageFromTheCacheAtMostGossipRetransmissionTimes() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node();
+            node.pubsub().subscribe(T);
+            RawPeer raw = new RawPeer(net).connect(node); // not subscribed: nothing is pushed to it
+            awaitTrue("ready", () -> node.pubsub().protocol(raw.peerId()).isPresent());
+            MessageId id = node.pubsub().publish(T, "cached".getBytes(StandardCharsets.UTF_8));
+            assertThat(raw.await(r -> !r.publish().isEmpty(), Duration.ofMillis(300))).isNull();
+            for (int i = 0; i < 5; i++) {
+                raw.control(RawPeer.iwant(List.of(id)));
+            }
+            int copies = 0;
+            while (raw.await(r -> !r.publish().isEmpty() && new String(r.publish().get(0).payload(), StandardCharsets.UTF_8).equals("cached"),
+                    Duration.ofMillis(800)) != null) {
+                copies++;
+            }
+            assertThat(copies).as("GossipRetransmission").isEqualTo(GossipSubParams.defaults().gossipRetransmission());
+        }
+    }
+
+    @Test
+    void idontwantKeepsAForwardedMessageAway() throws Exception {
+        GossipSubConfig slow = GossipSubConfig.builder().params(GossipSubParams.builder().heartbeatInterval(Duration.ofSeconds(30)).heartbeatInitialDelay(Duration.ofSeconds(30)).build()).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(slow);
+            RawPeer quiet = joined(net, node);
+            RawPeer other = new RawPeer(net).connect(node);
+            other.subscribe(T);
+            RawPeer publisher = new RawPeer(net).connect(node);
+            awaitTrue("ready", () -> node.pubsub().protocol(other.peerId()).isPresent() && node.pubsub().protocol(publisher.peerId()).isPresent());
+            quiet.control(RawPeer.graft(T));
+            other.control(RawPeer.graft(T));
+            awaitTrue("both in the mesh", () -> node.pubsub().meshPeers(T).containsAll(List.of(quiet.peerId(), other.peerId())));
+            Message m = publisher.signed(T, "not for quiet".getBytes(StandardCharsets.UTF_8));
+            quiet.control(RawPeer.idontwant(List.of(MessageIdFunction.FROM_AND_SEQNO.apply(m))));
+            Thread.sleep(200); // the IDONTWANT is read before the message comes in on another stream
+            publisher.send(Rpc.ofMessages(List.of(m)));
+            assertThat(other.await(r -> r.publish().contains(m), WAIT)).as("forwarded to the other mesh peer").isNotNull();
+            assertThat(quiet.await(r -> r.publish().contains(m), Duration.ofMillis(500))).as("not to the peer that said IDONTWANT").isNull();
+        }
+    }
+
+    @Test
+    void aLargeMessageMakesTheNodeSendIDontWantToItsMesh() throws Exception {
+        GossipSubConfig slow = GossipSubConfig.builder().params(GossipSubParams.builder().heartbeatInterval(Duration.ofSeconds(30)).heartbeatInitialDelay(Duration.ofSeconds(30)).build()).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(slow);
+            RawPeer meshPeer = joined(net, node);
+            meshPeer.control(RawPeer.graft(T));
+            RawPeer publisher = new RawPeer(net).connect(node);
+            awaitTrue("ready", () -> node.pubsub().meshPeers(T).contains(meshPeer.peerId()));
+            Message big = publisher.signed(T, new byte[2048]);
+            Message small = publisher.signed(T, new byte[100]);
+            publisher.send(Rpc.ofMessages(List.of(small, big)));
+            Rpc idw = meshPeer.await(control(c -> !c.idontwant().isEmpty()), WAIT);
+            assertThat(idw).isNotNull();
+            assertThat(idw.control().get().idontwant().get(0).ids()).containsExactly(MessageIdFunction.FROM_AND_SEQNO.apply(big));
+        }
+    }
+
+    @Test
+    void pruneWithPeerExchangeOffersTopicPeersToV11Peers() throws Exception {
+        GossipSubParams p = GossipSubParams.builder().heartbeatInterval(Duration.ofSeconds(30)).heartbeatInitialDelay(Duration.ofSeconds(30)).d(2).dlo(1).dhi(2).dout(0).dscore(1).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(GossipSubConfig.builder().params(p).build());
+            RawPeer a = joined(net, node);
+            RawPeer b = new RawPeer(net).connect(node);
+            b.subscribe(T);
+            RawPeer c = new RawPeer(net).connect(node);
+            c.subscribe(T);
+            awaitTrue("ready", () -> node.pubsub().topicPeers(T).size() == 3 && node.pubsub().peers().size() == 3);
+            a.control(RawPeer.graft(T));
+            b.control(RawPeer.graft(T));
+            awaitTrue("mesh full at Dhi", () -> node.pubsub().meshPeers(T).size() == 2);
+            c.control(RawPeer.graft(T)); // an inbound peer past Dhi is pruned, with peers to try instead
+            Rpc prune = c.await(control(x -> !x.prune().isEmpty()), WAIT);
+            assertThat(prune).isNotNull();
+            Rpc.Prune pr = prune.control().get().prune().get(0);
+            assertThat(pr.backoffSeconds()).contains(60L);
+            assertThat(pr.peers()).extracting(i -> org.jlibp2p.core.PeerId.fromBytes(i.peerId()))
+                    .isNotEmpty().isSubsetOf(a.peerId(), b.peerId());
+        }
+    }
+
+    @Test
+    void aPeerWhoseStreamFailedIsTakenBackWhenItSpeaksAgain() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node();
+            node.pubsub().subscribe(T);
+            RawPeer raw = new RawPeer(net);
+            raw.resetStreams.set(1); // the node's first stream to it is reset at once, before anything is read
+            raw.connect(node);
+            raw.subscribe(T);
+            awaitTrue("the first stream reset", () -> raw.resetStreams.get() == 0);
+            // the node finds out when it writes: its hello, or this message (flood publishing writes to every topic peer)
+            node.pubsub().publish(T, "finds the stream reset".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.util.function.Predicate<Rpc> hello = r -> r.subscriptions().contains(new Rpc.SubOpts(true, T));
+            awaitTrue("the peer dropped, or already taken back", () -> node.pubsub().protocol(raw.peerId()).isEmpty()
+                    || raw.received.stream().anyMatch(hello));
+            raw.subscribe(T); // the peer speaks again on its own stream: a node that dropped it opens a new one
+            Rpc got = raw.await(hello, WAIT);
+            assertThat(got).as("the node's subscriptions, on a stream after the reset one; node knows " + node.pubsub().peers()
+                    + ", stats " + node.pubsub().stats() + ", raw's streams " + raw.host.connections().get(0).streams().stream()
+                    .map(x -> x.protocol()).toList()).isNotNull();
+            awaitTrue("known again, with its topic", () -> node.pubsub().topicPeers(T).contains(raw.peerId())
+                    && node.pubsub().protocol(raw.peerId()).isPresent());
+        }
+    }
+}

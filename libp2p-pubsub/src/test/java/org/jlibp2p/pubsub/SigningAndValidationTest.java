@@ -1,0 +1,182 @@
+package org.jlibp2p.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.jlibp2p.pubsub.PubSubNet.awaitTrue;
+import static org.jlibp2p.pubsub.PubSubNet.connect;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The signing policies (pubsub/README.md, "Message Signing") and validators (gossipsub-v1.1.md, "Extended Validators"). */
+@Timeout(60)
+class SigningAndValidationTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String T = "t";
+
+    private static MessageId sha256(Message m) {
+        try {
+            return MessageId.of(Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(m.payload()), 20));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void strictSignMessagesCarryFromSeqnoAndAVerifyingSignature() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node a = net.node();
+            PubSubNet.Node b = net.node();
+            Subscription sb = b.pubsub().subscribe(T);
+            a.pubsub().subscribe(T);
+            connect(a, b);
+            awaitTrue("mesh", () -> a.pubsub().meshPeers(T).contains(b.host().peerId()));
+            a.pubsub().publish(T, "signed".getBytes(StandardCharsets.UTF_8));
+            Message m = sb.next(WAIT).message();
+            assertThat(m.from()).isEqualTo(a.host().peerId().bytes());
+            assertThat(m.seqno()).hasSize(8);
+            assertThat(m.key()).as("an Ed25519 peer id inlines its key").isNull();
+            assertThat(a.host().identity().publicKey().verify(m.signedBytes(), m.signature())).isTrue();
+            assertThat(Signing.check(m, SignaturePolicy.STRICT_SIGN)).isNull();
+            Message tampered = new Message(m.from(), "other".getBytes(StandardCharsets.UTF_8), m.seqno(), m.topic(), m.signature(), m.key());
+            assertThat(Signing.check(tampered, SignaturePolicy.STRICT_SIGN)).contains("does not verify");
+            assertThat(Signing.check(m, SignaturePolicy.STRICT_NO_SIGN)).isNotNull();
+        }
+    }
+
+    @Test
+    void strictNoSignNetworksUseTheirOwnIds() throws Exception {
+        GossipSubConfig noSign = GossipSubConfig.builder().params(PubSubNet.FAST).signaturePolicy(SignaturePolicy.STRICT_NO_SIGN)
+                .messageIdFunction(SigningAndValidationTest::sha256).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node a = net.node(noSign);
+            PubSubNet.Node b = net.node(noSign);
+            PubSubNet.Node c = net.node(noSign);
+            Subscription sc = c.pubsub().subscribe(T);
+            b.pubsub().subscribe(T);
+            a.pubsub().subscribe(T);
+            connect(a, b);
+            connect(b, c);
+            awaitTrue("mesh", () -> b.pubsub().meshPeers(T).size() == 2);
+            MessageId id = a.pubsub().publish(T, "anonymous".getBytes(StandardCharsets.UTF_8));
+            ReceivedMessage m = sc.next(WAIT);
+            assertThat(m.id()).isEqualTo(id);
+            assertThat(m.message().from()).isNull();
+            assertThat(m.message().seqno()).isNull();
+            assertThat(m.message().signature()).isNull();
+            assertThat(m.from()).isEmpty();
+            // the same data again has the same id: seen, so not delivered twice
+            assertThatThrownBy(() -> a.pubsub().publish(T, "anonymous".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void unsignedBadlySignedAndForeignPolicyMessagesAreRejected() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node();
+            Subscription s = node.pubsub().subscribe(T);
+            RawPeer raw = new RawPeer(net).connect(node);
+            awaitTrue("ready", () -> node.pubsub().protocol(raw.peerId()).isPresent());
+            Message good = raw.signed(T, "good".getBytes(StandardCharsets.UTF_8));
+            Message unsigned = new Message(null, "unsigned".getBytes(StandardCharsets.UTF_8), null, T, null, null);
+            Message forged = new Message(good.from(), "forged".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 0, 0, 0, 9}, T,
+                    good.signature(), null);
+            raw.send(Rpc.ofMessages(List.of(unsigned, forged, good)));
+            ReceivedMessage m = s.next(WAIT);
+            assertThat(new String(m.data(), StandardCharsets.UTF_8)).isEqualTo("good");
+            assertThat(s.next(Duration.ofMillis(300))).isNull();
+            assertThat(node.pubsub().stats().get("rejected")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void rejectedAndIgnoredMessagesAreNeitherDeliveredNorForwarded() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node a = net.node();
+            PubSubNet.Node b = net.node();
+            PubSubNet.Node c = net.node();
+            Subscription sb = b.pubsub().subscribe(T);
+            Subscription sc = c.pubsub().subscribe(T);
+            a.pubsub().subscribe(T);
+            b.pubsub().setValidator(T, (from, m) -> switch (new String(m.payload(), StandardCharsets.UTF_8)) {
+                case "bad" -> ValidationResult.REJECT;
+                case "meh" -> ValidationResult.IGNORE;
+                default -> ValidationResult.ACCEPT;
+            });
+            connect(a, b);
+            connect(b, c);
+            awaitTrue("mesh", () -> b.pubsub().meshPeers(T).size() == 2 && a.pubsub().meshPeers(T).size() == 1);
+            for (String text : List.of("bad", "meh", "fine")) {
+                a.pubsub().publish(T, text.getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(new String(sb.next(WAIT).data(), StandardCharsets.UTF_8)).isEqualTo("fine");
+            assertThat(new String(sc.next(WAIT).data(), StandardCharsets.UTF_8)).as("c only hears through b").isEqualTo("fine");
+            assertThat(sc.next(Duration.ofMillis(300))).isNull();
+            assertThat(b.pubsub().stats()).containsEntry("rejected", 1L).containsEntry("ignored", 1L);
+        }
+    }
+
+    @Test
+    void aSlowValidatorIsCutOffAtItsDeadlineAndCountsAsIgnore() throws Exception {
+        GossipSubConfig config = GossipSubConfig.builder().params(PubSubNet.FAST).validationTimeout(Duration.ofMillis(200)).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(config);
+            Subscription s = node.pubsub().subscribe(T);
+            AtomicInteger interrupted = new AtomicInteger();
+            node.pubsub().setValidator(T, (from, m) -> {
+                if (new String(m.payload(), StandardCharsets.UTF_8).equals("slow")) {
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        interrupted.incrementAndGet();
+                        throw e;
+                    }
+                }
+                return ValidationResult.ACCEPT;
+            });
+            RawPeer raw = new RawPeer(net).connect(node);
+            awaitTrue("ready", () -> node.pubsub().protocol(raw.peerId()).isPresent());
+            long start = System.nanoTime();
+            raw.send(Rpc.ofMessages(List.of(raw.signed(T, "slow".getBytes(StandardCharsets.UTF_8)), raw.signed(T, "quick".getBytes(StandardCharsets.UTF_8)))));
+            ReceivedMessage m = s.next(WAIT);
+            assertThat(new String(m.data(), StandardCharsets.UTF_8)).isEqualTo("quick");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            awaitTrue("the slow validator interrupted", () -> interrupted.get() == 1);
+            assertThat(node.pubsub().stats()).containsEntry("ignored", 1L).containsEntry("refused.validationTimeout", 1L);
+        }
+    }
+
+    @Test
+    void validationsInFlightAreBounded() throws Exception {
+        GossipSubConfig config = GossipSubConfig.builder().params(PubSubNet.FAST).maxValidationsInFlight(2).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(config);
+            node.pubsub().subscribe(T);
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            node.pubsub().setValidator(T, (from, m) -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                release.await();
+                running.decrementAndGet();
+                return ValidationResult.ACCEPT;
+            });
+            RawPeer[] raws = new RawPeer[4];
+            for (int i = 0; i < raws.length; i++) {
+                raws[i] = new RawPeer(net).connect(node);
+            }
+            for (RawPeer r : raws) {
+                r.send(Rpc.ofMessages(List.of(r.signed(T, "x".getBytes(StandardCharsets.UTF_8)))));
+            }
+            awaitTrue("two ignored for want of room", () -> node.pubsub().stats().getOrDefault("refused.maxValidationsInFlight", 0L) == 2);
+            release.countDown();
+            assertThat(most.get()).isEqualTo(2);
+        }
+    }
+}
