@@ -22,6 +22,7 @@ import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.host.HostEvent;
 import org.jlibp2p.core.host.HostService;
+import org.jlibp2p.core.host.LimitLog;
 import org.jlibp2p.core.host.ServiceContext;
 
 /**
@@ -123,7 +124,7 @@ public final class KadDht implements HostService {
     private final Validators validators;
     private final RecordStore records;
     private final ProviderStore providers;
-    private final RefusalLog refusals = new RefusalLog(LOG);
+    private final LimitLog refusals = new LimitLog(LOG);
     private final List<Consumer<? super LookupStep>> traceListeners = new CopyOnWriteArrayList<>();
     private final Set<PeerId> checking = ConcurrentHashMap.newKeySet();
     private final Republisher republisher = new Republisher(MAX_REPUBLISHED);
@@ -264,7 +265,7 @@ public final class KadDht implements HostService {
         return validators;
     }
 
-    RefusalLog refusals() {
+    LimitLog refusals() {
         return refusals;
     }
 

@@ -14,6 +14,7 @@ import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.ReadDeadline;
 import org.jlibp2p.core.codec.LengthPrefixed;
+import org.jlibp2p.core.host.LimitLog;
 import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.ServiceContext;
 
@@ -34,7 +35,7 @@ import org.jlibp2p.core.host.ServiceContext;
  * </ul>
  *
  * A request that is malformed, has an invalid record, or a key over the bounds resets the stream
- * (what go and js do), logged by {@link RefusalLog}. A stream silent for {@value #IDLE_SECONDS} s is
+ * (what go and js do), logged by {@link LimitLog}. A stream silent for {@value #IDLE_SECONDS} s is
  * closed (go's {@code dhtStreamIdleTimeout}).
  */
 final class RequestHandler {
@@ -48,9 +49,9 @@ final class RequestHandler {
 
     private final KadDht dht;
     private final ServiceContext ctx;
-    private final RefusalLog refusals;
+    private final LimitLog refusals;
 
-    RequestHandler(KadDht dht, ServiceContext ctx, RefusalLog refusals) {
+    RequestHandler(KadDht dht, ServiceContext ctx, LimitLog refusals) {
         this.dht = dht;
         this.ctx = ctx;
         this.refusals = refusals;

@@ -18,6 +18,7 @@ import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.MultiaddrProtocol;
 import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.host.LimitLog;
 import org.jlibp2p.core.host.ServiceContext;
 
 /**
@@ -42,7 +43,7 @@ final class GossipRouter {
     final PeerId self;
     final ReentrantLock lock = new ReentrantLock();
     final Random random = new SecureRandom();
-    final RefusalLog refusals = new RefusalLog();
+    final LimitLog refusals = new LimitLog(LOG);
 
     final Map<PeerId, PeerLink> peers = new HashMap<>();
     final Map<String, Set<PeerId>> topicPeers = new HashMap<>();

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.jlibp2p.core.host.LimitLog;
 import org.jlibp2p.core.host.ServiceContext;
 
 /**
@@ -21,11 +22,11 @@ final class PeerEvents {
     static final int QUEUE = 1024;
 
     private final ServiceContext ctx;
-    private final RefusalLog refusals;
+    private final LimitLog refusals;
     private final BooleanSupplier closed;
     private final List<Consumer<PubSubEvent>> listeners = new CopyOnWriteArrayList<>();
 
-    PeerEvents(ServiceContext ctx, RefusalLog refusals, BooleanSupplier closed) {
+    PeerEvents(ServiceContext ctx, LimitLog refusals, BooleanSupplier closed) {
         this.ctx = ctx;
         this.refusals = refusals;
         this.closed = closed;

@@ -1,5 +1,6 @@
 package org.jlibp2p.pubsub;
 
+import org.jlibp2p.core.host.LimitLog;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,12 +24,12 @@ final class Validation {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.pubsub");
 
     private final GossipSubConfig config;
-    private final RefusalLog refusals;
+    private final LimitLog refusals;
     private final Map<String, Validator> validators = new ConcurrentHashMap<>();
     private final Semaphore inFlight;
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jlibp2p-pubsub-validate-", 0).factory());
 
-    Validation(GossipSubConfig config, RefusalLog refusals) {
+    Validation(GossipSubConfig config, LimitLog refusals) {
         this.config = config;
         this.refusals = refusals;
         this.inFlight = new Semaphore(config.maxValidationsInFlight());

@@ -25,6 +25,7 @@ import org.jlibp2p.core.ReadDeadline;
 import org.jlibp2p.core.host.Connection;
 import org.jlibp2p.core.host.HostEvent;
 import org.jlibp2p.core.host.HostService;
+import org.jlibp2p.core.host.LimitLog;
 import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.ServiceContext;
 import org.jlibp2p.core.record.Envelope;
@@ -98,7 +99,7 @@ public final class RelayService implements HostService {
 
     private final RelayConfig config;
     private final ReservationTable reservations;
-    private final RefusalLog refusals = new RefusalLog(LOG);
+    private final LimitLog refusals = new LimitLog(LOG);
     private final Set<Circuit> circuits = ConcurrentHashMap.newKeySet();
     private final Map<PeerId, Integer> circuitsPerPeer = new HashMap<>();
     /** The connection that holds each reservation, protected from idle closing and trimming while it does. */
