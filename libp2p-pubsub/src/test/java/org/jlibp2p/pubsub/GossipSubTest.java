@@ -140,7 +140,10 @@ class GossipSubTest {
             PubSubNet.Node b = net.node();
             Subscription sb = b.pubsub().subscribe("t");
             connect(a, b);
-            awaitTrue("a knows b's topic", () -> a.pubsub().topicPeers("t").contains(b.host().peerId()));
+            // b's subscription can reach a before a's own stream to b is open; a fanout is chosen
+            // among the peers a can send to, as in go
+            awaitTrue("a knows b's topic and has its stream to b", () -> a.pubsub().topicPeers("t").contains(b.host().peerId())
+                    && a.pubsub().protocol(b.host().peerId()).isPresent());
             a.pubsub().publish("t", "fanout".getBytes(StandardCharsets.UTF_8));
             assertThat(new String(sb.next(WAIT).data(), StandardCharsets.UTF_8)).isEqualTo("fanout");
             assertThat(a.pubsub().meshPeers("t")).isEmpty();
