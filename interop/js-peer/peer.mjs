@@ -18,14 +18,7 @@
 //
 // Logs go to stderr; stdout carries only JSON lines.
 
-// Node 20 lacks Promise.withResolvers, which js-libp2p 3 calls.
-if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function () {
-    let resolve, reject
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
-    return { promise, resolve, reject }
-  }
-}
+import './node20.mjs' // Promise.withResolvers for node 20, before js-libp2p loads
 
 const { createLibp2p } = await import('libp2p')
 const { tcp } = await import('@libp2p/tcp')

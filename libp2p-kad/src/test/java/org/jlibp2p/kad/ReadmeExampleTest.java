@@ -2,14 +2,12 @@ package org.jlibp2p.kad;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.memory.MemoryNetwork;
+import org.jlibp2p.testing.ReadmeExample;
 import org.jlibp2p.testing.ThreadLeakCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,8 +15,6 @@ import org.junit.jupiter.api.Timeout;
 /** The example of this module's README, kept running; and the README kept showing it. */
 @Timeout(120)
 class ReadmeExampleTest {
-    private static final Path SOURCE = Path.of("src/test/java/org/jlibp2p/kad/ReadmeExampleTest.java");
-
     @Test
     void theReadmeExampleWorks() throws Exception {
         String value;
@@ -58,12 +54,6 @@ class ReadmeExampleTest {
 
     @Test
     void theReadmeShowsThisExample() throws Exception {
-        List<String> lines = Files.readAllLines(SOURCE);
-        int from = lines.indexOf("        // --- README begins") + 1;
-        int to = lines.indexOf("        // --- README ends");
-        String example = String.join("\n", lines.subList(from, to).stream().map(l -> l.length() >= 8 ? l.substring(8) : l.strip()).toList());
-        String readme = Files.readString(Path.of("README.md"));
-        assertThat(readme).as("README.md shows the example of this test, unchanged").contains(example);
-        assertThat(Arrays.asList(readme.split("\n"))).contains("```java");
+        ReadmeExample.assertReadmeShows(ReadmeExampleTest.class);
     }
 }
