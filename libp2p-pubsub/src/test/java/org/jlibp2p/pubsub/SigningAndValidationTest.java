@@ -175,6 +175,7 @@ class SigningAndValidationTest {
                 r.send(Rpc.ofMessages(List.of(r.signed(T, "x".getBytes(StandardCharsets.UTF_8)))));
             }
             awaitTrue("two ignored for want of room", () -> node.pubsub().stats().getOrDefault("refused.maxValidationsInFlight", 0L) == 2);
+            awaitTrue("the two admitted running", () -> running.get() == 2); // admitted before their threads start
             release.countDown();
             assertThat(most.get()).isEqualTo(2);
         }
