@@ -33,6 +33,9 @@ import org.jlibp2p.pubsub.ValidationResult;
  * reaching node M as {@code nodeM}.
  */
 final class GossipsubInterop {
+    /** How long a {@code connect} instruction keeps dialing a peer that does not listen yet. */
+    private static final java.time.Duration CONNECT_RETRY = java.time.Duration.ofSeconds(10);
+
     /** The framework's port, for every node. */
     static final int PORT = 9000;
 
@@ -172,11 +175,19 @@ final class GossipsubInterop {
             case "connect" -> {
                 for (Object target : (List<Object>) i.getOrDefault("connectTo", List.of())) {
                     int m = ((Number) target).intValue();
-                    try {
-                        host.connect(address(m));
-                    } catch (IOException e) {
-                        err.println("gossipsub-interop: failed connecting to node" + m + ": " + e.getMessage());
-                        return false;
+                    // The nodes of a run start together: the peer may not listen yet. Retry for a while.
+                    long deadline = System.nanoTime() + CONNECT_RETRY.toNanos();
+                    while (true) {
+                        try {
+                            host.connect(address(m));
+                            break;
+                        } catch (IOException e) {
+                            if (System.nanoTime() - deadline > 0) {
+                                err.println("gossipsub-interop: failed connecting to node" + m + " for " + CONNECT_RETRY.toSeconds() + " s: " + e.getMessage());
+                                return false;
+                            }
+                            Thread.sleep(100);
+                        }
                     }
                 }
                 err.println("node " + nodeId + " connected to " + host.connections().size() + " peers");
