@@ -24,6 +24,8 @@ public final class PeerId implements Comparable<PeerId> {
     public static final int MAX_INLINE_KEY_LENGTH = 42;
 
     private final byte[] multihash;
+    /** The base58btc text, made on first use: logs, events and maps ask for it often. */
+    private volatile String base58;
 
     private PeerId(byte[] multihash) {
         this.multihash = multihash;
@@ -99,7 +101,12 @@ public final class PeerId implements Comparable<PeerId> {
 
     /** {@return the canonical text form, base58btc} */
     public String toBase58() {
-        return Multibase.BASE58BTC.encodeRaw(multihash);
+        String text = base58;
+        if (text == null) {
+            text = Multibase.BASE58BTC.encodeRaw(multihash);
+            base58 = text;
+        }
+        return text;
     }
 
     /** {@return the CIDv1 form (codec libp2p-key); its {@code toString()} is base32, {@code bafz...}} */

@@ -50,9 +50,10 @@ import org.jlibp2p.core.host.ServiceContext;
  *       {@link Validator}, and corrects the peers that returned an older one.</li>
  *   <li><b>Providers</b> ("Content provider advertisement and discovery"): {@link #provide} announces
  *       this peer to the k closest; {@link #findProviders} collects them.</li>
- *   <li><b>Upkeep</b>: {@link #bootstrap} joins through the configured peers; buckets no lookup went
- *       through for {@link KadConfig#refreshInterval()} are refreshed with a lookup of a random key
- *       in their range; stored records expire after their TTLs, and what this peer put or provides is
+ *   <li><b>Upkeep</b>: {@link #bootstrap} joins through the configured peers; every
+ *       {@link KadConfig#refreshInterval()} a lookup of this peer's own id drops the neighbours that
+ *       stopped answering, and buckets no lookup went through are refreshed with a lookup of a random
+ *       key in their range; stored records expire after their TTLs, and what this peer put or provides is
  *       announced again every {@link KadConfig#republishInterval()}.</li>
  * </ul>
  */
@@ -324,18 +325,22 @@ public final class KadDht implements HostService {
                 LOG.log(Level.INFO, () -> "kad: bootstrap peer " + addr + " is unreachable: " + e.getMessage());
             }
         }
-        lookup(c.peerId().bytes(), KadMessage.request(KadMessage.Type.FIND_NODE, c.peerId().bytes()), (p, m) -> false);
         refresh();
         return table.size();
     }
 
     /**
-     * Refreshes each bucket no lookup went through for {@link KadConfig#refreshInterval()}: a lookup
-     * for a random peer id in the bucket's range (go-libp2p-kad-dht refreshes the same way).
+     * Refreshes the routing table as go-libp2p-kad-dht's refresh does: first a lookup of this peer's
+     * own id, which asks the peers around it and so drops those that no longer answer (a departed
+     * neighbour would otherwise be handed to every lookup that passes by); then a lookup for a random
+     * peer id in the range of each bucket no lookup went through for {@link KadConfig#refreshInterval()}.
+     * The service runs it every {@link KadConfig#refreshInterval()}.
      *
      * @throws InterruptedException if interrupted
      */
     public void refresh() throws InterruptedException {
+        byte[] self = context().peerId().bytes();
+        lookup(self, KadMessage.request(KadMessage.Type.FIND_NODE, self), (p, m) -> false);
         Instant since = Instant.now().minus(config.refreshInterval());
         for (int cpl : table.due(since, MAX_REFRESH_CPL)) {
             byte[] id = table.randomPeerIdInBucket(cpl, random);

@@ -199,6 +199,40 @@ class HostPlatformTest {
         assertThat(a.peerstore().addrs(b.peerId())).containsExactlyElementsOf(b.listenAddrs());
     }
 
+    /**
+     * A host remembers the signed record a peer last sent that verified, so that a reconnect does not
+     * check the same signature again; the memory is of exact bytes: a record from the same peer with
+     * one signature byte changed, on the next connection, still fails.
+     */
+    @Test
+    void aRecordVerifiedBeforeIsTakenAgainButATamperedOneIsNot() throws Exception {
+        PrivateKey bKey = PrivateKey.generate(KeyType.ED25519);
+        Multiaddr claimed = Multiaddr.parse("/ip4/192.0.2.3/tcp/4003");
+        byte[] good = new PeerRecord(PeerId.fromPublicKey(bKey.publicKey()), 9, List.of(claimed)).seal(bKey).marshal();
+        byte[] tampered = good.clone();
+        tampered[tampered.length - 1] ^= 1; // the signature is the envelope's last field
+        List<byte[]> sent = new CopyOnWriteArrayList<>(List.of(good, good, tampered));
+        Host b = build(builder().identity(bKey).handler(Host.IDENTIFY, s -> {
+            LengthPrefixed.write(s.out(), new ProtobufWriter()
+                    .writeBytes(1, bKey.publicKey().marshal())
+                    .writeString(3, Ping.PROTOCOL_ID)
+                    .writeBytes(8, sent.remove(0))
+                    .toByteArray());
+            s.closeWrite();
+        }));
+        Host a = build(builder());
+        for (boolean expected : new boolean[] {true, true, false}) {
+            CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+            try (var sub = a.subscribe(HostEvent.PeerIdentified.class, identified::complete)) {
+                Connection c = a.connect(b.fullAddrs().get(0));
+                assertThat(identified.get(10, TimeUnit.SECONDS).signedPeerRecord()).as("record %d of 3", 3 - sent.size()).isEqualTo(expected);
+                c.close();
+            }
+            awaitTrue(() -> a.connections(b.peerId()).isEmpty());
+        }
+        assertThat(a.peerstore().addrs(b.peerId())).contains(claimed);
+    }
+
     @Test
     void pingAndIdentifyRunAsServices() throws Exception {
         Host a = build(builder());

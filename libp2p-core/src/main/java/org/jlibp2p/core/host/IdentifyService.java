@@ -4,8 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.time.Instant;
@@ -15,6 +18,7 @@ import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.ReadDeadline;
 import org.jlibp2p.core.codec.LengthPrefixed;
+import org.jlibp2p.core.record.Envelope;
 import org.jlibp2p.core.record.PeerRecord;
 
 /**
@@ -37,6 +41,8 @@ final class IdentifyService implements HostService {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.host");
     /** go may split one identify across several messages; it accepts at most 10 (identify/id.go). */
     static final int MAX_MESSAGES = 10;
+    /** Peers whose last verified signed record is remembered, so that a reconnect does not verify it again. */
+    static final int VERIFIED_RECORDS = 1024;
 
     private final String agentVersion;
     private final Consumer<HostEvent> publish;
@@ -44,6 +50,17 @@ final class IdentifyService implements HostService {
     /** Our signed peer record for the current listen addresses, re-sealed when they change. */
     private volatile byte[] ourRecord;
     private long lastSeq;
+    /**
+     * The signed record each peer last sent that verified, least recently used first. The same
+     * bytes from the same peer verify the same way, so they are not checked again: a signature check
+     * is most of what identify costs a host that peers reconnect to.
+     */
+    private final Map<PeerId, byte[]> verified = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerId, byte[]> eldest) {
+            return size() > VERIFIED_RECORDS;
+        }
+    };
 
     /**
      * @param agentVersion what we report as our implementation
@@ -186,9 +203,19 @@ final class IdentifyService implements HostService {
      */
     private boolean consumeRecord(PeerId peer, byte[] envelope) {
         try {
-            PeerRecord record = PeerRecord.open(envelope);
+            boolean known;
+            synchronized (verified) {
+                known = Arrays.equals(verified.get(peer), envelope);
+            }
+            // bytes that passed every check of PeerRecord.open before pass them again: decode only
+            PeerRecord record = known ? PeerRecord.decode(Envelope.unmarshal(envelope).payload()) : PeerRecord.open(envelope);
             if (!record.peerId().equals(peer)) {
                 throw new MalformedMessageException("a peer record about " + record.peerId());
+            }
+            if (!known) {
+                synchronized (verified) {
+                    verified.put(peer, envelope.clone());
+                }
             }
             ctx.peerstore().addSignedAddrs(peer, record.seq(), record.addrs(), Peerstore.CONNECTED_TTL);
             return true;

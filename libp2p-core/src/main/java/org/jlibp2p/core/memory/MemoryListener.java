@@ -23,6 +23,7 @@ final class MemoryListener implements Listener {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.memory");
 
     private final MemoryNetwork network;
+    private final MemoryTransport owner;
     private final long number;
     private final Multiaddr local;
     private final int capacity;
@@ -32,8 +33,9 @@ final class MemoryListener implements Listener {
     private boolean closed;
     private boolean refusalLogged;
 
-    MemoryListener(MemoryNetwork network, long number, int capacity) {
+    MemoryListener(MemoryNetwork network, MemoryTransport owner, long number, int capacity) {
         this.network = network;
+        this.owner = owner;
         this.number = number;
         this.local = address(number);
         this.capacity = capacity;
@@ -45,6 +47,11 @@ final class MemoryListener implements Listener {
 
     long number() {
         return number;
+    }
+
+    /** {@return the transport that made this listener: its connections are that transport's too} */
+    MemoryTransport owner() {
+        return owner;
     }
 
     @Override

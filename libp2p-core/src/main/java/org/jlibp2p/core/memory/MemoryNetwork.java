@@ -82,6 +82,16 @@ public final class MemoryNetwork {
         return transport;
     }
 
+    /**
+     * A transport of its own on this network, for one host: like a machine's network interface, it can
+     * be {@linkplain MemoryTransport#unplug() unplugged} without touching the other hosts.
+     *
+     * @return a new transport on this network
+     */
+    public MemoryTransport newTransport() {
+        return new MemoryTransport(this);
+    }
+
     /** {@return the bytes each direction of a connection buffers} */
     public int bufferSize() {
         return bufferSize;
@@ -116,7 +126,7 @@ public final class MemoryNetwork {
      * @return the listener
      * @throws BindException if the number is in use
      */
-    MemoryListener bind(long number) throws BindException {
+    MemoryListener bind(long number, MemoryTransport owner) throws BindException {
         lock.lock();
         try {
             if (number == 0) {
@@ -125,7 +135,7 @@ public final class MemoryNetwork {
                 throw new BindException("memory: /memory/" + number + " is already in use"
                         + (listeners.containsKey(number) ? " by a listener" : " by a dialer's connection"));
             }
-            MemoryListener listener = new MemoryListener(this, number, acceptQueue);
+            MemoryListener listener = new MemoryListener(this, owner, number, acceptQueue);
             listeners.put(number, listener);
             return listener;
         } finally {

@@ -58,6 +58,19 @@ public final class Pipes {
         return new Pair(new End("a", bToA, aToB), new End("b", aToB, bToA));
     }
 
+    /**
+     * Cuts a pair off without telling either end, as a pulled network cable does: from now on what
+     * either end writes is dropped (writes still succeed), nothing more arrives at either end (reads
+     * wait for their timeout), and neither end sees the other close. Bytes in flight are lost. Each end
+     * still sees its own close. For {@link MemoryTransport#unplug()}.
+     *
+     * @param pair a pair made by {@link #pair(int)}
+     */
+    static void silence(Pair pair) {
+        ((End) pair.a()).outgoing.silence();
+        ((End) pair.b()).outgoing.silence();
+    }
+
     /** One direction: a bounded ring buffer between one writer side and one reader side. */
     private static final class Pipe {
         private final ReentrantLock lock = new ReentrantLock();
@@ -67,7 +80,11 @@ public final class Pipes {
         private int head;
         private int count;
         private boolean writerClosed;
+        /** The reader will see end-of-stream once the buffer is empty: the writer closed while the pipe carried. */
+        private boolean eof;
         private boolean readerClosed;
+        /** Cut off: what is written is dropped, and neither side learns of the other's close. */
+        private boolean silent;
 
         Pipe(int capacity) {
             if (capacity <= 0) {
@@ -88,7 +105,7 @@ public final class Pipes {
                     if (readerClosed) {
                         throw new IOException("pipe closed");
                     }
-                    if (writerClosed) {
+                    if (eof) {
                         return -1;
                     }
                     if (timeoutNanos <= 0) {
@@ -136,6 +153,9 @@ public final class Pipes {
                     if (writerClosed) {
                         throw new IOException("pipe output closed");
                     }
+                    if (silent) {
+                        return; // into the void, as a socket whose peer is gone writes until its buffer fills
+                    }
                     if (readerClosed) {
                         throw new IOException("pipe closed by the reader");
                     }
@@ -163,6 +183,19 @@ public final class Pipes {
             lock.lock();
             try {
                 writerClosed = true;
+                eof = !silent;
+                readable.signalAll();
+                writable.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void silence() {
+            lock.lock();
+            try {
+                silent = true;
+                count = 0;
                 readable.signalAll();
                 writable.signalAll();
             } finally {

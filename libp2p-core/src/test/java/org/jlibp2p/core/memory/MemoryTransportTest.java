@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -272,5 +273,52 @@ class MemoryTransportTest {
         deaf.close();
         assertThat(ThreadLeakCheck.awaitNone(Duration.ofSeconds(5), "memtest-")).isEmpty();
         assertThat(net.listenerCount()).isZero();
+    }
+
+    /**
+     * An unplugged transport's host vanishes without a word: the connection between the two goes
+     * silent (writes vanish, reads wait out their timeout, neither end sees the other close), dials to
+     * it and from it wait out their timeout, and a third host on the shared network is untouched.
+     */
+    @Test
+    void anUnpluggedTransportsHostVanishesWithoutAWord() throws Exception {
+        MemoryTransport gone = net.newTransport();
+        MemoryTransport stays = net.newTransport();
+        try (Listener goneListener = gone.listen(Multiaddr.parse("/memory/0"));
+             Listener staysListener = stays.listen(Multiaddr.parse("/memory/0"));
+             Listener otherListener = transport.listen(Multiaddr.parse("/memory/0"))) {
+            RawConnection toGone = stays.dial(goneListener.localAddress(), TIMEOUT);
+            RawConnection atGone = goneListener.accept();
+            toGone.out().write(1);
+            assertThat(atGone.in().read()).isEqualTo(1);
+
+            gone.unplug();
+            assertThat(gone.isUnplugged()).isTrue();
+            assertThat(stays.isUnplugged()).isFalse();
+            toGone.out().write(new byte[100_000]); // more than the buffer: dropped, not blocked
+            toGone.out().flush();
+            atGone.close(); // the far side does not hear this
+            toGone.setReadTimeout(Duration.ofMillis(200));
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> toGone.in().read()).isInstanceOf(SocketTimeoutException.class);
+            assertThat(System.nanoTime() - t0).as("the read waited out its timeout").isGreaterThanOrEqualTo(150_000_000L);
+            toGone.close();
+
+            Duration dialTimeout = Duration.ofMillis(300);
+            for (MemoryTransport from : List.of(stays, gone)) {
+                Multiaddr to = from == gone ? staysListener.localAddress() : goneListener.localAddress();
+                long d0 = System.nanoTime();
+                assertThatThrownBy(() -> from.dial(to, dialTimeout)).isInstanceOf(SocketTimeoutException.class).hasMessageContaining("no answer");
+                assertThat(System.nanoTime() - d0).as("the dial waited out its timeout").isGreaterThanOrEqualTo(250_000_000L);
+            }
+
+            RawConnection fine = stays.dial(otherListener.localAddress(), TIMEOUT);
+            RawConnection fineServer = otherListener.accept();
+            fine.out().write(42);
+            assertThat(fineServer.in().read()).isEqualTo(42);
+            fineServer.close();
+            assertThat(fine.in().read()).as("an ordinary close still arrives").isEqualTo(-1);
+            fine.close();
+        }
     }
 }

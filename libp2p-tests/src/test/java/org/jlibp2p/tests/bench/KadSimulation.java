@@ -10,6 +10,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,12 +20,14 @@ import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.host.Limits;
 import org.jlibp2p.core.memory.MemoryNetwork;
+import org.jlibp2p.core.memory.MemoryTransport;
 import org.jlibp2p.core.plaintext.PlaintextSecureChannel;
 import org.jlibp2p.kad.GreatestValueValidator;
 import org.jlibp2p.kad.KadConfig;
 import org.jlibp2p.kad.KadDht;
 import org.jlibp2p.kad.KadKey;
 import org.jlibp2p.kad.KadPeer;
+import org.jlibp2p.kad.LookupStep;
 import org.jlibp2p.yamux.YamuxMuxer;
 
 /**
@@ -34,25 +39,38 @@ import org.jlibp2p.yamux.YamuxMuxer;
  *       node ids, computed directly by XOR distance; the path length in hops, the requests sent
  *       and the time of each;</li>
  *   <li>PUT of random keys from random nodes, then GET of each from another random node;</li>
- *   <li>a fifth of the nodes closed at once, without telling anyone, then GET of every key again
- *       from a random live node.</li>
+ *   <li>a fifth of the nodes unplugged at once ({@link MemoryTransport#unplug()}): they vanish
+ *       without a word, their connections go silent and dials to them go unanswered, as when
+ *       machines lose power; then GET of every key again from a random live node, many at once,
+ *       each finding out about the departed through its own request timeouts.</li>
  * </ol>
  *
  * The hosts use the plaintext security channel (core's, for tests) with Yamux, so that thousands
  * of hosts fit in one JVM; the DHT's bytes are the same as over Noise.
  *
- * <p>Joining: each node joins through a random node created before it ({@link KadDht#bootstrap(List)}),
- * four at a time.
+ * <p>Each host has a transport of its own ({@link MemoryNetwork#newTransport()}), so that it can be
+ * unplugged alone. Joining: each node joins through a random node created before it
+ * ({@link KadDht#bootstrap(List)}), {@value #JOINS_AT_ONCE} at a time.
  *
  * <p>Usage: {@code KadSimulation [sizes, default 100,500] [lookups, default 200] [keys, default 200]};
  * {@code scripts/bench-kad.sh} runs it. Prints one row per figure and a table.
  */
 public final class KadSimulation {
+    /** Nodes joining at once: a join waits on requests more than on the processor. */
+    static final int JOINS_AT_ONCE = 8;
+    /** GETs at once after the churn: each may wait out request timeouts on departed peers. */
+    static final int GETS_AT_ONCE = 32;
+    /** Living nodes looking up their own ids at once after the churn. */
+    static final int REFRESHES_AT_ONCE = 256;
+    /** The per-request timeout: what a departed peer costs a lookup. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
     private KadSimulation() {}
 
     /** One size's figures. */
     record Row(int n, int lookups, double exactShare, double hopsMean, int hopsMax, double messagesMean, double p50Ms, double p99Ms,
-               int keys, double getShare, double getAfterChurnShare) {}
+               int keys, double getShare, double getAfterChurnShare, double churnP50Ms, double churnP99Ms, double joinSeconds,
+               double exactRightAfterShare, double exactAfterRefreshShare) {}
 
     /**
      * Runs the simulation.
@@ -72,28 +90,33 @@ public final class KadSimulation {
             rows.add(run(n, lookups, keys, new Random(n)));
         }
         System.out.println();
-        System.out.println("| nodes | log2 n | lookups | exact k closest | hops mean | hops max | requests per lookup | latency p50 | latency p99 | GET after PUT | GET, 20 % gone |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| nodes | joined in | log2 n | lookups | exact k closest | hops mean | hops max | requests per lookup | latency p50 | latency p99 "
+                + "| GET after PUT | GET, 20 % unplugged | its p50 | its p99 | exact, right after | exact, after self-lookups |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %d | %.1f %% | %.2f | %d | %.1f | %.1f ms | %.1f ms | %.1f %% | %.1f %% |%n",
-                    r.n, Math.log(r.n) / Math.log(2), r.lookups, 100 * r.exactShare, r.hopsMean, r.hopsMax, r.messagesMean, r.p50Ms, r.p99Ms,
-                    100 * r.getShare, 100 * r.getAfterChurnShare);
+            System.out.printf(Locale.ROOT, "| %d | %.0f s | %.1f | %d | %.1f %% | %.2f | %d | %.1f | %.1f ms | %.1f ms | %.1f %% | %.1f %% | %.0f ms | %.0f ms | %.1f %% | %.1f %% |%n",
+                    r.n, r.joinSeconds, Math.log(r.n) / Math.log(2), r.lookups, 100 * r.exactShare, r.hopsMean, r.hopsMax, r.messagesMean,
+                    r.p50Ms, r.p99Ms, 100 * r.getShare, 100 * r.getAfterChurnShare, r.churnP50Ms, r.churnP99Ms,
+                    100 * r.exactRightAfterShare, 100 * r.exactAfterRefreshShare);
         }
     }
 
     static Row run(int n, int lookups, int keys, Random random) throws Exception {
         MemoryNetwork net = new MemoryNetwork(4 * 1024, 1024);
-        KadConfig config = KadConfig.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(60))
+        KadConfig config = KadConfig.defaults().withTimeouts(REQUEST_TIMEOUT, Duration.ofSeconds(60))
                 .withValidator(GreatestValueValidator.JLIBP2P_NAMESPACE, new GreatestValueValidator());
         Limits limits = Limits.defaults().withConnections(4 * n + 64, 4 * n + 64, 1024).withConnectionsPerSource(1024, 4 * n + 64, 4)
                 .withIdleTimeouts(Duration.ofSeconds(3), Duration.ZERO, Duration.ofMinutes(2));
         List<Host> hosts = new ArrayList<>();
+        List<MemoryTransport> transports = new ArrayList<>();
         List<KadDht> dhts = new ArrayList<>();
         long t0 = System.nanoTime();
-        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(JOINS_AT_ONCE)) {
             for (int i = 0; i < n; i++) {
                 KadDht dht = new KadDht(config);
-                hosts.add(Host.builder().transport(net.transport()).security(PlaintextSecureChannel::new).muxer(new YamuxMuxer())
+                MemoryTransport transport = net.newTransport();
+                transports.add(transport);
+                hosts.add(Host.builder().transport(transport).security(PlaintextSecureChannel::new).muxer(new YamuxMuxer())
                         .limits(limits).listen("/memory/0").service(dht).build());
                 dhts.add(dht);
             }
@@ -107,7 +130,8 @@ public final class KadSimulation {
             for (Future<Integer> f : joined) {
                 f.get();
             }
-            System.out.printf(Locale.ROOT, "n = %d: joined in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+            double joinSeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "n = %d: joined in %.1f s%n", n, joinSeconds);
 
             // 1. lookups against the truth
             List<PeerId> ids = hosts.stream().map(Host::peerId).toList();
@@ -158,7 +182,7 @@ public final class KadSimulation {
             }
             System.out.printf(Locale.ROOT, "n = %d: GET after PUT %%  %.1f%n", n, 100.0 * got / keys);
 
-            // 3. a fifth of the nodes gone at once, then GET again from the living
+            // 3. a fifth of the nodes unplugged at once, then GET again from the living, many at once
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 order.add(i);
@@ -166,30 +190,98 @@ public final class KadSimulation {
             Collections.shuffle(order, random);
             List<Integer> gone = order.subList(0, n / 5);
             List<Integer> alive = new ArrayList<>(order.subList(n / 5, n));
-            List<Future<?>> closing = new ArrayList<>();
             for (int i : gone) {
-                Host h = hosts.get(i);
-                closing.add(pool.submit(h::close));
+                transports.get(i).unplug();
             }
-            for (Future<?> f : closing) {
-                f.get();
+            Set<PeerId> goneIds = gone.stream().map(i -> ids.get(i)).collect(Collectors.toSet());
+            AtomicInteger unanswered = new AtomicInteger();
+            for (int i : alive) {
+                dhts.get(i).addTraceListener(step -> {
+                    if (step instanceof LookupStep.Failed f && goneIds.contains(f.peer())) {
+                        unanswered.incrementAndGet();
+                    }
+                });
             }
-            int gotAfter = 0;
-            for (int i = 0; i < keys; i++) {
-                KadDht asker = dhts.get(alive.get(random.nextInt(alive.size())));
-                byte[] expected = values.get(i);
-                if (asker.getValue(keyList.get(i), 1).value().map(v -> Arrays.equals(v, expected)).orElse(false)) {
-                    gotAfter++;
+            List<Future<Double>> gets = new ArrayList<>();
+            try (ExecutorService getters = Executors.newFixedThreadPool(GETS_AT_ONCE)) {
+                for (int i = 0; i < keys; i++) {
+                    KadDht asker = dhts.get(alive.get(random.nextInt(alive.size())));
+                    byte[] key = keyList.get(i);
+                    byte[] expected = values.get(i);
+                    gets.add(getters.submit(() -> {
+                        long g0 = System.nanoTime();
+                        boolean ok = asker.getValue(key, 1).value().map(v -> Arrays.equals(v, expected)).orElse(false);
+                        return ok ? (System.nanoTime() - g0) / 1e6 : -1.0;
+                    }));
                 }
             }
-            System.out.printf(Locale.ROOT, "n = %d: GET with 20 %% of nodes gone %%  %.1f%n", n, 100.0 * gotAfter / keys);
+            int gotAfter = 0;
+            List<Double> churnLatencies = new ArrayList<>();
+            for (Future<Double> f : gets) {
+                double ms = f.get();
+                if (ms >= 0) {
+                    gotAfter++;
+                    churnLatencies.add(ms);
+                }
+            }
+            Collections.sort(churnLatencies);
+            System.out.printf(Locale.ROOT, "n = %d: requests to unplugged nodes that failed  %d%n", n, unanswered.get());
+
+            // lookups among the living, right after the churn, and after every living node looked up its
+            // own id (the first step of its periodic refresh, which drops the neighbours that are gone)
+            List<PeerId> aliveIds = alive.stream().map(i -> ids.get(i)).toList();
+            int afterLookups = Math.max(1, lookups / 10);
+            double exactRightAfter = exactAmong(dhts, ids, alive, aliveIds, afterLookups, config.k(), random);
+            System.out.printf(Locale.ROOT, "n = %d: lookups right after the churn finding the exact k closest living %%  %.1f%n", n, 100 * exactRightAfter);
+            long r0 = System.nanoTime();
+            List<Future<?>> refreshes = new ArrayList<>();
+            try (ExecutorService refreshers = Executors.newFixedThreadPool(REFRESHES_AT_ONCE, Thread.ofVirtual().factory())) {
+                for (int i : alive) {
+                    KadDht d = dhts.get(i);
+                    byte[] self = ids.get(i).bytes();
+                    refreshes.add(refreshers.submit(() -> d.closestPeers(self)));
+                }
+            }
+            for (Future<?> f : refreshes) {
+                f.get();
+            }
+            System.out.printf(Locale.ROOT, "n = %d: every living node looked up its own id in s  %.1f%n", n, (System.nanoTime() - r0) / 1e9);
+            double exactAfterRefresh = exactAmong(dhts, ids, alive, aliveIds, afterLookups, config.k(), random);
+            System.out.printf(Locale.ROOT, "n = %d: lookups after the self-lookups finding the exact k closest living %%  %.1f%n", n, 100 * exactAfterRefresh);
             return new Row(n, lookups, exactShare, (double) hopsSum / lookups, hopsMax, (double) messages / lookups,
-                    percentile(latencies, 0.50), percentile(latencies, 0.99), keys, (double) got / keys, (double) gotAfter / keys);
+                    percentile(latencies, 0.50), percentile(latencies, 0.99), keys, (double) got / keys, (double) gotAfter / keys,
+                    percentile(churnLatencies, 0.50), percentile(churnLatencies, 0.99), joinSeconds, exactRightAfter, exactAfterRefresh);
         } finally {
             try (ExecutorService closer = Executors.newFixedThreadPool(4)) {
                 hosts.forEach(h -> closer.submit(h::close));
             }
         }
+    }
+
+    /**
+     * Lookups from random living nodes for random keys, many at once: the share that found exactly
+     * the true k closest living nodes.
+     */
+    static double exactAmong(List<KadDht> dhts, List<PeerId> ids, List<Integer> alive, List<PeerId> aliveIds, int count, int k, Random random)
+            throws Exception {
+        List<Future<Boolean>> exact = new ArrayList<>();
+        try (ExecutorService lookers = Executors.newFixedThreadPool(GETS_AT_ONCE)) {
+            for (int i = 0; i < count; i++) {
+                int asker = alive.get(random.nextInt(alive.size()));
+                byte[] key = new byte[32];
+                random.nextBytes(key);
+                exact.add(lookers.submit(() -> {
+                    List<PeerId> others = new ArrayList<>(aliveIds);
+                    others.remove(ids.get(asker));
+                    return dhts.get(asker).closestPeers(key).peers().stream().map(KadPeer::id).toList().equals(trueClosest(others, key, k));
+                }));
+            }
+        }
+        int hits = 0;
+        for (Future<Boolean> f : exact) {
+            hits += f.get() ? 1 : 0;
+        }
+        return (double) hits / count;
     }
 
     static List<PeerId> trueClosest(List<PeerId> peers, byte[] key, int k) {
