@@ -197,7 +197,22 @@ public final class GossipSub implements HostService {
      * @param validator the validator, or null to remove it
      */
     public void setValidator(String topic, Validator validator) {
-        router().setValidator(topic, validator);
+        setValidator(topic, validator, config.validatorConcurrency());
+    }
+
+    /**
+     * Sets the validator of a topic (replacing any other) with a bound of its own on how many of its
+     * validations run at once (go's {@code WithValidatorConcurrency}); a message of the topic that
+     * finds them all taken is ignored, as is one that finds {@link GossipSubConfig#maxValidationsInFlight()}
+     * taken across topics.
+     *
+     * @param topic       the topic
+     * @param validator   the validator, or null to remove it
+     * @param concurrency the most validations of this topic at once, at least 1
+     * @throws IllegalArgumentException if {@code concurrency} is below 1
+     */
+    public void setValidator(String topic, Validator validator, int concurrency) {
+        router().setValidator(topic, validator, concurrency);
     }
 
     /**
