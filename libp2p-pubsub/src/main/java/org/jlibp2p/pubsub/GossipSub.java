@@ -85,6 +85,9 @@ public final class GossipSub implements HostService {
         ctx.subscribe(HostEvent.PeerIdentified.class, e -> {
             if (e.info().protocols().stream().anyMatch(ours::contains)) {
                 r.streams.addPeer(e.connection());
+                if (e.signedPeerRecord()) { // verified by the host: signed by the peer, about the peer
+                    e.info().signedPeerRecord().ifPresent(record -> r.streams.peerRecord(e.peer(), record));
+                }
             }
         });
         ctx.subscribe(HostEvent.PeerProtocolsChanged.class, e -> {
@@ -280,6 +283,18 @@ public final class GossipSub implements HostService {
             Map<PeerId, String> out = new java.util.HashMap<>();
             r.peers.values().stream().filter(l -> l.ready).forEach(l -> out.put(l.peer, l.protocol));
             return Map.copyOf(out);
+        } finally {
+            r.lock.unlock();
+        }
+    }
+
+    /** {@return true if we keep a signed peer record of the peer, to offer in peer exchange} For tests. */
+    boolean hasSignedPeerRecord(PeerId peer) {
+        GossipRouter r = router();
+        r.lock.lock();
+        try {
+            PeerLink l = r.peers.get(peer);
+            return l != null && l.signedPeerRecord != null;
         } finally {
             r.lock.unlock();
         }

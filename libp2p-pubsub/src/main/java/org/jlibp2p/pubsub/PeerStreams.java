@@ -62,6 +62,26 @@ final class PeerStreams {
         return a.valueOf(MultiaddrProtocol.IP4).or(() -> a.valueOf(MultiaddrProtocol.IP6)).orElse(null);
     }
 
+    /**
+     * Keeps a peer's verified signed peer record for peer exchange (gossipsub-v1.1.md, "PRUNE Backoff
+     * and Peer Exchange": "the signed peer record ... so that the receiving peer can connect"), if we
+     * speak pubsub with it. At most {@link org.jlibp2p.core.record.Envelope#MAX_BYTES} bytes, one per peer.
+     */
+    void peerRecord(PeerId peer, byte[] envelope) {
+        if (envelope.length > org.jlibp2p.core.record.Envelope.MAX_BYTES) {
+            return; // identify bounds it already; a record we could not offer whole is not offered
+        }
+        r.lock.lock();
+        try {
+            PeerLink link = r.peers.get(peer);
+            if (link != null) {
+                link.signedPeerRecord = envelope.clone();
+            }
+        } finally {
+            r.lock.unlock();
+        }
+    }
+
     /** The peer's last connection closed. */
     void connectionClosed(PeerId peer) {
         if (r.ctx.connections(peer).stream().noneMatch(c -> !c.isClosed())) {

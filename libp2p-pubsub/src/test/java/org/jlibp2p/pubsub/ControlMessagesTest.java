@@ -7,6 +7,11 @@ import static org.jlibp2p.pubsub.RawPeer.control;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.crypto.KeyType;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.record.PeerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -178,6 +183,74 @@ class ControlMessagesTest {
             assertThat(pr.peers()).extracting(i -> org.jlibp2p.core.PeerId.fromBytes(i.peerId()))
                     .isNotEmpty().isSubsetOf(a.peerId(), b.peerId());
         }
+    }
+
+    @Test
+    void peerExchangeCarriesTheSignedPeerRecordsOfTheOfferedPeers() throws Exception {
+        GossipSubParams p = GossipSubParams.builder().heartbeatInterval(Duration.ofSeconds(30)).heartbeatInitialDelay(Duration.ofSeconds(30))
+                .d(2).dlo(1).dhi(2).dout(0).dscore(1).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(GossipSubConfig.builder().params(p).build());
+            node.pubsub().subscribe(T);
+            PubSubNet.Node a = net.node();
+            PubSubNet.Node b = net.node();
+            for (PubSubNet.Node x : List.of(a, b)) {
+                x.pubsub().subscribe(T);
+                PubSubNet.connect(x, node); // each grafts the node at its next heartbeat: the node's mesh is full at Dhi
+            }
+            awaitTrue("a and b in the node's mesh, their records known", () -> node.pubsub().meshPeers(T).size() == 2
+                    && node.pubsub().hasSignedPeerRecord(a.host().peerId()) && node.pubsub().hasSignedPeerRecord(b.host().peerId()));
+            RawPeer c = new RawPeer(net).connect(node);
+            c.subscribe(T);
+            awaitTrue("ready", () -> node.pubsub().topicPeers(T).contains(c.peerId()) && node.pubsub().protocol(c.peerId()).isPresent());
+            c.control(RawPeer.graft(T)); // inbound, past Dhi: pruned, with a and b to try instead
+            Rpc prune = c.await(control(x -> !x.prune().isEmpty()), WAIT);
+            assertThat(prune).isNotNull();
+            List<Rpc.PeerInfo> offered = prune.control().get().prune().get(0).peers();
+            assertThat(offered).hasSize(2);
+            for (Rpc.PeerInfo info : offered) {
+                PeerId id = PeerId.fromBytes(info.peerId());
+                PubSubNet.Node x = id.equals(a.host().peerId()) ? a : b;
+                assertThat(id).isEqualTo(x.host().peerId());
+                assertThat(info.signedPeerRecord()).as("the record of " + id).isNotNull();
+                PeerRecord record = PeerRecord.open(info.signedPeerRecord()); // throws unless signed by the record's peer
+                assertThat(record.peerId()).isEqualTo(id);
+                assertThat(record.addrs()).isNotEmpty().containsExactlyInAnyOrderElementsOf(x.host().advertisedAddrs());
+            }
+        }
+    }
+
+    @Test
+    void aPeerExchangeRecordSignedByAnotherKeyIsIgnored() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(GossipSubConfig.builder().params(GossipSubParams.builder().heartbeatInterval(Duration.ofSeconds(30))
+                    .heartbeatInitialDelay(Duration.ofSeconds(30)).build()).build());
+            RawPeer raw = joined(net, node);
+            PubSubNet.Node offered = net.node(); // the node has never heard of it
+            PubSubNet.Node honest = net.node();
+            PrivateKey stranger = PrivateKey.generate(KeyType.ED25519);
+            // a record that names the offered peer's id and addresses but is signed by another key; and one about the signer
+            // itself, offered under the offered peer's id
+            byte[] forged = signedWithoutCheck(stranger, new PeerRecord(offered.host().peerId(), 1, offered.host().advertisedAddrs()));
+            byte[] aboutAnother = new PeerRecord(PeerId.fromPublicKey(stranger.publicKey()), 1, offered.host().advertisedAddrs())
+                    .seal(stranger).marshal();
+            byte[] good = new PeerRecord(honest.host().peerId(), 1, honest.host().advertisedAddrs()).seal(honest.host().identity()).marshal();
+            raw.control(RawPeer.graft(T));
+            awaitTrue("in the mesh", () -> node.pubsub().meshPeers(T).contains(raw.peerId()));
+            raw.control(new Rpc.Control(List.of(), List.of(), List.of(), List.of(new Rpc.Prune(T, List.of(
+                    new Rpc.PeerInfo(offered.host().peerId().bytes(), forged),
+                    new Rpc.PeerInfo(offered.host().peerId().bytes(), aboutAnother),
+                    new Rpc.PeerInfo(honest.host().peerId().bytes(), good)), Optional.of(60L))), List.of()));
+            awaitTrue("the honest peer, reached at its record's address", () -> !node.host().connections(honest.host().peerId()).isEmpty());
+            awaitTrue("both bad records refused", () -> node.pubsub().stats().getOrDefault("refused.pxPeerRecord", 0L) == 2);
+            assertThat(node.host().peerstore().addrs(offered.host().peerId())).as("nothing learnt from the bad records").isEmpty();
+            assertThat(node.host().connections(offered.host().peerId())).isEmpty();
+        }
+    }
+
+    /** Seals a record with any key, as a forger would: {@link PeerRecord#seal} refuses a key that is not the record's peer's. */
+    private static byte[] signedWithoutCheck(PrivateKey key, PeerRecord record) {
+        return org.jlibp2p.core.record.Envelope.seal(key, PeerRecord.DOMAIN, PeerRecord.payloadType(), record.encode()).marshal();
     }
 
     @Test
