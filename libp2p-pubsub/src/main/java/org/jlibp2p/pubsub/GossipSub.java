@@ -288,6 +288,17 @@ public final class GossipSub implements HostService {
         }
     }
 
+    /** {@return the fanout of a topic we publish to without a subscription (empty once it expired)} For tests. */
+    Set<PeerId> fanoutPeers(String topic) {
+        GossipRouter r = router();
+        r.lock.lock();
+        try {
+            return Set.copyOf(r.fanout.getOrDefault(topic, Set.of()));
+        } finally {
+            r.lock.unlock();
+        }
+    }
+
     /** {@return true if we keep a signed peer record of the peer, to offer in peer exchange} For tests. */
     boolean hasSignedPeerRecord(PeerId peer) {
         GossipRouter r = router();
