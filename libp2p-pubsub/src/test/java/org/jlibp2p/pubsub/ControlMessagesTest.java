@@ -254,33 +254,48 @@ class ControlMessagesTest {
     }
 
     @Test
-    void aPeerWhoseStreamFailedIsTakenBackWhenItSpeaksAgain() throws Exception {
+    void aPeerThatResetsOurStreamGetsANewOneWithoutSpeakingAgain() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node();
+            Subscription own = node.pubsub().subscribe(T);
+            RawPeer raw = new RawPeer(net);
+            raw.resetStreams.set(2); // the node's first two streams to it are reset at once, before anything is read
+            raw.connect(node);
+            raw.subscribe(T); // the last thing the raw peer ever says
+            java.util.function.Predicate<Rpc> hello = r -> r.subscriptions().contains(new Rpc.SubOpts(true, T));
+            // the node sees each reset (it watches its stream, as go does) and opens a new stream after a backoff
+            Rpc got = raw.await(hello, WAIT);
+            assertThat(got).as("the node's subscriptions, on its third stream; stats " + node.pubsub().stats()).isNotNull();
+            assertThat(raw.resetStreams.get()).as("both earlier streams were reset").isZero();
+            awaitTrue("known with its topic, its stream open", () -> node.pubsub().topicPeers(T).contains(raw.peerId())
+                    && node.pubsub().protocol(raw.peerId()).isPresent());
+            assertThat(node.pubsub().stats()).doesNotContainKey("refused.maxStreamAttempts");
+            // and the new stream carries messages: flood publishing sends ours to every topic peer
+            node.pubsub().publish(T, "over the new stream".getBytes(StandardCharsets.UTF_8));
+            assertThat(raw.await(r -> r.publish().stream().anyMatch(m -> new String(m.payload(), StandardCharsets.UTF_8)
+                    .equals("over the new stream")), WAIT)).isNotNull();
+            assertThat(own.next(WAIT)).isNotNull();
+        }
+    }
+
+    @Test
+    void aPeerThatResetsEveryStreamIsDroppedAfterMaxStreamAttempts() throws Exception {
         try (PubSubNet net = new PubSubNet()) {
             PubSubNet.Node node = net.node();
             node.pubsub().subscribe(T);
             RawPeer raw = new RawPeer(net);
-            raw.resetStreams.set(1); // the node's first stream to it is reset at once, before anything is read
+            raw.resetStreams.set(1_000);
             raw.connect(node);
             raw.subscribe(T);
-            awaitTrue("the first stream reset", () -> raw.resetStreams.get() == 0);
-            // the node finds out when it writes: its hello, or this message (flood publishing writes to every topic peer)
-            node.pubsub().publish(T, "finds the stream reset".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            java.util.function.Predicate<Rpc> hello = r -> r.subscriptions().contains(new Rpc.SubOpts(true, T));
-            awaitTrue("the peer dropped, or already taken back", () -> node.pubsub().protocol(raw.peerId()).isEmpty()
-                    || raw.received.stream().anyMatch(hello));
-            raw.subscribe(T); // the peer speaks again on its own stream: a node that dropped it opens a new one
-            Rpc got = raw.await(hello, WAIT);
-            assertThat(got).as("the node's subscriptions, on a stream after the reset one; node knows " + node.pubsub().peers()
-                    + ", stats " + node.pubsub().stats() + ", raw's streams " + raw.host.connections().get(0).streams().stream()
-                    .map(x -> x.protocol()).toList()).isNotNull();
-            // The node may drop the peer for the failed write only after it read that subscription, and
-            // then forgets it: the peer is taken back at its next message (go would redial by itself).
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-            while (!(node.pubsub().topicPeers(T).contains(raw.peerId()) && node.pubsub().protocol(raw.peerId()).isPresent())) {
-                assertThat(System.nanoTime()).as("known again, with its topic, within 15 s").isLessThan(deadline);
-                Thread.sleep(500);
-                raw.subscribe(T);
-            }
+            // the first stream and MAX_STREAM_ATTEMPTS new ones, each reset: then the node gives up (100 + 200 + 400 + 800 ms of backoff)
+            awaitTrue("given up", () -> node.pubsub().stats().getOrDefault("refused.maxStreamAttempts", 0L) == 1);
+            assertThat(1_000 - raw.resetStreams.get()).as("streams opened").isEqualTo(1 + PeerStreams.MAX_STREAM_ATTEMPTS);
+            awaitTrue("dropped", () -> node.pubsub().protocol(raw.peerId()).isEmpty() && !node.pubsub().topicPeers(T).contains(raw.peerId()));
+            // speaking again brings it back: a new link, its subscription heard again, new attempts
+            raw.resetStreams.set(0);
+            raw.subscribe(T);
+            awaitTrue("taken back when it speaks", () -> node.pubsub().topicPeers(T).contains(raw.peerId())
+                    && node.pubsub().protocol(raw.peerId()).isPresent());
         }
     }
 }
