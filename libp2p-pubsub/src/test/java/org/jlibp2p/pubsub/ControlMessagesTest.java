@@ -289,7 +289,7 @@ class ControlMessagesTest {
             raw.subscribe(T);
             // the first stream and MAX_STREAM_ATTEMPTS new ones, each reset: then the node gives up (100 + 200 + 400 + 800 ms of backoff)
             awaitTrue("given up", () -> node.pubsub().stats().getOrDefault("refused.maxStreamAttempts", 0L) == 1);
-            assertThat(1_000 - raw.resetStreams.get()).as("streams opened").isEqualTo(1 + PeerStreams.MAX_STREAM_ATTEMPTS);
+            assertThat(1_000 - raw.resetStreams.get()).as("streams opened").isEqualTo(1 + PeerWriter.MAX_STREAM_ATTEMPTS);
             awaitTrue("dropped", () -> node.pubsub().protocol(raw.peerId()).isEmpty() && !node.pubsub().topicPeers(T).contains(raw.peerId()));
             // speaking again brings it back: a new link, its subscription heard again, new attempts
             raw.resetStreams.set(0);
