@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.host.Peerstore;
 import org.jlibp2p.core.record.PeerRecord;
 
 /**
@@ -198,7 +199,7 @@ final class ControlHandler {
         List<Rpc.PeerInfo> px = new ArrayList<>();
         if (doPx && r.p.prunePeers() > 0) {
             for (PeerLink l : Heartbeat.choose(r, topic, r.p.prunePeers(), l -> !l.peer.equals(to.peer) && r.score(l.peer) >= 0)) {
-                px.add(new Rpc.PeerInfo(l.peer.bytes(), null));
+                px.add(new Rpc.PeerInfo(l.peer.bytes(), l.signedPeerRecord)); // null when identify brought none, as go leaves it out
             }
         }
         return new Rpc.Prune(topic, px, Optional.of(backoffTime.toSeconds()));
@@ -250,11 +251,8 @@ final class ControlHandler {
             try {
                 pxConnectors.acquire();
                 try {
-                    if (c.record() != null) {
-                        PeerRecord record = PeerRecord.open(c.record());
-                        if (record.peerId().equals(c.peer())) {
-                            r.ctx.peerstore().addAddrs(c.peer(), record.addrs(), Duration.ofMinutes(10));
-                        }
+                    if (c.record() != null && !consumeRecord(c)) {
+                        return; // go's pxConnect: a peer whose record does not hold is skipped
                     }
                     if (!r.ctx.peerstore().addrs(c.peer()).isEmpty()) {
                         r.ctx.connect(c.peer());
@@ -270,6 +268,31 @@ final class ControlHandler {
                 pxPending.decrementAndGet();
             }
         });
+    }
+
+    /**
+     * Opens the signed peer record offered with a peer (RFC 0003: signature, payload type, signer is
+     * the record's peer) and checks that it is about the peer offered; its addresses go to the
+     * peerstore as signed ones, for {@link Peerstore#TEMPORARY_TTL} (go's pxConnect: {@code ConsumePeerRecord(envelope, TempAddrTTL)}).
+     *
+     * @return false if the record does not hold: logged and counted as {@code refused.pxPeerRecord}
+     */
+    private boolean consumeRecord(PeerRecordCandidate c) {
+        PeerRecord record;
+        try {
+            record = PeerRecord.open(c.record());
+        } catch (MalformedMessageException e) {
+            r.refusals.refused("pxPeerRecord", () -> "the signed peer record offered with " + c.peer() + " in peer exchange does not hold ("
+                    + e.getMessage() + "): the peer is skipped");
+            return false;
+        }
+        if (!record.peerId().equals(c.peer())) {
+            r.refusals.refused("pxPeerRecord", () -> "the signed peer record offered with " + c.peer() + " in peer exchange is about "
+                    + record.peerId() + ": the peer is skipped");
+            return false;
+        }
+        r.ctx.peerstore().addSignedAddrs(c.peer(), record.seq(), record.addrs(), Peerstore.TEMPORARY_TTL);
+        return true;
     }
 
     private void handleIDontWant(PeerLink link, List<Rpc.IDontWant> list) {

@@ -510,8 +510,8 @@ final class GossipRouter {
         }
     }
 
-    void setValidator(String topic, Validator v) {
-        validation.setValidator(topic, v);
+    void setValidator(String topic, Validator v, int concurrency) {
+        validation.setValidator(topic, v, concurrency);
     }
 
     AutoCloseable addListener(java.util.function.Consumer<PubSubEvent> consumer) {

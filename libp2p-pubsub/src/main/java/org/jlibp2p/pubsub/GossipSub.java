@@ -85,6 +85,9 @@ public final class GossipSub implements HostService {
         ctx.subscribe(HostEvent.PeerIdentified.class, e -> {
             if (e.info().protocols().stream().anyMatch(ours::contains)) {
                 r.streams.addPeer(e.connection());
+                if (e.signedPeerRecord()) { // verified by the host: signed by the peer, about the peer
+                    e.info().signedPeerRecord().ifPresent(record -> r.streams.peerRecord(e.peer(), record));
+                }
             }
         });
         ctx.subscribe(HostEvent.PeerProtocolsChanged.class, e -> {
@@ -197,7 +200,22 @@ public final class GossipSub implements HostService {
      * @param validator the validator, or null to remove it
      */
     public void setValidator(String topic, Validator validator) {
-        router().setValidator(topic, validator);
+        setValidator(topic, validator, config.validatorConcurrency());
+    }
+
+    /**
+     * Sets the validator of a topic (replacing any other) with a bound of its own on how many of its
+     * validations run at once (go's {@code WithValidatorConcurrency}); a message of the topic that
+     * finds them all taken is ignored, as is one that finds {@link GossipSubConfig#maxValidationsInFlight()}
+     * taken across topics.
+     *
+     * @param topic       the topic
+     * @param validator   the validator, or null to remove it
+     * @param concurrency the most validations of this topic at once, at least 1
+     * @throws IllegalArgumentException if {@code concurrency} is below 1
+     */
+    public void setValidator(String topic, Validator validator, int concurrency) {
+        router().setValidator(topic, validator, concurrency);
     }
 
     /**
@@ -265,6 +283,29 @@ public final class GossipSub implements HostService {
             Map<PeerId, String> out = new java.util.HashMap<>();
             r.peers.values().stream().filter(l -> l.ready).forEach(l -> out.put(l.peer, l.protocol));
             return Map.copyOf(out);
+        } finally {
+            r.lock.unlock();
+        }
+    }
+
+    /** {@return the fanout of a topic we publish to without a subscription (empty once it expired)} For tests. */
+    Set<PeerId> fanoutPeers(String topic) {
+        GossipRouter r = router();
+        r.lock.lock();
+        try {
+            return Set.copyOf(r.fanout.getOrDefault(topic, Set.of()));
+        } finally {
+            r.lock.unlock();
+        }
+    }
+
+    /** {@return true if we keep a signed peer record of the peer, to offer in peer exchange} For tests. */
+    boolean hasSignedPeerRecord(PeerId peer) {
+        GossipRouter r = router();
+        r.lock.lock();
+        try {
+            PeerLink l = r.peers.get(peer);
+            return l != null && l.signedPeerRecord != null;
         } finally {
             r.lock.unlock();
         }

@@ -33,6 +33,7 @@ import org.jlibp2p.core.Multiaddr;
  * @param maxMessagesPerRpc messages processed from one RPC; the rest are ignored
  * @param validationTimeout how long a validator may take; past it the message is ignored
  * @param maxValidationsInFlight validations running at once across topics; past it messages are ignored (go's validate throttle)
+ * @param validatorConcurrency validations of one topic running at once, for a validator set without a bound of its own; past it the topic's messages are ignored (go's WithValidatorConcurrency, default 1024)
  * @param subscriptionBufferSize messages waiting in one subscription; past it new ones are dropped for that subscription
  * @param rpcReadTimeout how long the rest of an RPC may take once its first byte arrived
  * @param directPeers peers always sent every message and kept connected, never in the mesh (gossipsub-v1.1.md, "Explicit Peering Agreements"); addresses end in {@code /p2p/<id>}
@@ -55,6 +56,7 @@ public record GossipSubConfig(GossipSubParams params,
                               int maxMessagesPerRpc,
                               Duration validationTimeout,
                               int maxValidationsInFlight,
+                              int validatorConcurrency,
                               int subscriptionBufferSize,
                               Duration rpcReadTimeout,
                               List<Multiaddr> directPeers,
@@ -79,6 +81,7 @@ public record GossipSubConfig(GossipSubParams params,
      * @param maxMessagesPerRpc see the record
      * @param validationTimeout see the record
      * @param maxValidationsInFlight see the record
+     * @param validatorConcurrency see the record
      * @param subscriptionBufferSize see the record
      * @param rpcReadTimeout see the record
      * @param directPeers see the record
@@ -95,7 +98,7 @@ public record GossipSubConfig(GossipSubParams params,
         protocols = List.copyOf(protocols);
         if (maxMessageSize < 1 || maxRpcSize < maxMessageSize || outboundQueueLength < 1 || outboundQueueBytes < maxRpcSize
                 || seenCapacity < 1 || maxTopicsPerPeer < 1 || maxSubscriptionsPerRpc < 1 || maxMessagesPerRpc < 1
-                || maxValidationsInFlight < 1 || subscriptionBufferSize < 1) {
+                || maxValidationsInFlight < 1 || validatorConcurrency < 1 || subscriptionBufferSize < 1) {
             throw new IllegalArgumentException("bounds must be positive, the RPC size at least the message size, the queue's bytes at least the RPC size");
         }
         if (protocols.isEmpty() || !GossipSub.DEFAULT_PROTOCOLS.containsAll(protocols)) {
@@ -106,6 +109,44 @@ public record GossipSubConfig(GossipSubParams params,
                 throw new IllegalArgumentException("durations must be positive");
             }
         }
+    }
+
+    /**
+     * A configuration with go's per-topic validator concurrency, 1024 (the record's form before
+     * {@code validatorConcurrency}).
+     *
+     * @param params see the record
+     * @param signaturePolicy see the record
+     * @param messageIdFunction see the record
+     * @param floodPublish see the record
+     * @param maxMessageSize see the record
+     * @param maxRpcSize see the record
+     * @param outboundQueueLength see the record
+     * @param outboundQueueBytes see the record
+     * @param seenTTL see the record
+     * @param seenCapacity see the record
+     * @param maxTopicsPerPeer see the record
+     * @param maxSubscriptionsPerRpc see the record
+     * @param maxMessagesPerRpc see the record
+     * @param validationTimeout see the record
+     * @param maxValidationsInFlight see the record
+     * @param subscriptionBufferSize see the record
+     * @param rpcReadTimeout see the record
+     * @param directPeers see the record
+     * @param protocols see the record
+     * @param scoreParams see the record
+     * @param scoreThresholds see the record
+     */
+    public GossipSubConfig(GossipSubParams params, SignaturePolicy signaturePolicy, MessageIdFunction messageIdFunction, boolean floodPublish,
+                           int maxMessageSize, int maxRpcSize, int outboundQueueLength, long outboundQueueBytes, Duration seenTTL,
+                           int seenCapacity, int maxTopicsPerPeer, int maxSubscriptionsPerRpc, int maxMessagesPerRpc,
+                           Duration validationTimeout, int maxValidationsInFlight, int subscriptionBufferSize, Duration rpcReadTimeout,
+                           List<Multiaddr> directPeers, List<String> protocols, PeerScoreParams scoreParams,
+                           PeerScoreThresholds scoreThresholds) {
+        this(params, signaturePolicy, messageIdFunction, floodPublish, maxMessageSize, maxRpcSize, outboundQueueLength, outboundQueueBytes,
+                seenTTL, seenCapacity, maxTopicsPerPeer, maxSubscriptionsPerRpc, maxMessagesPerRpc, validationTimeout, maxValidationsInFlight,
+                Builder.DEFAULT_VALIDATOR_CONCURRENCY, subscriptionBufferSize, rpcReadTimeout, directPeers, protocols, scoreParams,
+                scoreThresholds);
     }
 
     /** {@return the defaults: go's parameters, strict signing, default ids, no scoring} */
@@ -141,6 +182,7 @@ public record GossipSubConfig(GossipSubParams params,
         b.maxMessagesPerRpc = maxMessagesPerRpc;
         b.validationTimeout = validationTimeout;
         b.maxValidationsInFlight = maxValidationsInFlight;
+        b.validatorConcurrency = validatorConcurrency;
         b.subscriptionBufferSize = subscriptionBufferSize;
         b.rpcReadTimeout = rpcReadTimeout;
         b.directPeers = directPeers;
@@ -152,6 +194,8 @@ public record GossipSubConfig(GossipSubParams params,
 
     /** Builds a configuration; each setter is named after its record component. */
     public static final class Builder {
+        /** go-libp2p-pubsub's defaultValidateConcurrency (validation.go). */
+        static final int DEFAULT_VALIDATOR_CONCURRENCY = 1024;
         private GossipSubParams params = GossipSubParams.defaults();
         private SignaturePolicy signaturePolicy = SignaturePolicy.STRICT_SIGN;
         private MessageIdFunction messageIdFunction = MessageIdFunction.FROM_AND_SEQNO;
@@ -167,6 +211,7 @@ public record GossipSubConfig(GossipSubParams params,
         private int maxMessagesPerRpc = 1024;
         private Duration validationTimeout = Duration.ofSeconds(5);
         private int maxValidationsInFlight = 1024;
+        private int validatorConcurrency = DEFAULT_VALIDATOR_CONCURRENCY;
         private int subscriptionBufferSize = 1024;
         private Duration rpcReadTimeout = Duration.ofSeconds(30);
         private List<Multiaddr> directPeers = List.of();
@@ -342,6 +387,18 @@ public record GossipSubConfig(GossipSubParams params,
         }
 
         /**
+         * Sets validations of one topic running at once, for validators set without a bound of their
+         * own (go's {@code WithValidatorConcurrency}).
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder validatorConcurrency(int value) {
+            this.validatorConcurrency = value;
+            return this;
+        }
+
+        /**
          * Sets messages waiting in one subscription.
          *
          * @param value the value
@@ -422,7 +479,7 @@ public record GossipSubConfig(GossipSubParams params,
 
         /** {@return the configuration} */
         public GossipSubConfig build() {
-            return new GossipSubConfig(params, signaturePolicy, messageIdFunction, floodPublish, maxMessageSize, maxRpcSize, outboundQueueLength, outboundQueueBytes, seenTTL, seenCapacity, maxTopicsPerPeer, maxSubscriptionsPerRpc, maxMessagesPerRpc, validationTimeout, maxValidationsInFlight, subscriptionBufferSize, rpcReadTimeout, directPeers, protocols, scoreParams, scoreThresholds);
+            return new GossipSubConfig(params, signaturePolicy, messageIdFunction, floodPublish, maxMessageSize, maxRpcSize, outboundQueueLength, outboundQueueBytes, seenTTL, seenCapacity, maxTopicsPerPeer, maxSubscriptionsPerRpc, maxMessagesPerRpc, validationTimeout, maxValidationsInFlight, validatorConcurrency, subscriptionBufferSize, rpcReadTimeout, directPeers, protocols, scoreParams, scoreThresholds);
         }
     }
 }

@@ -23,6 +23,11 @@ final class PeerLink {
     /** The protocol agreed on our outbound stream, once ready. */
     String protocol;
     boolean removed;
+    /**
+     * The peer's signed peer record (RFC 0003), as identify gave it and the host verified it: the
+     * envelope's bytes, offered with the peer in peer exchange. Null until identify brings one.
+     */
+    byte[] signedPeerRecord;
     int ihaveMessages;
     int iasked;
     int idontwantMessages;

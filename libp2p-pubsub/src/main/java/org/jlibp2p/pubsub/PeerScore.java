@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jlibp2p.core.PeerId;
@@ -47,6 +48,8 @@ final class PeerScore {
     }
 
     private final PeerScoreParams params;
+    /** P6 exemptions, read once from {@link PeerScoreParams#ipColocationFactorWhitelist()}. */
+    private final List<IpNetwork> ipWhitelist;
     private final Map<PeerId, PeerStats> peers = new HashMap<>();
     private final Map<String, Set<PeerId>> peerIps = new HashMap<>();
     private final LinkedHashMap<MessageId, Delivery> deliveries = new LinkedHashMap<>();
@@ -54,6 +57,7 @@ final class PeerScore {
 
     PeerScore(PeerScoreParams params, long now) {
         this.params = params;
+        this.ipWhitelist = params == null ? List.of() : params.ipColocationFactorWhitelist().stream().map(IpNetwork::parse).toList();
         this.lastDecay = now;
     }
 
@@ -114,9 +118,19 @@ final class PeerScore {
         }
         PeerStats ps = peers.computeIfAbsent(peer, k -> new PeerStats());
         ps.connected = true;
-        if (ip != null && ps.ips.add(ip)) {
+        // P6: an address in a whitelisted network is not tracked, so it never counts towards colocation (go skips it when scoring)
+        if (ip != null && !whitelisted(ip) && ps.ips.add(ip)) {
             peerIps.computeIfAbsent(ip, k -> new HashSet<>()).add(peer);
         }
+    }
+
+    private boolean whitelisted(String ip) {
+        for (IpNetwork n : ipWhitelist) {
+            if (n.contains(ip)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A peer left: its score is kept for {@code retainScore} when negative, so that leaving does not launder it. */

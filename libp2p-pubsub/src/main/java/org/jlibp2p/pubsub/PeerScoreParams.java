@@ -1,6 +1,7 @@
 package org.jlibp2p.pubsub;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
@@ -18,6 +19,9 @@ import org.jlibp2p.core.PeerId;
  * @param appSpecificWeight           P5 weight
  * @param ipColocationFactorWeight    P6 weight (negative)
  * @param ipColocationFactorThreshold P6 threshold: peers on one IP beyond this many count
+ * @param ipColocationFactorWhitelist P6 exemptions: IP networks in CIDR notation ({@code "10.0.0.0/8"},
+ *                                    {@code "2001:db8::/32"}) whose peers never count towards colocation
+ *                                    (go's {@code IPColocationFactorWhitelist})
  * @param behaviourPenaltyWeight      P7 weight (negative)
  * @param behaviourPenaltyThreshold   P7 threshold: penalties above it count, squared
  * @param behaviourPenaltyDecay       P7 decay
@@ -27,10 +31,41 @@ import org.jlibp2p.core.PeerId;
  */
 public record PeerScoreParams(Map<String, TopicScoreParams> topics, TopicScoreParams defaultTopicParams, double topicScoreCap,
                               ToDoubleFunction<PeerId> appSpecificScore, double appSpecificWeight, double ipColocationFactorWeight,
-                              int ipColocationFactorThreshold, double behaviourPenaltyWeight, double behaviourPenaltyThreshold,
+                              int ipColocationFactorThreshold, List<String> ipColocationFactorWhitelist, double behaviourPenaltyWeight, double behaviourPenaltyThreshold,
                               double behaviourPenaltyDecay, Duration decayInterval, double decayToZero, Duration retainScore) {
     /**
      * Checks signs and ranges.
+     *
+     * @param topics                      see the record
+     * @param defaultTopicParams          see the record
+     * @param topicScoreCap               see the record
+     * @param appSpecificScore            see the record
+     * @param appSpecificWeight           see the record
+     * @param ipColocationFactorWeight    see the record
+     * @param ipColocationFactorThreshold see the record
+     * @param ipColocationFactorWhitelist see the record
+     * @param behaviourPenaltyWeight      see the record
+     * @param behaviourPenaltyThreshold   see the record
+     * @param behaviourPenaltyDecay       see the record
+     * @param decayInterval               see the record
+     * @param decayToZero                 see the record
+     * @param retainScore                 see the record
+     * @throws IllegalArgumentException if a value is out of range or a whitelist entry is no CIDR network
+     */
+    public PeerScoreParams {
+        topics = Map.copyOf(topics);
+        Objects.requireNonNull(appSpecificScore);
+        ipColocationFactorWhitelist = List.copyOf(ipColocationFactorWhitelist);
+        ipColocationFactorWhitelist.forEach(IpNetwork::parse);
+        if (topicScoreCap < 0 || ipColocationFactorWeight > 0 || ipColocationFactorThreshold < 1 || behaviourPenaltyWeight > 0
+                || behaviourPenaltyThreshold < 0 || !(behaviourPenaltyDecay > 0 && behaviourPenaltyDecay < 1)
+                || !(decayToZero > 0 && decayToZero < 1) || decayInterval.toMillis() < 1 || retainScore.isNegative()) {
+            throw new IllegalArgumentException("invalid peer score parameters");
+        }
+    }
+
+    /**
+     * The parameters without a P6 whitelist (the record's form before {@code ipColocationFactorWhitelist}).
      *
      * @param topics                      see the record
      * @param defaultTopicParams          see the record
@@ -46,14 +81,13 @@ public record PeerScoreParams(Map<String, TopicScoreParams> topics, TopicScorePa
      * @param decayToZero                 see the record
      * @param retainScore                 see the record
      */
-    public PeerScoreParams {
-        topics = Map.copyOf(topics);
-        Objects.requireNonNull(appSpecificScore);
-        if (topicScoreCap < 0 || ipColocationFactorWeight > 0 || ipColocationFactorThreshold < 1 || behaviourPenaltyWeight > 0
-                || behaviourPenaltyThreshold < 0 || !(behaviourPenaltyDecay > 0 && behaviourPenaltyDecay < 1)
-                || !(decayToZero > 0 && decayToZero < 1) || decayInterval.toMillis() < 1 || retainScore.isNegative()) {
-            throw new IllegalArgumentException("invalid peer score parameters");
-        }
+    public PeerScoreParams(Map<String, TopicScoreParams> topics, TopicScoreParams defaultTopicParams, double topicScoreCap,
+                           ToDoubleFunction<PeerId> appSpecificScore, double appSpecificWeight, double ipColocationFactorWeight,
+                           int ipColocationFactorThreshold, double behaviourPenaltyWeight, double behaviourPenaltyThreshold,
+                           double behaviourPenaltyDecay, Duration decayInterval, double decayToZero, Duration retainScore) {
+        this(topics, defaultTopicParams, topicScoreCap, appSpecificScore, appSpecificWeight, ipColocationFactorWeight,
+                ipColocationFactorThreshold, List.of(), behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay,
+                decayInterval, decayToZero, retainScore);
     }
 
     /**
@@ -75,7 +109,7 @@ public record PeerScoreParams(Map<String, TopicScoreParams> topics, TopicScorePa
      */
     public PeerScoreParams withAppSpecificScore(ToDoubleFunction<PeerId> score, double weight) {
         return new PeerScoreParams(topics, defaultTopicParams, topicScoreCap, score, weight, ipColocationFactorWeight,
-                ipColocationFactorThreshold, behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay, decayInterval,
+                ipColocationFactorThreshold, ipColocationFactorWhitelist, behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay, decayInterval,
                 decayToZero, retainScore);
     }
 
@@ -90,8 +124,22 @@ public record PeerScoreParams(Map<String, TopicScoreParams> topics, TopicScorePa
         Map<String, TopicScoreParams> m = new java.util.HashMap<>(topics);
         m.put(topic, params);
         return new PeerScoreParams(m, defaultTopicParams, topicScoreCap, appSpecificScore, appSpecificWeight, ipColocationFactorWeight,
-                ipColocationFactorThreshold, behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay, decayInterval,
+                ipColocationFactorThreshold, ipColocationFactorWhitelist, behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay, decayInterval,
                 decayToZero, retainScore);
+    }
+
+    /**
+     * A copy whose P6 penalty spares peers in the given networks (go's {@code IPColocationFactorWhitelist}):
+     * a data centre of one's own, a NAT that many honest peers share.
+     *
+     * @param networks IP networks in CIDR notation, such as {@code "10.0.0.0/8"} or {@code "fd00::/8"}
+     * @return the new parameters
+     * @throws IllegalArgumentException if an entry is no CIDR network
+     */
+    public PeerScoreParams withIPColocationFactorWhitelist(List<String> networks) {
+        return new PeerScoreParams(topics, defaultTopicParams, topicScoreCap, appSpecificScore, appSpecificWeight, ipColocationFactorWeight,
+                ipColocationFactorThreshold, networks, behaviourPenaltyWeight, behaviourPenaltyThreshold, behaviourPenaltyDecay,
+                decayInterval, decayToZero, retainScore);
     }
 
     TopicScoreParams topic(String topic) {

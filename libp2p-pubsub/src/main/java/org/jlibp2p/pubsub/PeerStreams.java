@@ -1,18 +1,12 @@
 package org.jlibp2p.pubsub;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PushbackInputStream;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.MessageTooLargeException;
 import org.jlibp2p.core.Multiaddr;
@@ -24,17 +18,20 @@ import org.jlibp2p.core.host.ProtocolStream;
 
 /**
  * The router's streams (pubsub/README.md, "Stream management"; gossipsub-v1.0.md, "Protocol
- * Selection"): for each peer that speaks pubsub, one long-lived outbound stream opened by us, on
- * which the protocol is agreed and our RPCs go, written by a virtual thread of the peer's own from
- * its {@link OutboundQueue}; and the peer's inbound streams, each read on its handler's thread, one
+ * Selection"): which peers speak pubsub with us, from their first stream or identify until their
+ * last connection closes; for each, one long-lived outbound stream opened by us, on which the
+ * protocol is agreed and our RPCs go, written by {@link PeerWriter} on a virtual thread of the
+ * peer's own; and the peer's inbound streams, each read on its handler's thread, one
  * length-prefixed RPC after another, with a deadline once an RPC has begun.
  */
 final class PeerStreams {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.pubsub");
     private final GossipRouter r;
+    private final PeerWriter writer;
 
     PeerStreams(GossipRouter r) {
         this.r = r;
+        this.writer = new PeerWriter(r, this);
     }
 
     /** A peer that speaks pubsub is connected: open our stream to it (once). */
@@ -55,11 +52,31 @@ final class PeerStreams {
         } finally {
             r.lock.unlock();
         }
-        r.ctx.execute("pubsub-out-" + link.peer.toBase58(), () -> runSender(link));
+        r.ctx.execute("pubsub-out-" + link.peer.toBase58(), () -> writer.run(link));
     }
 
     private static String ipOf(Multiaddr a) {
         return a.valueOf(MultiaddrProtocol.IP4).or(() -> a.valueOf(MultiaddrProtocol.IP6)).orElse(null);
+    }
+
+    /**
+     * Keeps a peer's verified signed peer record for peer exchange (gossipsub-v1.1.md, "PRUNE Backoff
+     * and Peer Exchange": "the signed peer record ... so that the receiving peer can connect"), if we
+     * speak pubsub with it. At most {@link org.jlibp2p.core.record.Envelope#MAX_BYTES} bytes, one per peer.
+     */
+    void peerRecord(PeerId peer, byte[] envelope) {
+        if (envelope.length > org.jlibp2p.core.record.Envelope.MAX_BYTES) {
+            return; // identify bounds it already; a record we could not offer whole is not offered
+        }
+        r.lock.lock();
+        try {
+            PeerLink link = r.peers.get(peer);
+            if (link != null) {
+                link.signedPeerRecord = envelope.clone();
+            }
+        } finally {
+            r.lock.unlock();
+        }
     }
 
     /** The peer's last connection closed. */
@@ -78,7 +95,7 @@ final class PeerStreams {
         }
     }
 
-    private void removePeer(PeerLink link) {
+    void removePeer(PeerLink link) {
         List<PubSubEvent> events = new ArrayList<>();
         r.lock.lock();
         try {
@@ -109,65 +126,6 @@ final class PeerStreams {
         }
         link.queue.close();
         events.forEach(r::emit);
-    }
-
-    /** Opens our long-lived stream to the peer and writes its queue until either side ends. */
-    private void runSender(PeerLink link) {
-        ProtocolStream s = null;
-        try {
-            Connection c = r.ctx.connections(link.peer).stream().filter(x -> !x.isClosed() && !x.isLimited()).findFirst()
-                    .orElseThrow(() -> new EOFException("no connection"));
-            s = c.newStream(r.config.protocols().toArray(String[]::new));
-            byte[] hello;
-            r.lock.lock();
-            try {
-                if (link.removed) {
-                    return;
-                }
-                link.protocol = s.protocol();
-                link.ready = true;
-                hello = helloRpc().encode();
-            } finally {
-                r.lock.unlock();
-            }
-            LOG.log(Level.DEBUG, () -> "pubsub with " + link.peer + " over " + link.protocol);
-            OutputStream out = new BufferedOutputStream(s.out(), 64 * 1024);
-            if (hello.length > 0) {
-                write(out, hello, true);
-            }
-            while (!r.isClosed() && !link.removed) {
-                byte[] rpc = link.queue.take(1, TimeUnit.SECONDS);
-                if (rpc == null) {
-                    continue;
-                }
-                write(out, rpc, link.queue.size() == 0);
-            }
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "pubsub stream to " + link.peer + " ended: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            if (s != null) {
-                s.reset();
-            }
-            removePeer(link);
-        }
-    }
-
-    private void write(OutputStream out, byte[] rpc, boolean flush) throws IOException {
-        LengthPrefixed.write(out, rpc);
-        if (flush) {
-            out.flush();
-        }
-        r.stats.rpcBytesSent.addAndGet(rpc.length);
-    }
-
-    private Rpc helloRpc() {
-        List<Rpc.SubOpts> subs = new ArrayList<>();
-        for (String t : r.subscriptions.keySet()) {
-            subs.add(new Rpc.SubOpts(true, t));
-        }
-        return new Rpc(subs, List.of(), Optional.empty());
     }
 
     /** Reads a peer's inbound stream, one RPC after another, until it ends. */

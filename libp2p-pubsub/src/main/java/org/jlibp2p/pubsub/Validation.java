@@ -16,16 +16,22 @@ import org.jlibp2p.core.PeerId;
 
 /**
  * Topic validators (gossipsub-v1.1.md, "Extended Validators"): each runs on a virtual thread of its
- * own with a deadline, past which the message is ignored and the validator interrupted, and at most
- * {@link GossipSubConfig#maxValidationsInFlight()} run at once, past which messages are ignored (go's
- * validate throttle). A validator that throws counts as ignore.
+ * own with a deadline, past which the message is ignored and the validator interrupted. Two bounds,
+ * as go's validation pipeline has: at most {@link GossipSubConfig#maxValidationsInFlight()} run at
+ * once across topics (go's validate throttle), and at most the topic's concurrency in one topic (go's
+ * {@code WithValidatorConcurrency}, default {@link GossipSubConfig#validatorConcurrency()}), so that a
+ * topic whose validator is slow cannot take every slot from the others. Past either, the message is
+ * ignored. A validator that throws counts as ignore.
  */
 final class Validation {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.pubsub");
 
     private final GossipSubConfig config;
     private final LimitLog refusals;
-    private final Map<String, Validator> validators = new ConcurrentHashMap<>();
+    /** A topic's validator and the slots of its concurrency. */
+    private record TopicValidator(Validator validator, int concurrency, Semaphore slots) {}
+
+    private final Map<String, TopicValidator> validators = new ConcurrentHashMap<>();
     private final Semaphore inFlight;
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jlibp2p-pubsub-validate-", 0).factory());
 
@@ -35,27 +41,37 @@ final class Validation {
         this.inFlight = new Semaphore(config.maxValidationsInFlight());
     }
 
-    void setValidator(String topic, Validator v) {
+    void setValidator(String topic, Validator v, int concurrency) {
         if (v == null) {
             validators.remove(topic);
         } else {
-            validators.put(topic, v);
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("a validator's concurrency must be positive: " + concurrency);
+            }
+            validators.put(topic, new TopicValidator(v, concurrency, new Semaphore(concurrency)));
         }
     }
 
     /** {@return the topic's verdict on a message; accept when the topic has no validator} Called without the router's lock. */
     ValidationResult validate(PeerId from, Message m) {
-        Validator v = validators.get(m.topic());
-        if (v == null) {
+        TopicValidator tv = validators.get(m.topic());
+        if (tv == null) {
             return ValidationResult.ACCEPT;
         }
+        if (!tv.slots().tryAcquire()) {
+            refusals.refused("validatorConcurrency", () -> tv.concurrency() + " validations of " + m.topic()
+                    + " running (its validator concurrency): a message ignored");
+            return ValidationResult.IGNORE;
+        }
         if (!inFlight.tryAcquire()) {
+            tv.slots().release();
             refusals.refused("maxValidationsInFlight", () -> config.maxValidationsInFlight() + " validations running: a message in "
                     + m.topic() + " ignored");
             return ValidationResult.IGNORE;
         }
         Future<ValidationResult> f = null;
         try {
+            Validator v = tv.validator();
             f = threads.submit(() -> v.validate(from, m));
             ValidationResult r = f.get(config.validationTimeout().toNanos(), TimeUnit.NANOSECONDS);
             return r == null ? ValidationResult.IGNORE : r;
@@ -76,6 +92,7 @@ final class Validation {
                 f.cancel(true);
             }
             inFlight.release();
+            tv.slots().release();
         }
     }
 

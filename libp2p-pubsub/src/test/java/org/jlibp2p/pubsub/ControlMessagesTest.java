@@ -7,6 +7,11 @@ import static org.jlibp2p.pubsub.RawPeer.control;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.crypto.KeyType;
+import org.jlibp2p.core.crypto.PrivateKey;
+import org.jlibp2p.core.record.PeerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -98,12 +103,17 @@ class ControlMessagesTest {
             for (int i = 0; i < 5; i++) {
                 raw.control(RawPeer.iwant(List.of(id)));
             }
-            int copies = 0;
-            while (raw.await(r -> !r.publish().isEmpty() && new String(r.publish().get(0).payload(), StandardCharsets.UTF_8).equals("cached"),
-                    Duration.ofMillis(800)) != null) {
-                copies++;
+            java.util.function.Predicate<Rpc> cached = r -> !r.publish().isEmpty()
+                    && new String(r.publish().get(0).payload(), StandardCharsets.UTF_8).equals("cached");
+            int retransmission = GossipSubParams.defaults().gossipRetransmission();
+            for (int i = 0; i < retransmission; i++) {
+                assertThat(raw.await(cached, WAIT)).as("copy %d of %d", i + 1, retransmission).isNotNull();
             }
-            assertThat(copies).as("GossipRetransmission").isEqualTo(GossipSubParams.defaults().gossipRetransmission());
+            // the five IWANTs were written before the first copy came back, and each is answered in turn: no more copies
+            raw.control(RawPeer.ihave(T, List.of(MessageId.of("marks the end".getBytes(StandardCharsets.UTF_8)))));
+            Rpc next = raw.await(r -> cached.test(r) || r.control().map(c -> !c.iwant().isEmpty()).orElse(false), WAIT);
+            assertThat(next).as("the IWANT for the marker comes before any further copy").isNotNull();
+            assertThat(cached.test(next)).as("a copy past GossipRetransmission").isFalse();
         }
     }
 
@@ -121,8 +131,12 @@ class ControlMessagesTest {
             other.control(RawPeer.graft(T));
             awaitTrue("both in the mesh", () -> node.pubsub().meshPeers(T).containsAll(List.of(quiet.peerId(), other.peerId())));
             Message m = publisher.signed(T, "not for quiet".getBytes(StandardCharsets.UTF_8));
-            quiet.control(RawPeer.idontwant(List.of(MessageIdFunction.FROM_AND_SEQNO.apply(m))));
-            Thread.sleep(200); // the IDONTWANT is read before the message comes in on another stream
+            // the IDONTWANT goes with an IHAVE of an unseen id, in one RPC: the node handles both before it answers the
+            // IHAVE with an IWANT, so once the IWANT is back the IDONTWANT is known, before the message comes in on another stream
+            MessageId unseen = MessageId.of("an id the node never saw".getBytes(StandardCharsets.UTF_8));
+            quiet.control(new Rpc.Control(List.of(new Rpc.IHave(T, List.of(unseen))), List.of(), List.of(), List.of(),
+                    List.of(new Rpc.IDontWant(List.of(MessageIdFunction.FROM_AND_SEQNO.apply(m))))));
+            assertThat(quiet.await(control(c -> !c.iwant().isEmpty()), WAIT)).as("the IWANT that follows the IDONTWANT").isNotNull();
             publisher.send(Rpc.ofMessages(List.of(m)));
             assertThat(other.await(r -> r.publish().contains(m), WAIT)).as("forwarded to the other mesh peer").isNotNull();
             assertThat(quiet.await(r -> r.publish().contains(m), Duration.ofMillis(500))).as("not to the peer that said IDONTWANT").isNull();
@@ -172,33 +186,116 @@ class ControlMessagesTest {
     }
 
     @Test
-    void aPeerWhoseStreamFailedIsTakenBackWhenItSpeaksAgain() throws Exception {
+    void peerExchangeCarriesTheSignedPeerRecordsOfTheOfferedPeers() throws Exception {
+        GossipSubParams p = GossipSubParams.builder().heartbeatInterval(Duration.ofSeconds(30)).heartbeatInitialDelay(Duration.ofSeconds(30))
+                .d(2).dlo(1).dhi(2).dout(0).dscore(1).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(GossipSubConfig.builder().params(p).build());
+            node.pubsub().subscribe(T);
+            PubSubNet.Node a = net.node();
+            PubSubNet.Node b = net.node();
+            for (PubSubNet.Node x : List.of(a, b)) {
+                x.pubsub().subscribe(T);
+                PubSubNet.connect(x, node); // each grafts the node at its next heartbeat: the node's mesh is full at Dhi
+            }
+            awaitTrue("a and b in the node's mesh, their records known", () -> node.pubsub().meshPeers(T).size() == 2
+                    && node.pubsub().hasSignedPeerRecord(a.host().peerId()) && node.pubsub().hasSignedPeerRecord(b.host().peerId()));
+            RawPeer c = new RawPeer(net).connect(node);
+            c.subscribe(T);
+            awaitTrue("ready", () -> node.pubsub().topicPeers(T).contains(c.peerId()) && node.pubsub().protocol(c.peerId()).isPresent());
+            c.control(RawPeer.graft(T)); // inbound, past Dhi: pruned, with a and b to try instead
+            Rpc prune = c.await(control(x -> !x.prune().isEmpty()), WAIT);
+            assertThat(prune).isNotNull();
+            List<Rpc.PeerInfo> offered = prune.control().get().prune().get(0).peers();
+            assertThat(offered).hasSize(2);
+            for (Rpc.PeerInfo info : offered) {
+                PeerId id = PeerId.fromBytes(info.peerId());
+                PubSubNet.Node x = id.equals(a.host().peerId()) ? a : b;
+                assertThat(id).isEqualTo(x.host().peerId());
+                assertThat(info.signedPeerRecord()).as("the record of " + id).isNotNull();
+                PeerRecord record = PeerRecord.open(info.signedPeerRecord()); // throws unless signed by the record's peer
+                assertThat(record.peerId()).isEqualTo(id);
+                assertThat(record.addrs()).isNotEmpty().containsExactlyInAnyOrderElementsOf(x.host().advertisedAddrs());
+            }
+        }
+    }
+
+    @Test
+    void aPeerExchangeRecordSignedByAnotherKeyIsIgnored() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(GossipSubConfig.builder().params(GossipSubParams.builder().heartbeatInterval(Duration.ofSeconds(30))
+                    .heartbeatInitialDelay(Duration.ofSeconds(30)).build()).build());
+            RawPeer raw = joined(net, node);
+            PubSubNet.Node offered = net.node(); // the node has never heard of it
+            PubSubNet.Node honest = net.node();
+            PrivateKey stranger = PrivateKey.generate(KeyType.ED25519);
+            // a record that names the offered peer's id and addresses but is signed by another key; and one about the signer
+            // itself, offered under the offered peer's id
+            byte[] forged = signedWithoutCheck(stranger, new PeerRecord(offered.host().peerId(), 1, offered.host().advertisedAddrs()));
+            byte[] aboutAnother = new PeerRecord(PeerId.fromPublicKey(stranger.publicKey()), 1, offered.host().advertisedAddrs())
+                    .seal(stranger).marshal();
+            byte[] good = new PeerRecord(honest.host().peerId(), 1, honest.host().advertisedAddrs()).seal(honest.host().identity()).marshal();
+            raw.control(RawPeer.graft(T));
+            awaitTrue("in the mesh", () -> node.pubsub().meshPeers(T).contains(raw.peerId()));
+            raw.control(new Rpc.Control(List.of(), List.of(), List.of(), List.of(new Rpc.Prune(T, List.of(
+                    new Rpc.PeerInfo(offered.host().peerId().bytes(), forged),
+                    new Rpc.PeerInfo(offered.host().peerId().bytes(), aboutAnother),
+                    new Rpc.PeerInfo(honest.host().peerId().bytes(), good)), Optional.of(60L))), List.of()));
+            awaitTrue("the honest peer, reached at its record's address", () -> !node.host().connections(honest.host().peerId()).isEmpty());
+            awaitTrue("both bad records refused", () -> node.pubsub().stats().getOrDefault("refused.pxPeerRecord", 0L) == 2);
+            assertThat(node.host().peerstore().addrs(offered.host().peerId())).as("nothing learnt from the bad records").isEmpty();
+            assertThat(node.host().connections(offered.host().peerId())).isEmpty();
+        }
+    }
+
+    /** Seals a record with any key, as a forger would: {@link PeerRecord#seal} refuses a key that is not the record's peer's. */
+    private static byte[] signedWithoutCheck(PrivateKey key, PeerRecord record) {
+        return org.jlibp2p.core.record.Envelope.seal(key, PeerRecord.DOMAIN, PeerRecord.payloadType(), record.encode()).marshal();
+    }
+
+    @Test
+    void aPeerThatResetsOurStreamGetsANewOneWithoutSpeakingAgain() throws Exception {
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node();
+            Subscription own = node.pubsub().subscribe(T);
+            RawPeer raw = new RawPeer(net);
+            raw.resetStreams.set(2); // the node's first two streams to it are reset at once, before anything is read
+            raw.connect(node);
+            raw.subscribe(T); // the last thing the raw peer ever says
+            java.util.function.Predicate<Rpc> hello = r -> r.subscriptions().contains(new Rpc.SubOpts(true, T));
+            // the node sees each reset (it watches its stream, as go does) and opens a new stream after a backoff
+            Rpc got = raw.await(hello, WAIT);
+            assertThat(got).as("the node's subscriptions, on its third stream; stats " + node.pubsub().stats()).isNotNull();
+            assertThat(raw.resetStreams.get()).as("both earlier streams were reset").isZero();
+            awaitTrue("known with its topic, its stream open", () -> node.pubsub().topicPeers(T).contains(raw.peerId())
+                    && node.pubsub().protocol(raw.peerId()).isPresent());
+            assertThat(node.pubsub().stats()).doesNotContainKey("refused.maxStreamAttempts");
+            // and the new stream carries messages: flood publishing sends ours to every topic peer
+            node.pubsub().publish(T, "over the new stream".getBytes(StandardCharsets.UTF_8));
+            assertThat(raw.await(r -> r.publish().stream().anyMatch(m -> new String(m.payload(), StandardCharsets.UTF_8)
+                    .equals("over the new stream")), WAIT)).isNotNull();
+            assertThat(own.next(WAIT)).isNotNull();
+        }
+    }
+
+    @Test
+    void aPeerThatResetsEveryStreamIsDroppedAfterMaxStreamAttempts() throws Exception {
         try (PubSubNet net = new PubSubNet()) {
             PubSubNet.Node node = net.node();
             node.pubsub().subscribe(T);
             RawPeer raw = new RawPeer(net);
-            raw.resetStreams.set(1); // the node's first stream to it is reset at once, before anything is read
+            raw.resetStreams.set(1_000);
             raw.connect(node);
             raw.subscribe(T);
-            awaitTrue("the first stream reset", () -> raw.resetStreams.get() == 0);
-            // the node finds out when it writes: its hello, or this message (flood publishing writes to every topic peer)
-            node.pubsub().publish(T, "finds the stream reset".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            java.util.function.Predicate<Rpc> hello = r -> r.subscriptions().contains(new Rpc.SubOpts(true, T));
-            awaitTrue("the peer dropped, or already taken back", () -> node.pubsub().protocol(raw.peerId()).isEmpty()
-                    || raw.received.stream().anyMatch(hello));
-            raw.subscribe(T); // the peer speaks again on its own stream: a node that dropped it opens a new one
-            Rpc got = raw.await(hello, WAIT);
-            assertThat(got).as("the node's subscriptions, on a stream after the reset one; node knows " + node.pubsub().peers()
-                    + ", stats " + node.pubsub().stats() + ", raw's streams " + raw.host.connections().get(0).streams().stream()
-                    .map(x -> x.protocol()).toList()).isNotNull();
-            // The node may drop the peer for the failed write only after it read that subscription, and
-            // then forgets it: the peer is taken back at its next message (go would redial by itself).
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-            while (!(node.pubsub().topicPeers(T).contains(raw.peerId()) && node.pubsub().protocol(raw.peerId()).isPresent())) {
-                assertThat(System.nanoTime()).as("known again, with its topic, within 15 s").isLessThan(deadline);
-                Thread.sleep(500);
-                raw.subscribe(T);
-            }
+            // the first stream and MAX_STREAM_ATTEMPTS new ones, each reset: then the node gives up (100 + 200 + 400 + 800 ms of backoff)
+            awaitTrue("given up", () -> node.pubsub().stats().getOrDefault("refused.maxStreamAttempts", 0L) == 1);
+            assertThat(1_000 - raw.resetStreams.get()).as("streams opened").isEqualTo(1 + PeerWriter.MAX_STREAM_ATTEMPTS);
+            awaitTrue("dropped", () -> node.pubsub().protocol(raw.peerId()).isEmpty() && !node.pubsub().topicPeers(T).contains(raw.peerId()));
+            // speaking again brings it back: a new link, its subscription heard again, new attempts
+            raw.resetStreams.set(0);
+            raw.subscribe(T);
+            awaitTrue("taken back when it speaks", () -> node.pubsub().topicPeers(T).contains(raw.peerId())
+                    && node.pubsub().protocol(raw.peerId()).isPresent());
         }
     }
 }

@@ -1,9 +1,11 @@
 package org.jlibp2p.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.crypto.KeyType;
@@ -122,6 +124,56 @@ class PeerScoreTest {
         assertThat(s.score(c, 0)).as("P6 and P7: (3 - 1)^2").isEqualTo(-4 - 4);
         s.refresh(S);
         assertThat(s.score(c, S)).as("P7 decays: 1.5 - 1").isEqualTo(-4 - 0.25);
+    }
+
+    @Test
+    void p6SparesPeersInWhitelistedNetworksAndPenalisesTheOthers() {
+        PeerScoreParams p = new PeerScoreParams(Map.of(), null, 0, peer -> 0, 1, -1, 1, -1, 1, 0.5, Duration.ofSeconds(1), 0.01,
+                Duration.ofSeconds(10)).withIPColocationFactorWhitelist(List.of("10.0.0.0/8", "2001:db8::/32"));
+        PeerScore s = new PeerScore(p, 0);
+        List<PeerId> inside4 = peers(3);
+        List<PeerId> inside6 = peers(3);
+        List<PeerId> outside4 = peers(3);
+        List<PeerId> outside6 = peers(3);
+        inside4.forEach(x -> s.addPeer(x, "10.1.2.3"));
+        inside6.forEach(x -> s.addPeer(x, "2001:db8::7"));
+        outside4.forEach(x -> s.addPeer(x, "11.1.2.3"));
+        outside6.forEach(x -> s.addPeer(x, "2001:db9::7"));
+        // three peers on one IP, threshold 1, weight -1: -(3 - 1)^2 for each, unless the IP is whitelisted
+        for (PeerId x : inside4) {
+            assertThat(s.score(x, 0)).as("whitelisted IPv4 network").isZero();
+        }
+        for (PeerId x : inside6) {
+            assertThat(s.score(x, 0)).as("whitelisted IPv6 network").isZero();
+        }
+        for (PeerId x : outside4) {
+            assertThat(s.score(x, 0)).as("IPv4 next to the whitelisted network").isEqualTo(-4);
+        }
+        for (PeerId x : outside6) {
+            assertThat(s.score(x, 0)).as("IPv6 next to the whitelisted network").isEqualTo(-4);
+        }
+    }
+
+    @Test
+    void theWhitelistTakesOnlyCidrLiterals() {
+        PeerScoreParams p = PeerScoreParams.defaults();
+        assertThat(p.ipColocationFactorWhitelist()).isEmpty();
+        for (String bad : List.of("10.0.0.0", "10.0.0.0/33", "10.0.0/8", "256.0.0.0/8", "::/129", "localhost/8", "example.com/24", "10.0.0.0/x")) {
+            assertThatThrownBy(() -> p.withIPColocationFactorWhitelist(List.of(bad))).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(IpNetwork.parse("10.9.8.7/8")).as("host bits cleared").isEqualTo(IpNetwork.parse("10.0.0.0/8"));
+        assertThat(IpNetwork.parse("0.0.0.0/0").contains("203.0.113.9")).isTrue();
+        assertThat(IpNetwork.parse("0.0.0.0/0").contains("::1")).as("another family").isFalse();
+        assertThat(IpNetwork.parse("192.168.1.0/25").contains("192.168.1.127")).isTrue();
+        assertThat(IpNetwork.parse("192.168.1.0/25").contains("192.168.1.128")).isFalse();
+    }
+
+    private static List<PeerId> peers(int n) {
+        List<PeerId> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(PeerId.fromPublicKey(PrivateKey.generate(KeyType.ED25519).publicKey()));
+        }
+        return out;
     }
 
     @Test

@@ -43,8 +43,17 @@ final class PubSubNet implements AutoCloseable {
     }
 
     Node node(GossipSubConfig config) throws IOException {
+        return node(config, builder());
+    }
+
+    /** A node whose host has the given identity key, of any type. */
+    Node node(GossipSubConfig config, org.jlibp2p.core.crypto.PrivateKey identity) throws IOException {
+        return node(config, builder().identity(identity));
+    }
+
+    private Node node(GossipSubConfig config, Host.Builder b) throws IOException {
         GossipSub ps = new GossipSub(config);
-        Node n = new Node(builder().service(ps).build(), ps);
+        Node n = new Node(b.service(ps).build(), ps);
         nodes.add(n);
         return n;
     }

@@ -30,7 +30,16 @@ final class RawPeer implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicInteger resetStreams = new java.util.concurrent.atomic.AtomicInteger();
 
     RawPeer(PubSubNet net, String protocol, boolean read) throws IOException {
-        this.host = net.builder().handler(protocol, s -> {
+        this(net, protocol, read, null);
+    }
+
+    /** A raw peer whose host has the given identity key, or a new Ed25519 one if null. */
+    RawPeer(PubSubNet net, String protocol, boolean read, org.jlibp2p.core.crypto.PrivateKey identity) throws IOException {
+        Host.Builder builder = net.builder();
+        if (identity != null) {
+            builder.identity(identity);
+        }
+        this.host = builder.handler(protocol, s -> {
             if (resetStreams.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 s.reset();
                 return;

@@ -180,4 +180,44 @@ class SigningAndValidationTest {
             assertThat(most.get()).isEqualTo(2);
         }
     }
+
+    @Test
+    void aTopicsSlowValidatorCannotTakeTheSlotsOfAnother() throws Exception {
+        // three slots across topics; the slow topic may take two of them (go's WithValidatorConcurrency), so one is left for the other
+        GossipSubConfig config = GossipSubConfig.builder().params(PubSubNet.FAST).maxValidationsInFlight(3).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(config);
+            node.pubsub().subscribe("slow");
+            Subscription quick = node.pubsub().subscribe("quick");
+            AtomicInteger running = new AtomicInteger();
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            node.pubsub().setValidator("slow", (from, m) -> {
+                running.incrementAndGet();
+                release.await();
+                return ValidationResult.ACCEPT;
+            }, 2);
+            node.pubsub().setValidator("quick", (from, m) -> ValidationResult.ACCEPT);
+            RawPeer[] raws = new RawPeer[4];
+            try {
+                for (int i = 0; i < raws.length; i++) {
+                    raws[i] = new RawPeer(net).connect(node);
+                }
+                for (int i = 0; i < 3; i++) {
+                    raws[i].send(Rpc.ofMessages(List.of(raws[i].signed("slow", "x".getBytes(StandardCharsets.UTF_8)))));
+                }
+                awaitTrue("the third slow message ignored at the topic's bound",
+                        () -> node.pubsub().stats().getOrDefault("refused.validatorConcurrency", 0L) == 1);
+                awaitTrue("two slow validations running", () -> running.get() == 2);
+                raws[3].send(Rpc.ofMessages(List.of(raws[3].signed("quick", "through".getBytes(StandardCharsets.UTF_8)))));
+                ReceivedMessage m = quick.next(WAIT);
+                assertThat(m).as("the other topic's message validated while the slow topic holds its two slots").isNotNull();
+                assertThat(new String(m.data(), StandardCharsets.UTF_8)).isEqualTo("through");
+                assertThat(node.pubsub().stats()).doesNotContainKey("refused.maxValidationsInFlight");
+            } finally {
+                release.countDown();
+            }
+            assertThatThrownBy(() -> node.pubsub().setValidator("slow", (from, m) -> ValidationResult.ACCEPT, 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }
