@@ -2,7 +2,6 @@ package org.jlibp2p.kad;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,11 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
@@ -64,10 +59,6 @@ public final class KadDht implements HostService {
     public static final int MAX_INBOUND_STREAMS_PER_PEER = 16;
     /** Values put and keys provided by this peer that it keeps announcing, at most each. */
     public static final int MAX_REPUBLISHED = 1024;
-    /** Full buckets' oldest peers checked at once. */
-    static final int MAX_CHECKS = 16;
-    /** The deepest bucket refreshed (go-libp2p-kad-dht: {@code maxCplForRefresh}, 15). */
-    static final int MAX_REFRESH_CPL = 15;
 
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.kad");
 
@@ -127,13 +118,12 @@ public final class KadDht implements HostService {
     private final ProviderStore providers;
     private final LimitLog refusals = new LimitLog(LOG);
     private final List<Consumer<? super LookupStep>> traceListeners = new CopyOnWriteArrayList<>();
-    private final Set<PeerId> checking = ConcurrentHashMap.newKeySet();
     private final Republisher republisher = new Republisher(MAX_REPUBLISHED);
-    private final SecureRandom random = new SecureRandom();
     private volatile ServiceContext ctx;
     private volatile RoutingTable table;
     private volatile KadRpc rpc;
     private volatile RequestHandler handler;
+    private volatile TableKeeper keeper;
 
     /** A DHT server with the defaults ({@link KadConfig#defaults()}). */
     public KadDht() {
@@ -163,6 +153,7 @@ public final class KadDht implements HostService {
         this.table = new RoutingTable(context.peerId(), config.k());
         this.rpc = new KadRpc(context, config.protocol(), config.requestTimeout());
         this.handler = new RequestHandler(this, context, refusals);
+        this.keeper = new TableKeeper(context, table, rpc, config);
         String protocol = config.protocol();
         if (config.mode() == KadConfig.Mode.SERVER) {
             context.setStreamHandler(protocol, handler::handle, MAX_INBOUND_STREAMS, MAX_INBOUND_STREAMS_PER_PEER);
@@ -274,22 +265,9 @@ public final class KadDht implements HostService {
 
     /** A peer that serves the protocol was seen: it enters the table, or its bucket's oldest is checked. */
     void seen(PeerId peer) {
-        RoutingTable t = table;
-        if (t == null || peer.equals(ctx.peerId())) {
-            return;
-        }
-        if (t.add(peer) instanceof RoutingTable.Added.BucketFull full && checking.size() < MAX_CHECKS && checking.add(full.leastRecentlySeen())) {
-            PeerId oldest = full.leastRecentlySeen();
-            ctx.execute("check", () -> {
-                try {
-                    rpc.request(KadPeer.of(oldest, List.of()), KadMessage.request(KadMessage.Type.FIND_NODE, ctx.peerId().bytes()));
-                    t.add(oldest); // it answered: it stays, as the most recently seen
-                } catch (IOException | RuntimeException e) {
-                    t.remove(oldest).ifPresent(next -> LOG.log(Level.DEBUG, () -> "kad: " + oldest + " did not answer; " + next + " took its place"));
-                } finally {
-                    checking.remove(oldest);
-                }
-            });
+        TableKeeper k = keeper;
+        if (k != null) {
+            k.seen(peer);
         }
     }
 
@@ -339,13 +317,8 @@ public final class KadDht implements HostService {
      * @throws InterruptedException if interrupted
      */
     public void refresh() throws InterruptedException {
-        byte[] self = context().peerId().bytes();
-        lookup(self, KadMessage.request(KadMessage.Type.FIND_NODE, self), (p, m) -> false);
-        Instant since = Instant.now().minus(config.refreshInterval());
-        for (int cpl : table.due(since, MAX_REFRESH_CPL)) {
-            byte[] id = table.randomPeerIdInBucket(cpl, random);
-            lookup(id, KadMessage.request(KadMessage.Type.FIND_NODE, id), (p, m) -> false);
-        }
+        context();
+        keeper.refresh(key -> lookup(key, KadMessage.request(KadMessage.Type.FIND_NODE, key), (p, m) -> false));
     }
 
     // ---- lookups ---------------------------------------------------------------------------
@@ -566,32 +539,8 @@ public final class KadDht implements HostService {
         }
     }
 
-    /** One request to a peer, true if it succeeded. */
-    @FunctionalInterface
-    private interface PeerRequest {
-        boolean send(KadPeer peer) throws IOException;
-    }
-
-    /** Sends to each peer at once (one virtual thread each, at most k), and counts the successes. */
-    private int toEach(List<KadPeer> peers, PeerRequest request) throws InterruptedException {
-        AtomicInteger ok = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(peers.size());
-        for (KadPeer p : peers) {
-            ctx.execute("store", () -> {
-                try {
-                    if (request.send(p)) {
-                        ok.incrementAndGet();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.DEBUG, () -> "kad: " + p.id() + " failed a store: " + e.getMessage());
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        // each request ends by its own timeout; this bound only guards against a stuck dial
-        done.await(config.requestTimeout().multipliedBy(2).toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        return ok.get();
+    private int toEach(List<KadPeer> peers, Fanout.PeerRequest request) throws InterruptedException {
+        return Fanout.toEach(context(), peers, request, config.requestTimeout());
     }
 
     /**

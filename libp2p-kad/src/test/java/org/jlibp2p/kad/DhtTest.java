@@ -34,6 +34,32 @@ class DhtTest {
         }
     }
 
+    /**
+     * Peers that vanish without a word (unplugged: silent connections, unanswered dials) stay in a
+     * routing table until someone asks them; the refresh's lookup of the node's own id asks every
+     * neighbour, and those that do not answer leave the table while the others stay.
+     */
+    @Test
+    void aRefreshDropsTheNeighboursThatVanishedWithoutAWord() throws Exception {
+        try (KadNet net = new KadNet()) {
+            List<Host> nodes = net.servers(12);
+            Host asker = nodes.get(1);
+            RoutingTable table = net.dht(asker).routingTable();
+            KadNet.awaitTrue("every other node in the table", () -> table.size() == 11);
+            List<Host> gone = List.of(nodes.get(3), nodes.get(6), nodes.get(9));
+            gone.forEach(net::unplug);
+            for (Host h : gone) {
+                assertThat(table.contains(h.peerId())).as("not noticed yet: nobody asked").isTrue();
+            }
+            net.dht(asker).refresh();
+            for (Host h : nodes) {
+                if (h != asker) {
+                    assertThat(table.contains(h.peerId())).as(gone.contains(h) ? "a vanished node" : "a living node").isEqualTo(!gone.contains(h));
+                }
+            }
+        }
+    }
+
     @Test
     void aValuePutOnOneNodeIsFoundFromAnother() throws Exception {
         try (KadNet net = new KadNet()) {

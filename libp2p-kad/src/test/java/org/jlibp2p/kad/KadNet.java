@@ -16,6 +16,7 @@ import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.memory.MemoryNetwork;
+import org.jlibp2p.core.memory.MemoryTransport;
 import org.jlibp2p.noise.NoiseSecureChannel;
 import org.jlibp2p.testing.ThreadLeakCheck;
 import org.jlibp2p.yamux.YamuxMuxer;
@@ -32,18 +33,28 @@ final class KadNet implements AutoCloseable {
     final MemoryNetwork network = new MemoryNetwork();
     final List<Host> hosts = new ArrayList<>();
     final Map<Host, KadDht> dhts = new ConcurrentHashMap<>();
+    /** Each node's own transport, so that a test can unplug one. */
+    final Map<Host, MemoryTransport> transports = new ConcurrentHashMap<>();
 
     Host.Builder builder() {
         return Host.builder().transport(network.transport()).security(NoiseSecureChannel::new).muxer(new YamuxMuxer());
     }
 
-    /** A node with a DHT, listening on the in-memory network. */
+    /** A node with a DHT, listening on the in-memory network through a transport of its own. */
     Host node(KadConfig config) throws IOException {
         KadDht dht = new KadDht(config);
-        Host h = builder().listen("/memory/0").service(dht).build();
+        MemoryTransport transport = network.newTransport();
+        Host h = Host.builder().transport(transport).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .listen("/memory/0").service(dht).build();
         hosts.add(h);
         dhts.put(h, dht);
+        transports.put(h, transport);
         return h;
+    }
+
+    /** Makes a node vanish without a word: its connections go silent, dials to it go unanswered. */
+    void unplug(Host h) {
+        transports.get(h).unplug();
     }
 
     Host server() throws IOException {
