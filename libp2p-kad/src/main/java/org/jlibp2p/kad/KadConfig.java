@@ -20,7 +20,8 @@ import org.jlibp2p.core.Multiaddr;
  * @param requestTimeout      for one request: dial, send, and the response (go: 10 s read timeout)
  * @param queryTimeout        for a whole lookup (rust-libp2p: 60 s)
  * @param bootstrap           peers to join through, each address ending in {@code /p2p/<id>}
- * @param refreshInterval     a bucket no lookup went through for this long is refreshed (10 min)
+ * @param refreshInterval     how often the routing table is refreshed: a lookup of this peer's own id,
+ *                            and one in each bucket no lookup went through for this long (10 min, as go)
  * @param validators          a {@link Validator} per record namespace (the text between the first
  *                            two slashes of a key); {@code pk} by default
  * @param recordTtl           how long a stored record lives (go's {@code MaxRecordAge}, 36 h)
@@ -172,6 +173,16 @@ public record KadConfig(String protocolPrefix, Mode mode, int k, int alpha, Dura
      */
     public KadConfig withTimeouts(Duration request, Duration query) {
         return new KadConfig(protocolPrefix, mode, k, alpha, request, query, bootstrap, refreshInterval, validators,
+                recordTtl, providerTtl, republishInterval, maxRecords, maxRecordBytes, maxProviderKeys, maxProvidersPerKey, maxProviderEntries);
+    }
+
+    /**
+     * {@return a copy with another refresh interval}
+     *
+     * @param interval how often the routing table is refreshed (see {@link KadDht#refresh()}); positive
+     */
+    public KadConfig withRefreshInterval(Duration interval) {
+        return new KadConfig(protocolPrefix, mode, k, alpha, requestTimeout, queryTimeout, bootstrap, interval, validators,
                 recordTtl, providerTtl, republishInterval, maxRecords, maxRecordBytes, maxProviderKeys, maxProvidersPerKey, maxProviderEntries);
     }
 

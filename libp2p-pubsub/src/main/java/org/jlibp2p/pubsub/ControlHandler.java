@@ -272,8 +272,9 @@ final class ControlHandler {
 
     /**
      * Opens the signed peer record offered with a peer (RFC 0003: signature, payload type, signer is
-     * the record's peer) and checks that it is about the peer offered; its addresses go to the
-     * peerstore as signed ones, for {@link Peerstore#TEMPORARY_TTL} (go's pxConnect: {@code ConsumePeerRecord(envelope, TempAddrTTL)}).
+     * the record's peer) and checks that it is about the peer offered; if the peerstore knows no
+     * address of that peer, the record's go there as signed ones, for {@link Peerstore#TEMPORARY_TTL}
+     * (go's pxConnect: {@code ConsumePeerRecord(envelope, TempAddrTTL)}).
      *
      * @return false if the record does not hold: logged and counted as {@code refused.pxPeerRecord}
      */
@@ -291,7 +292,12 @@ final class ControlHandler {
                     + record.peerId() + ": the peer is skipped");
             return false;
         }
-        r.ctx.peerstore().addSignedAddrs(c.peer(), record.seq(), record.addrs(), Peerstore.TEMPORARY_TTL);
+        // Only for a peer we know no address of: a record passed on by a third party must not replace
+        // what the application or the peer itself told us (a genuine but old record, relayed by a
+        // hostile peer, would otherwise take the place of a bootstrap address).
+        if (r.ctx.peerstore().addrs(c.peer()).isEmpty()) {
+            r.ctx.peerstore().addSignedAddrs(c.peer(), record.seq(), record.addrs(), Peerstore.TEMPORARY_TTL);
+        }
         return true;
     }
 

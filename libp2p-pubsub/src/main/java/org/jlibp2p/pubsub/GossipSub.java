@@ -215,6 +215,9 @@ public final class GossipSub implements HostService {
      * @throws IllegalArgumentException if {@code concurrency} is below 1
      */
     public void setValidator(String topic, Validator validator, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
+        }
         router().setValidator(topic, validator, concurrency);
     }
 

@@ -88,7 +88,8 @@ record IpNetwork(byte[] address, int prefix) {
             return out;
         }
         // an IPv6 literal: hex digits, colons and an embedded dotted quad only, so InetAddress never resolves a name
-        if (!s.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+        // (InetAddress takes a string as a literal only if it starts with an ASCII hex digit or a colon)
+        if (s.isEmpty() || !(s.charAt(0) == ':' || asciiHex(s.charAt(0))) || !s.chars().allMatch(c -> c == ':' || c == '.' || asciiHex(c))) {
             return null;
         }
         try {
@@ -104,6 +105,10 @@ record IpNetwork(byte[] address, int prefix) {
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    private static boolean asciiHex(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     @Override

@@ -110,6 +110,27 @@ final class OutboundQueue {
     }
 
     /**
+     * Drops everything queued, as when the stream it was meant for failed: control messages written
+     * for the old stream (a GRAFT for a mesh we since left) would be wrong on a new one, and go starts
+     * a new stream with a new queue.
+     *
+     * @return how many RPCs were dropped
+     */
+    int clear() {
+        lock.lock();
+        try {
+            int n = priority.size() + gossip.size();
+            priority.clear();
+            gossip.clear();
+            queuedIds.clear();
+            bytes = 0;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Takes out the queued RPCs that carry a message the peer said it does not want.
      *
      * @return how many were taken out

@@ -6,12 +6,14 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.StreamResetException;
 import org.jlibp2p.core.codec.LengthPrefixed;
@@ -35,8 +37,22 @@ final class PeerWriter {
     private static final long MIN_REDIAL_MILLIS = 100;
     private static final long MAX_REDIAL_MILLIS = 10_000;
     private static final int MAX_REDIAL_JITTER_MILLIS = 100;
+    /** Peers whose stream failures are remembered, the least recently failed forgotten first. */
+    static final int MAX_REMEMBERED_PEERS = 4096;
     private final GossipRouter r;
     private final PeerStreams streams;
+    /**
+     * Each peer's recent stream failures, kept across its being dropped and taken back (go's backoff
+     * history is per peer too): a peer that resets every stream while it keeps talking gets
+     * {@link #MAX_STREAM_ATTEMPTS} new streams per {@link #STREAM_ATTEMPTS_TTL}, not per return.
+     */
+    private final LinkedHashMap<PeerId, long[]> failures = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerId, long[]> eldest) {
+            return size() > MAX_REMEMBERED_PEERS;
+        }
+    };
+    private final ReentrantLock failuresLock = new ReentrantLock();
 
     PeerWriter(GossipRouter r, PeerStreams streams) {
         this.r = r;
@@ -52,22 +68,16 @@ final class PeerWriter {
      * failure (go's {@code TimeToLive}). Past that the peer is dropped, until it speaks again.
      */
     void run(PeerLink link) {
-        int failures = 0;
-        long lastFailure = 0;
         try {
             while (writeStream(link)) {
-                long now = System.nanoTime();
-                if (failures > 0 && now - lastFailure > STREAM_ATTEMPTS_TTL.toNanos()) {
-                    failures = 0;
-                }
-                lastFailure = now;
-                if (++failures > MAX_STREAM_ATTEMPTS) {
-                    int n = failures - 1;
+                int failed = failed(link.peer);
+                if (failed > MAX_STREAM_ATTEMPTS) {
+                    int n = failed - 1;
                     r.refusals.refused("maxStreamAttempts", () -> "our stream to " + link.peer + " failed after " + n
                             + " new attempts (" + MAX_STREAM_ATTEMPTS + " at most): the peer is dropped until it speaks again");
                     return;
                 }
-                Thread.sleep(redialDelay(failures));
+                Thread.sleep(redialDelay(failed));
                 if (r.isClosed() || link.removed || openConnection(link.peer) == null) {
                     return;
                 }
@@ -79,9 +89,25 @@ final class PeerWriter {
         }
     }
 
+    /** Counts a failure of the peer's stream; {@return its failures in a row, the first after a quiet {@link #STREAM_ATTEMPTS_TTL} being 1} */
+    private int failed(PeerId peer) {
+        long now = System.nanoTime();
+        failuresLock.lock();
+        try {
+            long[] f = failures.computeIfAbsent(peer, p -> new long[2]); // {count, last failure}
+            if (f[0] > 0 && now - f[1] > STREAM_ATTEMPTS_TTL.toNanos()) {
+                f[0] = 0;
+            }
+            f[1] = now;
+            return (int) Math.min(++f[0], Integer.MAX_VALUE);
+        } finally {
+            failuresLock.unlock();
+        }
+    }
+
     /** {@return how long to wait before the n-th new attempt (n from 1): go's doubling from 100 ms, capped at 10 s, with jitter} */
     private long redialDelay(int n) {
-        long base = Math.min(MIN_REDIAL_MILLIS << Math.min(n - 1, 16), MAX_REDIAL_MILLIS);
+        long base = Math.min(MIN_REDIAL_MILLIS << Math.min(n - 1, MAX_STREAM_ATTEMPTS), MAX_REDIAL_MILLIS);
         return base + r.random.nextInt(MAX_REDIAL_JITTER_MILLIS + 1);
     }
 
@@ -176,6 +202,10 @@ final class PeerWriter {
             }
             link.ready = false;
             link.protocol = null;
+            int dropped = link.queue.clear();
+            if (dropped > 0) {
+                LOG.log(Level.DEBUG, () -> "dropped " + dropped + " RPCs queued for " + link.peer + "'s failed stream");
+            }
             for (Map.Entry<String, Set<PeerId>> e : r.mesh.entrySet()) {
                 if (e.getValue().remove(link.peer)) {
                     r.score.prune(link.peer, e.getKey());

@@ -20,7 +20,8 @@ import org.jlibp2p.core.PeerId;
  * as go's validation pipeline has: at most {@link GossipSubConfig#maxValidationsInFlight()} run at
  * once across topics (go's validate throttle), and at most the topic's concurrency in one topic (go's
  * {@code WithValidatorConcurrency}, default {@link GossipSubConfig#validatorConcurrency()}), so that a
- * topic whose validator is slow cannot take every slot from the others. Past either, the message is
+ * topic whose validator is slow cannot take every slot from the others, once its bound is set below
+ * the total (with the defaults both are 1,024 and only the total binds). Past either, the message is
  * ignored. A validator that throws counts as ignore.
  */
 final class Validation {

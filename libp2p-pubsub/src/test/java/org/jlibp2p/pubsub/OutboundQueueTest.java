@@ -30,6 +30,22 @@ class OutboundQueueTest {
         assertThat(q.dropped()).isEqualTo(3);
     }
 
+    /** What was queued for a stream that failed is dropped, and the bounds count from zero again. */
+    @Test
+    void clearDropsEverythingQueuedAndFreesTheBounds() throws Exception {
+        OutboundQueue q = new OutboundQueue(3, 1000);
+        q.offer(new byte[] {1}, true);
+        q.offer(new byte[] {2}, false, MessageId.of(new byte[] {9}));
+        q.offer(new byte[] {3}, false);
+        assertThat(q.clear()).isEqualTo(3);
+        assertThat(q.size()).isZero();
+        assertThat(q.take(10, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(q.cancel(MessageId.of(new byte[] {9}))).as("its message ids are forgotten too").isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(q.offer(new byte[] {(byte) i}, false)).isEqualTo(OutboundQueue.Outcome.QUEUED);
+        }
+    }
+
     @Test
     void anIDontWantTakesQueuedCopiesOfItsMessageOut() throws Exception {
         OutboundQueue q = new OutboundQueue(10, 1000);

@@ -184,7 +184,9 @@ class SigningAndValidationTest {
     @Test
     void aTopicsSlowValidatorCannotTakeTheSlotsOfAnother() throws Exception {
         // three slots across topics; the slow topic may take two of them (go's WithValidatorConcurrency), so one is left for the other
-        GossipSubConfig config = GossipSubConfig.builder().params(PubSubNet.FAST).maxValidationsInFlight(3).build();
+        // a long validation deadline: the slow validations must hold their slots, not time out and free them
+        GossipSubConfig config = GossipSubConfig.builder().params(PubSubNet.FAST).maxValidationsInFlight(3)
+                .validationTimeout(java.time.Duration.ofMinutes(2)).build();
         try (PubSubNet net = new PubSubNet()) {
             PubSubNet.Node node = net.node(config);
             node.pubsub().subscribe("slow");
@@ -212,7 +214,7 @@ class SigningAndValidationTest {
                 ReceivedMessage m = quick.next(WAIT);
                 assertThat(m).as("the other topic's message validated while the slow topic holds its two slots").isNotNull();
                 assertThat(new String(m.data(), StandardCharsets.UTF_8)).isEqualTo("through");
-                assertThat(node.pubsub().stats()).doesNotContainKey("refused.maxValidationsInFlight");
+                assertThat(node.pubsub().stats()).doesNotContainKey("refused.maxValidationsInFlight").doesNotContainKey("refused.validationTimeout");
             } finally {
                 release.countDown();
             }

@@ -201,11 +201,11 @@ class HostPlatformTest {
 
     /**
      * A host remembers the signed record a peer last sent that verified, so that a reconnect does not
-     * check the same signature again; the memory is of exact bytes: a record from the same peer with
-     * one signature byte changed, on the next connection, still fails.
+     * check the same signature again. The memory is of exact bytes: the same record is taken again on
+     * a second connection, and a copy with one signature byte changed, on a third, still fails.
      */
     @Test
-    void aRecordVerifiedBeforeIsTakenAgainButATamperedOneIsNot() throws Exception {
+    void aRecordThatVerifiedOnceDoesNotMakeATamperedCopyVerify() throws Exception {
         PrivateKey bKey = PrivateKey.generate(KeyType.ED25519);
         Multiaddr claimed = Multiaddr.parse("/ip4/192.0.2.3/tcp/4003");
         byte[] good = new PeerRecord(PeerId.fromPublicKey(bKey.publicKey()), 9, List.of(claimed)).seal(bKey).marshal();

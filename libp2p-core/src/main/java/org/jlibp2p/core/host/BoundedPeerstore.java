@@ -137,13 +137,21 @@ public final class BoundedPeerstore implements Peerstore {
         lock.lock();
         try {
             Entry e = entry(peer);
-            if (e.signed && Long.compareUnsigned(seq, e.signedSeq) <= 0) {
+            if (e.signed && Long.compareUnsigned(seq, e.signedSeq) < 0) {
                 return false;
+            }
+            long now = nanoClock.getAsLong();
+            if (e.signed && seq == e.signedSeq) {
+                // the same record again (identify after peer exchange, a reconnect): its addresses
+                // live on, each as long as the longer of the two TTLs, as go's ConsumePeerRecord does
+                for (Multiaddr a : addrs) {
+                    put(e, a, ttl, true, now);
+                }
+                return true;
             }
             e.signed = true;
             e.signedSeq = seq;
-            e.addrs.clear(); // the signed record replaces every address we had
-            long now = nanoClock.getAsLong();
+            e.addrs.clear(); // a newer signed record replaces every address we had
             for (Multiaddr a : addrs) {
                 put(e, a, ttl, true, now);
             }

@@ -4,13 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.util.Arrays;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.time.Instant;
 import java.util.function.Consumer;
 import org.jlibp2p.core.MalformedMessageException;
@@ -51,9 +53,11 @@ final class IdentifyService implements HostService {
     private volatile byte[] ourRecord;
     private long lastSeq;
     /**
-     * The signed record each peer last sent that verified, least recently used first. The same
-     * bytes from the same peer verify the same way, so they are not checked again: a signature check
-     * is most of what identify costs a host that peers reconnect to.
+     * The SHA-256 of the signed record each peer last sent that verified, least recently used first:
+     * at most {@value #VERIFIED_RECORDS} entries of about 100 bytes. The same bytes from the same peer
+     * verify the same way, so they are not checked again: a signature check is most of what identify
+     * costs a host that peers reconnect to. A peer can only fill its own entry (the connection
+     * authenticated it), so another can at most evict entries, which costs a check.
      */
     private final Map<PeerId, byte[]> verified = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -61,6 +65,7 @@ final class IdentifyService implements HostService {
             return size() > VERIFIED_RECORDS;
         }
     };
+    private final ReentrantLock verifiedLock = new ReentrantLock();
 
     /**
      * @param agentVersion what we report as our implementation
@@ -203,9 +208,13 @@ final class IdentifyService implements HostService {
      */
     private boolean consumeRecord(PeerId peer, byte[] envelope) {
         try {
+            byte[] digest = sha256(envelope);
             boolean known;
-            synchronized (verified) {
-                known = Arrays.equals(verified.get(peer), envelope);
+            verifiedLock.lock();
+            try {
+                known = MessageDigest.isEqual(verified.get(peer), digest);
+            } finally {
+                verifiedLock.unlock();
             }
             // bytes that passed every check of PeerRecord.open before pass them again: decode only
             PeerRecord record = known ? PeerRecord.decode(Envelope.unmarshal(envelope).payload()) : PeerRecord.open(envelope);
@@ -213,8 +222,11 @@ final class IdentifyService implements HostService {
                 throw new MalformedMessageException("a peer record about " + record.peerId());
             }
             if (!known) {
-                synchronized (verified) {
-                    verified.put(peer, envelope.clone());
+                verifiedLock.lock();
+                try {
+                    verified.put(peer, digest);
+                } finally {
+                    verifiedLock.unlock();
                 }
             }
             ctx.peerstore().addSignedAddrs(peer, record.seq(), record.addrs(), Peerstore.CONNECTED_TTL);
@@ -237,6 +249,14 @@ final class IdentifyService implements HostService {
                     LOG.log(Level.DEBUG, () -> "identify push to " + c.remotePeer() + " failed: " + e.getMessage());
                 }
             });
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
         }
     }
 }

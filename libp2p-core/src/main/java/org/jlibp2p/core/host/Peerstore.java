@@ -94,14 +94,15 @@ public interface Peerstore {
     void replaceAddrs(PeerId peer, Collection<Multiaddr> addrs, Duration ttl);
 
     /**
-     * Records the addresses of a verified signed peer record (RFC 0003). A record older than (or as
-     * old as) the one known is ignored; a newer one replaces all of the peer's addresses.
+     * Records the addresses of a verified signed peer record (RFC 0003). A record older than the one
+     * known is ignored; the same one again keeps its addresses alive (each TTL only grows); a newer
+     * one replaces all of the peer's addresses.
      *
      * @param peer  the peer the record is about, already checked against its signer
      * @param seq   the record's sequence number
      * @param addrs its addresses
      * @param ttl   how long they stay
-     * @return true if the record was newer and its addresses were taken
+     * @return true if the record was not older than the one known, and its addresses were taken
      */
     boolean addSignedAddrs(PeerId peer, long seq, Collection<Multiaddr> addrs, Duration ttl);
 

@@ -52,6 +52,8 @@ public final class MemoryNetwork {
     private final Map<Long, MemoryListener> listeners = new HashMap<>();
     /** The numbers dialers hold while their connections are open. */
     private final Set<Long> dialers = new HashSet<>();
+    /** Listener numbers of unplugged transports: dials there go unanswered for good, and nobody gets them again. */
+    private final Set<Long> silenced = new HashSet<>();
     /** Where the search for a free number starts. */
     private long next = 1;
 
@@ -131,9 +133,9 @@ public final class MemoryNetwork {
         try {
             if (number == 0) {
                 number = freeNumber();
-            } else if (listeners.containsKey(number) || dialers.contains(number)) {
+            } else if (listeners.containsKey(number) || dialers.contains(number) || silenced.contains(number)) {
                 throw new BindException("memory: /memory/" + number + " is already in use"
-                        + (listeners.containsKey(number) ? " by a listener" : " by a dialer's connection"));
+                        + (listeners.containsKey(number) ? " by a listener" : dialers.contains(number) ? " by a dialer's connection" : " by an unplugged host"));
             }
             MemoryListener listener = new MemoryListener(this, owner, number, acceptQueue);
             listeners.put(number, listener);
@@ -151,6 +153,7 @@ public final class MemoryNetwork {
         } finally {
             lock.unlock();
         }
+        listener.owner().listenerClosed(listener.number());
     }
 
     /**
@@ -174,6 +177,26 @@ public final class MemoryNetwork {
         }
     }
 
+    /** Keeps an unplugged transport's listener numbers unanswered, even after its listeners close. */
+    void silence(Set<Long> numbers) {
+        lock.lock();
+        try {
+            silenced.addAll(numbers);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@return whether a number belongs to an unplugged host} */
+    boolean isSilenced(long number) {
+        lock.lock();
+        try {
+            return silenced.contains(number);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Frees a dialer's number once its connection is closed. */
     void release(long dialerNumber) {
         lock.lock();
@@ -189,7 +212,7 @@ public final class MemoryNetwork {
 
     /** The next number no listener or dialer holds; the caller holds the lock. */
     private long freeNumber() {
-        while (listeners.containsKey(next) || dialers.contains(next)) {
+        while (listeners.containsKey(next) || dialers.contains(next) || silenced.contains(next)) {
             next = next == Long.MAX_VALUE ? 1 : next + 1;
         }
         long n = next;

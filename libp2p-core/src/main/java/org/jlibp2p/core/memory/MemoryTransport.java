@@ -66,6 +66,8 @@ public final class MemoryTransport implements Transport {
     private final MemoryNetwork network;
     /** The pipes of every connection this transport dialed or accepted, until its own end closes. */
     private final Set<Pipes.Pair> connections = ConcurrentHashMap.newKeySet();
+    /** The numbers this transport listens on. */
+    private final Set<Long> numbers = ConcurrentHashMap.newKeySet();
     private volatile boolean unplugged;
 
     MemoryTransport(MemoryNetwork network) {
@@ -77,17 +79,27 @@ public final class MemoryTransport implements Transport {
      * dialed or accepted goes silent at both ends ({@link Pipes#silence}: writes are dropped, reads
      * wait for their timeouts, neither side sees the other close), its listeners take no more
      * connections, and dials to or from it wait for their whole timeout and then fail with a
-     * {@link SocketTimeoutException}, as a TCP connect to a host that is gone does. The hosts above
+     * {@link SocketTimeoutException}, as a TCP connect to a host that is gone does; its listener
+     * numbers stay unanswered even after its host closes them, and are never given out again. A read
+     * without a timeout on a silent connection waits until its own side closes. The hosts above
      * learn of it only through their own deadlines. Meant for transports from
      * {@link MemoryNetwork#newTransport()}; unplugging the shared {@link MemoryNetwork#transport()}
      * cuts off every host that uses it.
      */
     public void unplug() {
         unplugged = true;
+        network.silence(Set.copyOf(numbers));
         for (Pipes.Pair pair : connections) {
             Pipes.silence(pair);
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "memory: unplugged a transport with " + connections.size() + " connections");
+    }
+
+    /** Forgets a closed listener's number, unless unplugged (then it stays unanswered). */
+    void listenerClosed(long number) {
+        if (!unplugged) {
+            numbers.remove(number);
+        }
     }
 
     /** {@return whether {@link #unplug()} was called} */
@@ -121,7 +133,7 @@ public final class MemoryTransport implements Transport {
     public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
         Objects.requireNonNull(timeout, "timeout");
         long number = number(address);
-        if (unplugged) {
+        if (unplugged || network.isSilenced(number)) {
             throw unanswered(address, timeout);
         }
         MemoryNetwork.Route route = network.route(number);
@@ -163,7 +175,12 @@ public final class MemoryTransport implements Transport {
      */
     @Override
     public Listener listen(Multiaddr address) throws IOException {
-        return network.bind(number(address), this);
+        MemoryListener listener = network.bind(number(address), this);
+        numbers.add(listener.number());
+        if (unplugged) {
+            network.silence(Set.of(listener.number()));
+        }
+        return listener;
     }
 
     @Override

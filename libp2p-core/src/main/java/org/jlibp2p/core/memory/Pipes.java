@@ -25,7 +25,9 @@ import org.jlibp2p.core.Duplex;
  * same backpressure a TCP socket gives. A pipe behaves like a socket in the ways the stack relies on:
  * half-close by closing {@code out()}, EOF (-1) for the reader after that, an {@link IOException} for
  * a writer whose reader has closed, read timeouts via {@link Duplex#setReadTimeout(Duration)}, and
- * every blocked thread woken when either side closes.
+ * every blocked thread woken when either side closes. A pair that {@link MemoryTransport#unplug()}
+ * silenced behaves instead as a connection whose peer vanished: what is written is dropped, and
+ * neither side's later close reaches the other (see {@code silence}).
  */
 public final class Pipes {
     /** The default capacity of each direction, the size of a typical socket buffer. */
@@ -60,9 +62,10 @@ public final class Pipes {
 
     /**
      * Cuts a pair off without telling either end, as a pulled network cable does: from now on what
-     * either end writes is dropped (writes still succeed), nothing more arrives at either end (reads
-     * wait for their timeout), and neither end sees the other close. Bytes in flight are lost. Each end
-     * still sees its own close. For {@link MemoryTransport#unplug()}.
+     * either end writes is dropped (writes still succeed), nothing more arrives at either end (a read
+     * takes what was already buffered, then waits for its timeout, or for ever without one), and
+     * neither end sees a later close of the other. Each end still sees its own close. For
+     * {@link MemoryTransport#unplug()}.
      *
      * @param pair a pair made by {@link #pair(int)}
      */
@@ -83,7 +86,9 @@ public final class Pipes {
         /** The reader will see end-of-stream once the buffer is empty: the writer closed while the pipe carried. */
         private boolean eof;
         private boolean readerClosed;
-        /** Cut off: what is written is dropped, and neither side learns of the other's close. */
+        /** The writer will be told the reader is gone: the reader closed while the pipe carried. */
+        private boolean readerGone;
+        /** Cut off: what is written from now on is dropped, and neither side learns of the other's close. */
         private boolean silent;
 
         Pipe(int capacity) {
@@ -153,11 +158,11 @@ public final class Pipes {
                     if (writerClosed) {
                         throw new IOException("pipe output closed");
                     }
+                    if (readerGone) {
+                        throw new IOException("pipe closed by the reader");
+                    }
                     if (silent) {
                         return; // into the void, as a socket whose peer is gone writes until its buffer fills
-                    }
-                    if (readerClosed) {
-                        throw new IOException("pipe closed by the reader");
                     }
                     if (count == ring.length) {
                         writable.await();
@@ -183,7 +188,9 @@ public final class Pipes {
             lock.lock();
             try {
                 writerClosed = true;
-                eof = !silent;
+                if (!silent) {
+                    eof = true;
+                }
                 readable.signalAll();
                 writable.signalAll();
             } finally {
@@ -194,8 +201,7 @@ public final class Pipes {
         void silence() {
             lock.lock();
             try {
-                silent = true;
-                count = 0;
+                silent = true; // what is buffered already arrived: the reader may still take it
                 readable.signalAll();
                 writable.signalAll();
             } finally {
@@ -207,6 +213,9 @@ public final class Pipes {
             lock.lock();
             try {
                 readerClosed = true;
+                if (!silent) {
+                    readerGone = true;
+                }
                 count = 0;
                 readable.signalAll();
                 writable.signalAll();

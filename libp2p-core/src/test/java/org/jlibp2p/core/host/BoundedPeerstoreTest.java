@@ -96,10 +96,28 @@ class BoundedPeerstoreTest {
         store.addAddrs(p, List.of(addr(3)), Peerstore.PERMANENT_TTL);
         store.replaceAddrs(p, List.of(addr(4)), Peerstore.CONNECTED_TTL);
         assertThat(store.addrs(p)).as("unsigned addresses are ignored once a signed record is known").containsExactly(addr(2));
-        assertThat(store.addSignedAddrs(p, 5, List.of(addr(5)), Peerstore.CONNECTED_TTL)).as("same seq").isFalse();
+        assertThat(store.addSignedAddrs(p, 5, List.of(addr(5)), Peerstore.CONNECTED_TTL)).as("same seq").isTrue();
+        assertThat(store.addrs(p)).as("the same record again adds, it does not replace").containsExactlyInAnyOrder(addr(2), addr(5));
         assertThat(store.addSignedAddrs(p, 4, List.of(addr(5)), Peerstore.CONNECTED_TTL)).as("older seq").isFalse();
         assertThat(store.addSignedAddrs(p, 6, List.of(addr(6), addr(7)), Peerstore.CONNECTED_TTL)).isTrue();
         assertThat(store.addrs(p)).containsExactlyInAnyOrder(addr(6), addr(7));
+    }
+
+    /**
+     * A record first learnt for a short while (peer exchange: 2 minutes) and then received again from
+     * the peer itself (identify, while connected) lives as long as the connection, not 2 minutes.
+     */
+    @Test
+    void theSameSignedRecordAgainExtendsItsAddressesLife() {
+        BoundedPeerstore store = new BoundedPeerstore(10, now::get);
+        PeerId p = peer();
+        assertThat(store.addSignedAddrs(p, 7, List.of(addr(1)), Peerstore.TEMPORARY_TTL)).isTrue();
+        assertThat(store.addSignedAddrs(p, 7, List.of(addr(1)), Peerstore.CONNECTED_TTL)).isTrue();
+        advance(Peerstore.TEMPORARY_TTL.plusSeconds(1));
+        assertThat(store.addrs(p)).containsExactly(addr(1));
+        assertThat(store.addSignedAddrs(p, 7, List.of(addr(1)), Peerstore.TEMPORARY_TTL)).as("a shorter TTL does not shorten it").isTrue();
+        advance(Peerstore.TEMPORARY_TTL.plusSeconds(1));
+        assertThat(store.addrs(p)).containsExactly(addr(1));
     }
 
     @Test

@@ -312,6 +312,12 @@ class MemoryTransportTest {
                 assertThat(System.nanoTime() - d0).as("the dial waited out its timeout").isGreaterThanOrEqualTo(250_000_000L);
             }
 
+            goneListener.close(); // its host closing does not make it answer: the number stays silent
+            long c0 = System.nanoTime();
+            assertThatThrownBy(() -> stays.dial(goneListener.localAddress(), dialTimeout)).isInstanceOf(SocketTimeoutException.class);
+            assertThat(System.nanoTime() - c0).isGreaterThanOrEqualTo(250_000_000L);
+            assertThatThrownBy(() -> transport.listen(goneListener.localAddress())).isInstanceOf(BindException.class);
+
             RawConnection fine = stays.dial(otherListener.localAddress(), TIMEOUT);
             RawConnection fineServer = otherListener.accept();
             fine.out().write(42);

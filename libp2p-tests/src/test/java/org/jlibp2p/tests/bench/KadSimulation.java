@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.host.Limits;
@@ -41,8 +41,12 @@ import org.jlibp2p.yamux.YamuxMuxer;
  *   <li>PUT of random keys from random nodes, then GET of each from another random node;</li>
  *   <li>a fifth of the nodes unplugged at once ({@link MemoryTransport#unplug()}): they vanish
  *       without a word, their connections go silent and dials to them go unanswered, as when
- *       machines lose power; then GET of every key again from a random live node, many at once,
- *       each finding out about the departed through its own request timeouts.</li>
+ *       machines lose power. Then, in this order, many at once, each node finding out about the
+ *       departed only through its own request timeouts: lookups from living nodes, compared with
+ *       the true k closest living nodes; GET of every key from a random living node (the latency
+ *       counts only GETs that went to the network, failures included); a {@link KadDht#refresh()}
+ *       by every living node (its first step, a lookup of its own id, drops the neighbours that are
+ *       gone); and lookups again.</li>
  * </ol>
  *
  * The hosts use the plaintext security channel (core's, for tests) with Yamux, so that thousands
@@ -60,7 +64,7 @@ public final class KadSimulation {
     static final int JOINS_AT_ONCE = 8;
     /** GETs at once after the churn: each may wait out request timeouts on departed peers. */
     static final int GETS_AT_ONCE = 32;
-    /** Living nodes looking up their own ids at once after the churn. */
+    /** Living nodes refreshing at once after the churn. */
     static final int REFRESHES_AT_ONCE = 256;
     /** The per-request timeout: what a departed peer costs a lookup. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
@@ -91,7 +95,7 @@ public final class KadSimulation {
         }
         System.out.println();
         System.out.println("| nodes | joined in | log2 n | lookups | exact k closest | hops mean | hops max | requests per lookup | latency p50 | latency p99 "
-                + "| GET after PUT | GET, 20 % unplugged | its p50 | its p99 | exact, right after | exact, after self-lookups |");
+                + "| GET after PUT | GET, 20 % unplugged | its p50 (network) | its p99 (network) | exact, right after | exact, after refreshes |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
             System.out.printf(Locale.ROOT, "| %d | %.0f s | %.1f | %d | %.1f %% | %.2f | %d | %.1f | %.1f ms | %.1f ms | %.1f %% | %.1f %% | %.0f ms | %.0f ms | %.1f %% | %.1f %% |%n",
@@ -103,7 +107,8 @@ public final class KadSimulation {
 
     static Row run(int n, int lookups, int keys, Random random) throws Exception {
         MemoryNetwork net = new MemoryNetwork(4 * 1024, 1024);
-        KadConfig config = KadConfig.defaults().withTimeouts(REQUEST_TIMEOUT, Duration.ofSeconds(60))
+        // the refresh runs when the simulation says so, not in the middle of a measurement
+        KadConfig config = KadConfig.defaults().withTimeouts(REQUEST_TIMEOUT, Duration.ofSeconds(60)).withRefreshInterval(Duration.ofHours(12))
                 .withValidator(GreatestValueValidator.JLIBP2P_NAMESPACE, new GreatestValueValidator());
         Limits limits = Limits.defaults().withConnections(4 * n + 64, 4 * n + 64, 1024).withConnectionsPerSource(1024, 4 * n + 64, 4)
                 .withIdleTimeouts(Duration.ofSeconds(3), Duration.ZERO, Duration.ofMinutes(2));
@@ -182,7 +187,9 @@ public final class KadSimulation {
             }
             System.out.printf(Locale.ROOT, "n = %d: GET after PUT %%  %.1f%n", n, 100.0 * got / keys);
 
-            // 3. a fifth of the nodes unplugged at once, then GET again from the living, many at once
+            // 3. a fifth of the nodes unplugged at once; then, in this order: lookups among the living,
+            // GET of every key from the living, each living node's refresh (which starts with a lookup
+            // of its own id), and lookups among the living again
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 order.add(i);
@@ -193,7 +200,7 @@ public final class KadSimulation {
             for (int i : gone) {
                 transports.get(i).unplug();
             }
-            Set<PeerId> goneIds = gone.stream().map(i -> ids.get(i)).collect(Collectors.toSet());
+            Set<PeerId> goneIds = gone.stream().map(ids::get).collect(Collectors.toSet());
             AtomicInteger unanswered = new AtomicInteger();
             for (int i : alive) {
                 dhts.get(i).addTraceListener(step -> {
@@ -202,7 +209,14 @@ public final class KadSimulation {
                     }
                 });
             }
-            List<Future<Double>> gets = new ArrayList<>();
+            List<PeerId> aliveIds = alive.stream().map(ids::get).toList();
+            int afterLookups = Math.max(5, lookups / 4);
+            double exactRightAfter = exactAmong(dhts, ids, alive, aliveIds, afterLookups, config.k(), random);
+            System.out.printf(Locale.ROOT, "n = %d: lookups right after the churn finding the exact k closest living %%  %.1f  (of %d)%n",
+                    n, 100 * exactRightAfter, afterLookups);
+
+            record Get(boolean ok, boolean local, double ms) {}
+            List<Future<Get>> gets = new ArrayList<>();
             try (ExecutorService getters = Executors.newFixedThreadPool(GETS_AT_ONCE)) {
                 for (int i = 0; i < keys; i++) {
                     KadDht asker = dhts.get(alive.get(random.nextInt(alive.size())));
@@ -210,44 +224,49 @@ public final class KadSimulation {
                     byte[] expected = values.get(i);
                     gets.add(getters.submit(() -> {
                         long g0 = System.nanoTime();
-                        boolean ok = asker.getValue(key, 1).value().map(v -> Arrays.equals(v, expected)).orElse(false);
-                        return ok ? (System.nanoTime() - g0) / 1e6 : -1.0;
+                        KadDht.GetResult r = asker.getValue(key, 1);
+                        boolean ok = r.value().map(v -> Arrays.equals(v, expected)).orElse(false);
+                        return new Get(ok, r.stats().messages() == 0, (System.nanoTime() - g0) / 1e6);
                     }));
                 }
             }
             int gotAfter = 0;
+            int local = 0;
             List<Double> churnLatencies = new ArrayList<>();
-            for (Future<Double> f : gets) {
-                double ms = f.get();
-                if (ms >= 0) {
-                    gotAfter++;
-                    churnLatencies.add(ms);
+            for (Future<Get> f : gets) {
+                Get g = f.get();
+                gotAfter += g.ok() ? 1 : 0;
+                if (g.local()) {
+                    local++;
+                } else {
+                    churnLatencies.add(g.ms()); // failures too, at the time they took
                 }
             }
             Collections.sort(churnLatencies);
-            System.out.printf(Locale.ROOT, "n = %d: requests to unplugged nodes that failed  %d%n", n, unanswered.get());
+            System.out.printf(Locale.ROOT, "n = %d: GET with 20 %% of nodes unplugged %%  %.1f%n", n, 100.0 * gotAfter / keys);
+            System.out.printf(Locale.ROOT, "n = %d: GET with 20 %% of nodes unplugged, answered by the asker's own store  %d%n", n, local);
+            System.out.printf(Locale.ROOT, "n = %d: GET with 20 %% of nodes unplugged, through the network, p50 ms  %.1f%n", n, percentile(churnLatencies, 0.50));
+            System.out.printf(Locale.ROOT, "n = %d: GET with 20 %% of nodes unplugged, through the network, p99 ms  %.1f%n", n, percentile(churnLatencies, 0.99));
 
-            // lookups among the living, right after the churn, and after every living node looked up its
-            // own id (the first step of its periodic refresh, which drops the neighbours that are gone)
-            List<PeerId> aliveIds = alive.stream().map(i -> ids.get(i)).toList();
-            int afterLookups = Math.max(1, lookups / 10);
-            double exactRightAfter = exactAmong(dhts, ids, alive, aliveIds, afterLookups, config.k(), random);
-            System.out.printf(Locale.ROOT, "n = %d: lookups right after the churn finding the exact k closest living %%  %.1f%n", n, 100 * exactRightAfter);
             long r0 = System.nanoTime();
             List<Future<?>> refreshes = new ArrayList<>();
             try (ExecutorService refreshers = Executors.newFixedThreadPool(REFRESHES_AT_ONCE, Thread.ofVirtual().factory())) {
                 for (int i : alive) {
                     KadDht d = dhts.get(i);
-                    byte[] self = ids.get(i).bytes();
-                    refreshes.add(refreshers.submit(() -> d.closestPeers(self)));
+                    refreshes.add(refreshers.submit(() -> {
+                        d.refresh();
+                        return null;
+                    }));
                 }
             }
             for (Future<?> f : refreshes) {
                 f.get();
             }
-            System.out.printf(Locale.ROOT, "n = %d: every living node looked up its own id in s  %.1f%n", n, (System.nanoTime() - r0) / 1e9);
+            System.out.printf(Locale.ROOT, "n = %d: every living node refreshed in s  %.1f%n", n, (System.nanoTime() - r0) / 1e9);
             double exactAfterRefresh = exactAmong(dhts, ids, alive, aliveIds, afterLookups, config.k(), random);
-            System.out.printf(Locale.ROOT, "n = %d: lookups after the self-lookups finding the exact k closest living %%  %.1f%n", n, 100 * exactAfterRefresh);
+            System.out.printf(Locale.ROOT, "n = %d: lookups after the refreshes finding the exact k closest living %%  %.1f  (of %d)%n",
+                    n, 100 * exactAfterRefresh, afterLookups);
+            System.out.printf(Locale.ROOT, "n = %d: requests to unplugged nodes that failed  %d%n", n, unanswered.get());
             return new Row(n, lookups, exactShare, (double) hopsSum / lookups, hopsMax, (double) messages / lookups,
                     percentile(latencies, 0.50), percentile(latencies, 0.99), keys, (double) got / keys, (double) gotAfter / keys,
                     percentile(churnLatencies, 0.50), percentile(churnLatencies, 0.99), joinSeconds, exactRightAfter, exactAfterRefresh);
