@@ -14,7 +14,7 @@
 //         {"cmd":"expect","round":R,"topic":T,"counts":[c0,...]} -> from now on node i counts the messages of T it is
 //                                                                      delivered; {"event":"expecting"}, then, once every
 //                                                                      node i has c[i], {"event":"received-all","round":R,"ms":<since>}
-//         {"cmd":"counts"}                                        -> {"event":"counts","counts":[messages counted by each node]}
+//         {"cmd":"counts"}                                        -> {"event":"counts","round":R,"counts":[messages counted by each node]}
 //         {"cmd":"flood","topic":T,"size":S,"messages":[[i,k],...]} -> node i publishes S bytes, the first 8 k (big-endian),
 //                                                                      each message once the one before is published,
 //                                                                      then {"event":"flooded","ms":<time taken>}; the
@@ -142,7 +142,7 @@ async function run (cmd) {
       break
     }
     case 'counts':
-      out({ event: 'counts', counts: expecting == null ? nodes.map(() => 0) : expecting.counted })
+      out({ event: 'counts', round: expecting?.round ?? null, counts: expecting == null ? nodes.map(() => 0) : expecting.counted })
       break
     case 'flood':
       flood(cmd).catch(e => out({ event: 'error', error: 'flood: ' + String(e?.message ?? e) }))

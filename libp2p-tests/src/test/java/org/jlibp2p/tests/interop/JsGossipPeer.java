@@ -168,7 +168,7 @@ final class JsGossipPeer implements AutoCloseable {
         long deadline = System.nanoTime() + nanos;
         while (true) {
             long left = deadline - System.nanoTime();
-            Map<String, Object> e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+            Map<String, Object> e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : events.poll();
             if (e == null) {
                 return null;
             }
