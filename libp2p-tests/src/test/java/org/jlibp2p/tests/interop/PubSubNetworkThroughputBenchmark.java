@@ -118,8 +118,8 @@ public final class PubSubNetworkThroughputBenchmark {
             net.awaitMeshes(graph);
             for (Plan plan : plans) {
                 Outcome warm = net.round(plan, plan.warmUp()); // not measured: the JIT compiles the paths, js's too
-                Outcome o = warm.complete() ? net.round(plan, plan.measured()) : warm;
-                o = new Outcome(impl, plan, o.seconds(), o.delivered(), o.expected(), o.stall());
+                Outcome o = warm.complete() ? net.round(plan, plan.measured())
+                        : new Outcome(impl, plan, 0, warm.delivered(), warm.expected(), "in the warm-up round, " + warm.stall());
                 outcomes.add(o);
                 if (o.complete()) {
                     System.out.printf("%-44s  %8.1f  %8.2f  %8.2f %%%n", impl + ", " + plan.sizeLabel(), plan.count() / o.seconds(),
