@@ -19,44 +19,14 @@
 // Logs go to stderr; stdout carries only JSON lines.
 
 import './node20.mjs' // Promise.withResolvers for node 20, before js-libp2p loads
+import { gossipNode, gossipOptions } from './gossipsub-node.mjs'
 
-const { createLibp2p } = await import('libp2p')
-const { tcp } = await import('@libp2p/tcp')
-const { noise } = await import('@chainsafe/libp2p-noise')
-const { yamux } = await import('@chainsafe/libp2p-yamux')
-const { identify } = await import('@libp2p/identify')
-const { ping } = await import('@libp2p/ping')
-const { gossipsub } = await import('@libp2p/gossipsub')
 const { multiaddr } = await import('@multiformats/multiaddr')
 const readline = await import('node:readline')
 
-const args = process.argv.slice(2)
-const option = (name, fallback) => {
-  const i = args.indexOf(name)
-  return i >= 0 ? args[i + 1] : fallback
-}
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
-const sign = option('--sign', 'strict')
 
-const gsOpts = {
-  globalSignaturePolicy: sign === 'strict' ? 'StrictSign' : 'StrictNoSign',
-  allowPublishToZeroTopicPeers: true,
-  emitSelf: false
-}
-if (option('--d') != null) {
-  gsOpts.D = Number(option('--d'))
-  gsOpts.Dlo = Number(option('--dlo'))
-  gsOpts.Dhi = Number(option('--dhi'))
-}
-
-const node = await createLibp2p({
-  addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-  transports: [tcp()],
-  connectionEncrypters: [noise()],
-  streamMuxers: [yamux()],
-  connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 1000 },
-  services: { identify: identify(), ping: ping(), pubsub: gossipsub(gsOpts) }
-})
+const node = await gossipNode(gossipOptions(process.argv.slice(2)))
 const pubsub = node.services.pubsub
 
 let expecting = null // { topic, left, count, start } while counting a flood

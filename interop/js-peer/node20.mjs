@@ -1,4 +1,4 @@
-// Imported first by the js nodes of the interoperability tests (peer.mjs, gossipsub.mjs, kad.mjs):
+// Imported first by the js nodes of the interoperability tests (peer.mjs, gossipsub.mjs, gossipsub-net.mjs, kad.mjs):
 // node 20 lacks Promise.withResolvers, which js-libp2p 3 calls.
 if (typeof Promise.withResolvers !== 'function') {
   Promise.withResolvers = function () {

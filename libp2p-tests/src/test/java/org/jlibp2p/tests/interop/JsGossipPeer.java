@@ -15,8 +15,8 @@ import java.util.function.Predicate;
 
 /**
  * A js-libp2p gossipsub node ({@code interop/js-peer/gossipsub.mjs}, {@code @libp2p/gossipsub} from
- * npm), driven by JSON commands on its stdin; it prints one JSON event per line. Killed in
- * {@link #close()}.
+ * npm), or a process of many ({@link #network}, {@code gossipsub-net.mjs}), driven by JSON commands on
+ * its stdin; it prints one JSON event per line. Killed in {@link #close()}.
  */
 final class JsGossipPeer implements AutoCloseable {
     private final Process process;
@@ -24,7 +24,11 @@ final class JsGossipPeer implements AutoCloseable {
     private final BlockingQueue<Map<String, Object>> events = new LinkedBlockingQueue<>();
     private final StringBuilder stderr = new StringBuilder();
     private final List<Map<String, Object>> backlog = new ArrayList<>();
+    /** The node's "listening" event: its peer id and addresses, or, for a network, its nodes. */
+    final Map<String, Object> listening;
+    /** The node's peer id (null for a network). */
     final String peerId;
+    /** The node's first address, with {@code /p2p/} (null for a network). */
     final String addr;
 
     private JsGossipPeer(Process process) throws Exception {
@@ -50,11 +54,11 @@ final class JsGossipPeer implements AutoCloseable {
                 // the process ended
             }
         });
-        Map<String, Object> listening = next(e -> "listening".equals(e.get("event")), 60);
+        this.listening = next(e -> "listening".equals(e.get("event")), 60);
         this.peerId = (String) listening.get("peerId");
         @SuppressWarnings("unchecked")
         List<String> addrs = (List<String>) listening.get("addrs");
-        this.addr = addrs.get(0);
+        this.addr = addrs == null ? null : addrs.get(0);
     }
 
     /**
@@ -118,6 +122,19 @@ final class JsGossipPeer implements AutoCloseable {
         return new JsGossipPeer(new ProcessBuilder(command).directory(JsPeer.DIR.toFile()).start());
     }
 
+    /**
+     * Starts a js process of {@code nodes} gossipsub nodes ({@code gossipsub-net.mjs}, its commands
+     * described there); its {@link #listening} event lists them, each with its peer id and address.
+     *
+     * @param nodes      how many nodes
+     * @param strictSign true for StrictSign, false for StrictNoSign
+     */
+    static JsGossipPeer network(int nodes, boolean strictSign) throws Exception {
+        JsPeer.requireNode();
+        List<String> command = List.of("node", "gossipsub-net.mjs", "--nodes", Integer.toString(nodes), "--sign", strictSign ? "strict" : "none");
+        return new JsGossipPeer(new ProcessBuilder(command).directory(JsPeer.DIR.toFile()).start());
+    }
+
     /** {@return the js node's view of a topic: subscribers, mesh and the pubsub streams per peer} */
     Map<String, Object> peers(String topic) throws Exception {
         command("{\"cmd\":\"peers\",\"topic\":\"" + topic + "\"}");
@@ -131,6 +148,16 @@ final class JsGossipPeer implements AutoCloseable {
 
     /** The next event that matches; others are kept, in order, for later calls. */
     Map<String, Object> next(Predicate<Map<String, Object>> match, long seconds) throws InterruptedException {
+        Map<String, Object> e = poll(match, TimeUnit.SECONDS.toNanos(seconds));
+        if (e == null) {
+            throw new IllegalStateException("no matching event from the js gossipsub node in " + seconds + " s; stderr: " + stderr()
+                    + "; other events: " + backlog);
+        }
+        return e;
+    }
+
+    /** The next event that matches within the timeout, or null; others are kept, in order, for later calls. */
+    Map<String, Object> poll(Predicate<Map<String, Object>> match, long nanos) throws InterruptedException {
         for (java.util.Iterator<Map<String, Object>> it = backlog.iterator(); it.hasNext(); ) {
             Map<String, Object> e = it.next();
             if (match.test(e)) {
@@ -138,13 +165,12 @@ final class JsGossipPeer implements AutoCloseable {
                 return e;
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long deadline = System.nanoTime() + nanos;
         while (true) {
             long left = deadline - System.nanoTime();
-            Map<String, Object> e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+            Map<String, Object> e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : events.poll();
             if (e == null) {
-                throw new IllegalStateException("no matching event from the js gossipsub node in " + seconds + " s; stderr: " + stderr()
-                        + "; other events: " + backlog);
+                return null;
             }
             if (match.test(e)) {
                 return e;
@@ -156,6 +182,14 @@ final class JsGossipPeer implements AutoCloseable {
     /** The next delivered message, within the timeout. */
     Map<String, Object> message(long seconds) throws InterruptedException {
         return next(e -> "message".equals(e.get("event")), seconds);
+    }
+
+    /** {@return the "error" events printed so far and not yet taken, without waiting} */
+    List<Map<String, Object>> errors() {
+        for (Map<String, Object> e; (e = events.poll()) != null; ) {
+            backlog.add(e);
+        }
+        return backlog.stream().filter(e -> "error".equals(e.get("event"))).toList();
     }
 
     String stderr() {
