@@ -52,7 +52,7 @@ import org.jlibp2p.yamux.YamuxMuxer;
  * The hosts use the plaintext security channel (core's, for tests) with Yamux, so that thousands
  * of hosts fit in one JVM; the DHT's bytes are the same as over Noise.
  *
- * <p>Each host has a transport of its own ({@link MemoryNetwork#newTransport()}), so that it can be
+ * <p>Connections idle for {@link #IDLE_CONNECTION_TIMEOUT} are closed. Each host has a transport of its own ({@link MemoryNetwork#newTransport()}), so that it can be
  * unplugged alone. Joining: each node joins through a random node created before it
  * ({@link KadDht#bootstrap(List)}), {@value #JOINS_AT_ONCE} at a time.
  *
@@ -66,6 +66,12 @@ public final class KadSimulation {
     static final int GETS_AT_ONCE = 32;
     /** Living nodes refreshing at once after the churn. */
     static final int REFRESHES_AT_ONCE = 256;
+    /**
+     * A connection without streams for this long is closed, as a connection manager trims them (go's
+     * connmgr): a node keeps the connections it uses, not one to every peer it ever asked, which is
+     * what lets 2,000 nodes fit in one JVM. A later request dials again.
+     */
+    static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
     /** The per-request timeout: what a departed peer costs a lookup. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
@@ -111,7 +117,7 @@ public final class KadSimulation {
         KadConfig config = KadConfig.defaults().withTimeouts(REQUEST_TIMEOUT, Duration.ofSeconds(60)).withRefreshInterval(Duration.ofHours(12))
                 .withValidator(GreatestValueValidator.JLIBP2P_NAMESPACE, new GreatestValueValidator());
         Limits limits = Limits.defaults().withConnections(4 * n + 64, 4 * n + 64, 1024).withConnectionsPerSource(1024, 4 * n + 64, 4)
-                .withIdleTimeouts(Duration.ofSeconds(3), Duration.ZERO, Duration.ofMinutes(2));
+                .withIdleTimeouts(Duration.ofSeconds(3), IDLE_CONNECTION_TIMEOUT, Duration.ofMinutes(2));
         List<Host> hosts = new ArrayList<>();
         List<MemoryTransport> transports = new ArrayList<>();
         List<KadDht> dhts = new ArrayList<>();

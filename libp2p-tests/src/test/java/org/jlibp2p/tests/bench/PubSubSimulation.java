@@ -3,7 +3,6 @@ package org.jlibp2p.tests.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -117,46 +116,14 @@ public final class PubSubSimulation {
         return new Node(h, ps);
     }
 
-    /** Each node dials 4 random others; retried until the graph is connected. */
+    /** Each node dials 4 random others; drawn again until the graph is connected. */
     private static void connect(List<Node> nodes, Random random) throws IOException {
-        int n = nodes.size();
-        List<Set<Integer>> adj;
-        do {
-            adj = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                adj.add(new HashSet<>());
-            }
-            for (int i = 0; i < n; i++) {
-                int links = Math.min(4, n - 1);
-                while (links > 0) {
-                    int j = random.nextInt(n);
-                    if (j != i && adj.get(i).add(j)) {
-                        adj.get(j).add(i);
-                        links--;
-                    }
-                }
-            }
-        } while (!connected(adj));
-        for (int i = 0; i < n; i++) {
-            for (int j : adj.get(i)) {
-                if (i < j) {
-                    nodes.get(i).host().connect(nodes.get(j).host().fullAddrs().get(0));
-                }
+        RandomGraph graph = RandomGraph.draw(nodes.size(), 4, random);
+        for (int i = 0; i < nodes.size(); i++) {
+            for (int j : graph.dials()[i]) {
+                nodes.get(i).host().connect(nodes.get(j).host().fullAddrs().get(0));
             }
         }
-    }
-
-    private static boolean connected(List<Set<Integer>> adj) {
-        Set<Integer> seen = new HashSet<>(List.of(0));
-        ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(0));
-        while (!todo.isEmpty()) {
-            for (int j : adj.get(todo.poll())) {
-                if (seen.add(j)) {
-                    todo.add(j);
-                }
-            }
-        }
-        return seen.size() == adj.size();
     }
 
     private static void run(int n, int messages, int size, String label, GossipSubParams params, Mode mode) throws Exception {

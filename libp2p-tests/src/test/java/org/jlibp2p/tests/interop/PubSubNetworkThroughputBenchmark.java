@@ -2,13 +2,10 @@ package org.jlibp2p.tests.interop;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +20,7 @@ import org.jlibp2p.pubsub.GossipSub;
 import org.jlibp2p.pubsub.GossipSubConfig;
 import org.jlibp2p.pubsub.MessageId;
 import org.jlibp2p.pubsub.SignaturePolicy;
+import org.jlibp2p.tests.bench.RandomGraph;
 
 /**
  * Gossipsub throughput through a network of 100 nodes over loopback TCP + Noise + Yamux, our nodes
@@ -135,41 +133,8 @@ public final class PubSubNetworkThroughputBenchmark {
     /** A random connected graph: node i dials {@code dials[i]}; retried until connected. */
     record Graph(int[][] dials, int[] degree) {
         static Graph random(int n, Random random) {
-            for (int attempt = 0; attempt < 1000; attempt++) {
-                List<Set<Integer>> adj = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    adj.add(new HashSet<>());
-                }
-                int[][] dials = new int[n][];
-                for (int i = 0; i < n; i++) {
-                    List<Integer> mine = new ArrayList<>();
-                    for (int tries = 0; mine.size() < DIALS && adj.get(i).size() < n - 1 && tries < 100 * n; tries++) {
-                        int j = random.nextInt(n);
-                        if (j != i && adj.get(i).add(j)) {
-                            adj.get(j).add(i);
-                            mine.add(j);
-                        }
-                    }
-                    dials[i] = mine.stream().mapToInt(Integer::intValue).toArray();
-                }
-                if (connected(adj)) {
-                    return new Graph(dials, adj.stream().mapToInt(Set::size).toArray());
-                }
-            }
-            throw new IllegalStateException("no connected graph of " + n + " nodes in 1000 draws");
-        }
-
-        private static boolean connected(List<Set<Integer>> adj) {
-            Set<Integer> seen = new HashSet<>(List.of(0));
-            ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(0));
-            while (!todo.isEmpty()) {
-                for (int j : adj.get(todo.poll())) {
-                    if (seen.add(j)) {
-                        todo.add(j);
-                    }
-                }
-            }
-            return seen.size() == adj.size();
+            RandomGraph g = RandomGraph.draw(n, DIALS, random);
+            return new Graph(g.dials(), g.degree());
         }
 
         int nodes() {
