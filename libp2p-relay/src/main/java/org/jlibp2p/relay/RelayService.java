@@ -257,14 +257,21 @@ public final class RelayService implements HostService {
             HopMessage.Reservation reservation = new HopMessage.Reservation(expireSeconds, reservationAddrs(), Optional.of(voucher));
             HopMessage answer = HopMessage.reserved(reservation, config.limit());
             answer.write(s.out());
+            s.out().flush();
             Narration.sent(peer, answer);
-            s.closeWrite();
-            hold(peer, c);
         } catch (IOException | RuntimeException e) {
             reservations.retract(peer, expire); // it never reached the peer
             releaseLapsed();
             LOG.log(Level.DEBUG, () -> "retracted the reservation of " + peer + ": the answer could not be sent: " + e);
             throw e;
+        }
+        hold(peer, c);
+        // The answer is out: the slot is granted. A peer that closes the stream as soon as it has
+        // read the answer may make this close fail; that takes nothing back.
+        try {
+            s.closeWrite();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "the reservation stream of " + peer + " ended before our close: " + e.getMessage());
         }
     }
 

@@ -56,7 +56,7 @@ import org.jlibp2p.yamux.YamuxMuxer;
  * unplugged alone. Joining: each node joins through a random node created before it
  * ({@link KadDht#bootstrap(List)}), {@value #JOINS_AT_ONCE} at a time.
  *
- * <p>Usage: {@code KadSimulation [sizes, default 100,500] [lookups, default 200] [keys, default 200]};
+ * <p>Usage: {@code KadSimulation [sizes, default 100,500] [lookups, default 200] [keys, default 200] [request timeout ms, default 5000]};
  * {@code scripts/bench-kad.sh} runs it. Prints one row per figure and a table.
  */
 public final class KadSimulation {
@@ -95,9 +95,10 @@ public final class KadSimulation {
         }
         int lookups = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int keys = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        Duration requestTimeout = args.length > 3 ? Duration.ofMillis(Long.parseLong(args[3])) : REQUEST_TIMEOUT;
         List<Row> rows = new ArrayList<>();
         for (int n : sizes) {
-            rows.add(run(n, lookups, keys, new Random(n)));
+            rows.add(run(n, lookups, keys, requestTimeout, new Random(n)));
         }
         System.out.println();
         System.out.println("| nodes | joined in | log2 n | lookups | exact k closest | hops mean | hops max | requests per lookup | latency p50 | latency p99 "
@@ -111,10 +112,10 @@ public final class KadSimulation {
         }
     }
 
-    static Row run(int n, int lookups, int keys, Random random) throws Exception {
+    static Row run(int n, int lookups, int keys, Duration requestTimeout, Random random) throws Exception {
         MemoryNetwork net = new MemoryNetwork(4 * 1024, 1024);
         // the refresh runs when the simulation says so, not in the middle of a measurement
-        KadConfig config = KadConfig.defaults().withTimeouts(REQUEST_TIMEOUT, Duration.ofSeconds(60)).withRefreshInterval(Duration.ofHours(12))
+        KadConfig config = KadConfig.defaults().withTimeouts(requestTimeout, Duration.ofSeconds(60)).withRefreshInterval(Duration.ofHours(12))
                 .withValidator(GreatestValueValidator.JLIBP2P_NAMESPACE, new GreatestValueValidator());
         Limits limits = Limits.defaults().withConnections(4 * n + 64, 4 * n + 64, 1024).withConnectionsPerSource(1024, 4 * n + 64, 4)
                 .withIdleTimeouts(Duration.ofSeconds(3), IDLE_CONNECTION_TIMEOUT, Duration.ofMinutes(2));

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class KadSimulationSmokeTest {
     @Test
     void theSimulationPrintsEveryFigure() throws Exception {
-        Map<String, Double> rows = BenchmarkRun.rows(() -> KadSimulation.main(new String[] {"25", "5", "5"}));
+        Map<String, Double> rows = BenchmarkRun.rows(() -> KadSimulation.main(new String[] {"25", "5", "5", "2000"}));
         assertThat(rows).containsKeys("n = 25: hops mean", "n = 25: requests per lookup", "n = 25: lookup latency p50 ms",
                 "n = 25: lookup latency p99 ms", "n = 25: GET with 20 % of nodes unplugged %");
         assertThat(rows.get("n = 25: lookups finding the exact k closest %")).isEqualTo(100.0);
