@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
@@ -18,6 +17,7 @@ import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.memory.MemoryNetwork;
 import org.jlibp2p.core.memory.MemoryTransport;
 import org.jlibp2p.noise.NoiseSecureChannel;
+import org.jlibp2p.testing.Await;
 import org.jlibp2p.testing.ThreadLeakCheck;
 import org.jlibp2p.yamux.YamuxMuxer;
 
@@ -91,11 +91,7 @@ final class KadNet implements AutoCloseable {
     }
 
     static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within 15 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        Await.until(what, Duration.ofSeconds(15), Duration.ofMillis(10), condition);
     }
 
     @Override

@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.memory.MemoryNetwork;
 import org.jlibp2p.noise.NoiseSecureChannel;
+import org.jlibp2p.testing.Await;
 import org.jlibp2p.testing.ThreadLeakCheck;
 import org.jlibp2p.yamux.YamuxMuxer;
 
@@ -63,11 +63,7 @@ final class PubSubNet implements AutoCloseable {
     }
 
     static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within 15 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        Await.until(what, Duration.ofSeconds(15), Duration.ofMillis(10), condition);
     }
 
     @Override

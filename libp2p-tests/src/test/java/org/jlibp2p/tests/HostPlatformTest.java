@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.codec.LengthPrefixed;
+import org.jlibp2p.core.codec.ProtobufWriter;
 import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.host.BoundedPeerstore;
@@ -23,20 +25,19 @@ import org.jlibp2p.core.host.ConnectionListener;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.host.HostEvent;
 import org.jlibp2p.core.host.HostService;
-import org.jlibp2p.core.host.Limits;
 import org.jlibp2p.core.host.LimitedConnectionException;
+import org.jlibp2p.core.host.Limits;
 import org.jlibp2p.core.host.Ping;
 import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.ServiceContext;
 import org.jlibp2p.core.memory.MemoryNetwork;
 import org.jlibp2p.core.record.PeerRecord;
-import org.jlibp2p.core.codec.LengthPrefixed;
-import org.jlibp2p.core.codec.ProtobufWriter;
 import org.jlibp2p.core.spi.ForwardingRawConnection;
 import org.jlibp2p.core.spi.Listener;
 import org.jlibp2p.core.spi.RawConnection;
 import org.jlibp2p.core.spi.Transport;
 import org.jlibp2p.noise.NoiseSecureChannel;
+import org.jlibp2p.testing.Await;
 import org.jlibp2p.testing.ThreadLeakCheck;
 import org.jlibp2p.yamux.YamuxMuxer;
 import org.junit.jupiter.api.AfterEach;
@@ -585,10 +586,6 @@ class HostPlatformTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        Await.until("the condition", Duration.ofSeconds(10), Duration.ofMillis(10), condition);
     }
 }

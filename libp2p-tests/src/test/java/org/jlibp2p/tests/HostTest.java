@@ -31,6 +31,7 @@ import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.plaintext.PlaintextSecureChannel;
 import org.jlibp2p.noise.NoiseSecureChannel;
 import org.jlibp2p.tcp.TcpTransport;
+import org.jlibp2p.testing.Await;
 import org.jlibp2p.testing.ThreadLeakCheck;
 import org.jlibp2p.yamux.YamuxMuxer;
 import org.junit.jupiter.api.AfterEach;
@@ -302,10 +303,6 @@ class HostTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        Await.until("the condition", Duration.ofSeconds(10), Duration.ofMillis(10), condition);
     }
 }

@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,12 +25,13 @@ import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.PrivateKey;
 import org.jlibp2p.core.host.Connection;
 import org.jlibp2p.core.host.Host;
-import org.jlibp2p.core.host.Peerstore;
 import org.jlibp2p.core.host.HostEvent;
+import org.jlibp2p.core.host.Peerstore;
 import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.StreamHandler;
 import org.jlibp2p.noise.NoiseSecureChannel;
 import org.jlibp2p.tcp.TcpTransport;
+import org.jlibp2p.testing.Await;
 import org.jlibp2p.yamux.YamuxMuxer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -339,10 +340,6 @@ class JsInteropTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 20 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        Await.until("the condition", Duration.ofSeconds(20), Duration.ofMillis(20), condition);
     }
 }

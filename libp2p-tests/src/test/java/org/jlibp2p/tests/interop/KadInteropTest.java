@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.codec.Cid;
@@ -19,6 +19,7 @@ import org.jlibp2p.kad.KadConfig;
 import org.jlibp2p.kad.KadDht;
 import org.jlibp2p.kad.KadPeer;
 import org.jlibp2p.tcp.TcpTransport;
+import org.jlibp2p.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,11 +109,7 @@ class KadInteropTest {
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("within 30 s").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Await.until("the condition", Duration.ofSeconds(30), Duration.ofMillis(50), condition);
     }
 
     private static byte[] bytes(String s) {

@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
@@ -22,6 +21,7 @@ import org.jlibp2p.pubsub.MessageId;
 import org.jlibp2p.pubsub.ReceivedMessage;
 import org.jlibp2p.pubsub.SignaturePolicy;
 import org.jlibp2p.pubsub.Subscription;
+import org.jlibp2p.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,11 +72,7 @@ class PubSubInteropTest {
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within 30 s").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Await.until(what, Duration.ofSeconds(30), Duration.ofMillis(50), condition);
     }
 
     /** js's default message id under StrictNoSign: the SHA-256 of the data (msgIdFnStrictNoSign). */
