@@ -297,6 +297,7 @@ class ControlMessagesTest {
             raw.subscribe(T);
             awaitTrue("given up again at once", () -> node.pubsub().stats().getOrDefault("refused.maxStreamAttempts", 0L) == 2);
             assertThat(1_000 - raw.resetStreams.get()).as("streams opened in all").isEqualTo(2 + PeerWriter.MAX_STREAM_ATTEMPTS);
+            awaitTrue("dropped again", () -> node.pubsub().protocol(raw.peerId()).isEmpty() && !node.pubsub().topicPeers(T).contains(raw.peerId()));
             // a peer that stops resetting is served again when it speaks
             raw.resetStreams.set(0);
             raw.subscribe(T);
