@@ -1,5 +1,8 @@
 package org.jlibp2p.testing;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import org.jlibp2p.core.codec.LengthPrefixed;
 
 /**
  * A small, dependency-free fuzz harness: feeds a decoder random inputs and mutations of valid ones
@@ -99,6 +103,22 @@ public final class Fuzz {
             throw new IllegalArgumentException(ITERATIONS_PROPERTY + " must be positive, not " + n);
         }
         return n;
+    }
+
+    /**
+     * {@return a message with its unsigned-varint length in front}, as {@link LengthPrefixed} writes
+     * it: seeds for decoders that read length-prefixed messages from a stream.
+     *
+     * @param message the message
+     */
+    public static byte[] lengthPrefixed(byte[] message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            LengthPrefixed.write(out, message);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toByteArray();
     }
 
     /**
