@@ -41,6 +41,8 @@ final class NoiseConnection implements SecureConnection {
     // reading: a decrypted frame, consumed from readPos to readLimit
     private final ReentrantLock readLock = new ReentrantLock();
     private final byte[] lengthBytes = new byte[2];
+    /** How many bytes of the next frame's length {@link #lengthBytes} holds already. */
+    private int carried;
     private byte[] readBuf;
     private int readPos;
     private int readLimit;
@@ -148,27 +150,43 @@ final class NoiseConnection implements SecureConnection {
         }
     }
 
-    /** Reads and decrypts one frame into the read buffer; false on a clean end of stream between frames. */
+    /**
+     * Reads and decrypts one frame into the read buffer; false on a clean end of stream between
+     * frames. The frame's body is read together with the next frame's length when that has arrived
+     * too, so a busy connection costs one read per frame, not two; the read never waits for more than
+     * this frame.
+     */
     private boolean readFrame() throws IOException {
-        int n = rawIn.readNBytes(lengthBytes, 0, 2);
-        if (n == 0) {
-            return false;
+        while (carried < 2) {
+            int n = rawIn.read(lengthBytes, carried, 2 - carried);
+            if (n < 0) {
+                if (carried == 0) {
+                    return false;
+                }
+                throw new EOFException("noise: connection ended inside a frame length");
+            }
+            carried += n;
         }
-        if (n == 1) {
-            throw new EOFException("noise: connection ended inside a frame length");
-        }
+        carried = 0;
         int length = (lengthBytes[0] & 0xFF) << 8 | (lengthBytes[1] & 0xFF);
         if (length < CipherState.TAG_LENGTH) {
             throw new NoiseException("noise: frame of " + length + " bytes cannot hold its 16-byte tag");
         }
-        if (readBuf == null || readBuf.length < length) {
+        if (readBuf == null || readBuf.length < length + 2) {
             // Sized by what arrives: a connection that only exchanges pings and window updates keeps a
             // small buffer; one that carries data grows to a full frame once.
-            readBuf = new byte[Math.max(length, Math.min(MAX_FRAME, readBuf == null ? 256 : readBuf.length * 2))];
+            readBuf = new byte[Math.max(length + 2, Math.min(MAX_FRAME + 2, readBuf == null ? 256 : readBuf.length * 2))];
         }
-        int got = rawIn.readNBytes(readBuf, 0, length);
-        if (got < length) {
-            throw new EOFException("noise: connection ended inside a frame (" + got + " of " + length + " bytes)");
+        int got = 0;
+        while (got < length) {
+            int n = rawIn.read(readBuf, got, length + 2 - got);
+            if (n < 0) {
+                throw new EOFException("noise: connection ended inside a frame (" + got + " of " + length + " bytes)");
+            }
+            got += n;
+        }
+        for (int i = length; i < got; i++) {
+            lengthBytes[carried++] = readBuf[i];
         }
         readLimit = receiveCipher.decryptInPlace(null, readBuf, 0, length);
         readPos = 0;

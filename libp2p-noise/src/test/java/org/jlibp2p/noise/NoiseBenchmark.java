@@ -31,8 +31,17 @@ public final class NoiseBenchmark {
         PrivateKey b = PrivateKey.generate(KeyType.ED25519);
         System.out.printf("%-34s %12s%n", "ChaChaPoly alone, 64 KiB messages", "MB/s");
         for (ChaChaPoly aead : new ChaChaPoly[] {new ChaChaPoly.Jdk(), new ChaChaPoly.Composed()}) {
-            aead(aead, bytes / 4); // warm-up
-            System.out.printf("%-34s %12.0f%n", aead + " seal", aead(aead, bytes));
+            // Warm-up: the JIT's final code for the cipher takes a few seconds of sealing to arrive,
+            // and a measurement before it understates the cipher (2.4 against 3.5 GB/s seen).
+            long warmUntil = System.nanoTime() + (bytes >= 64L << 20 ? 3_000_000_000L : 0);
+            do {
+                aead(aead, bytes / 4);
+            } while (System.nanoTime() < warmUntil);
+            double best = 0;
+            for (int i = 0; i < 3; i++) {
+                best = Math.max(best, aead(aead, bytes));
+            }
+            System.out.printf("%-34s %12.0f%n", aead + " seal", best);
         }
         System.out.printf("%-34s %12s%n", "noise, one connection", "MB/s");
         for (String link : new String[] {"pipe", "tcp"}) {

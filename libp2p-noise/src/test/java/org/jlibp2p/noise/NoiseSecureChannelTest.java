@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.PeerIdMismatchException;
 import org.jlibp2p.core.crypto.KeyType;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(60)
 class NoiseSecureChannelTest {
@@ -218,6 +222,51 @@ class NoiseSecureChannelTest {
         link.a().out().write(frame);
         link.a().out().flush();
         assertThatThrownBy(() -> server.in().read()).isInstanceOf(NoiseException.class).hasMessageContaining("authentication");
+    }
+
+    /**
+     * The reader takes the next frame's length with a frame's body when it has arrived too: frames
+     * split anywhere on the way, or arriving many in one read, all decode in order, and the stream
+     * still ends cleanly between frames.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 17, 65_536})
+    void framesSplitAnywhereOrArrivingTogetherDecodeInOrder(int readSize) throws Exception {
+        RawConnections.Pair link = RawConnections.pipes();
+        RawConnection limited = RawConnections.wrap(new ForwardingDuplex(link.b()) {
+            private final InputStream in = new FilterInputStream(link.b().in()) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return super.read(b, off, Math.min(len, readSize));
+                }
+            };
+
+            @Override
+            public InputStream in() {
+                return in;
+            }
+        }, "/memory/2", "/memory/1");
+        Future<SecureConnection> inbound = executor.submit(() -> new NoiseSecureChannel(PrivateKey.generate(KeyType.ED25519)).secureInbound(limited, YAMUX));
+        NoiseHandshake.Result result = new NoiseHandshake(link.a(), new StaticIdentity(PrivateKey.generate(KeyType.ED25519)), new VerifiedIdentities(), YAMUX, Duration.ofSeconds(5),
+                NoiseSecureChannel.Observer.NONE).initiate(null, X25519::generate);
+        SecureConnection server = inbound.get(5, TimeUnit.SECONDS);
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        Random random = new Random(readSize);
+        for (int size : new int[] {5, 0, 1, 15, 1000, NoiseConnection.MAX_PLAINTEXT, 0, 2}) {
+            byte[] frame = new byte[2 + size + 16];
+            random.nextBytes(frame);
+            expected.write(frame, 2, size);
+            int ct = result.send().encryptInPlace(null, frame, 2, size);
+            frame[0] = (byte) (ct >>> 8);
+            frame[1] = (byte) ct;
+            wire.write(frame);
+        }
+        link.a().out().write(wire.toByteArray()); // every frame is there before the first read
+        link.a().out().close();
+        byte[] want = expected.toByteArray();
+        assertThat(Arrays.equals(server.in().readNBytes(want.length + 1), want)).isTrue();
+        assertThat(server.in().read()).isEqualTo(-1);
     }
 
     @Test
