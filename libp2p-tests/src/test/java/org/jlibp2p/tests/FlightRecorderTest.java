@@ -96,6 +96,47 @@ class FlightRecorderTest {
         assertThat(first(seen, "org.jlibp2p.YamuxWindowStall").getDuration()).isPositive();
     }
 
+    /**
+     * Until the recorder starts, the stack makes no event: a fresh JVM that connects two hosts and
+     * opens a stream loads neither an event class of ours nor the JDK's {@code jdk.jfr.Event}, whose
+     * first use costs a fresh process about 0.15 s.
+     */
+    @Test
+    void withoutARecorderNoEventClassIsLoaded() throws Exception {
+        Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load:stdout", "-cp", System.getProperty("java.class.path"), WithoutRecorder.class.getName())
+                .redirectErrorStream(true).start();
+        String log;
+        try (java.io.InputStream out = child.getInputStream()) {
+            log = new String(out.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } finally {
+            child.destroyForcibly();
+        }
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as(log.lines().filter(l -> !l.contains("class,load")).toList().toString()).isZero();
+        assertThat(log).contains("echoed").contains("org.jlibp2p.core.host.HostConnection ").contains("org.jlibp2p.core.host.HostStream ");
+        assertThat(log.lines().filter(l -> l.contains("FlightEvents$") || l.contains("WindowStall") || l.contains(" jdk.jfr.Event ")).toList()).isEmpty();
+    }
+
+    /** The child process of {@link #withoutARecorderNoEventClassIsLoaded}: two hosts, a connection, a stream. */
+    static final class WithoutRecorder {
+        public static void main(String[] args) throws Exception {
+            try (Host server = Host.builder().listen("/ip4/127.0.0.1/tcp/0").handler("/echo/1.0.0", s -> s.in().transferTo(s.out())).build();
+                 Host client = Host.builder().build()) {
+                Connection c = client.connect(server.fullAddrs().get(0));
+                try (ProtocolStream s = c.newStream("/echo/1.0.0")) {
+                    s.out().write("hello".getBytes());
+                    s.closeWrite();
+                    if (!new String(s.in().readAllBytes()).equals("hello")) {
+                        throw new AssertionError("no echo");
+                    }
+                }
+                c.close();
+            }
+            System.out.println("echoed");
+        }
+    }
+
     private static RecordedEvent first(List<RecordedEvent> events, String name) {
         return events.stream().filter(e -> e.getEventType().getName().equals(name)).findFirst().orElseThrow();
     }

@@ -3,6 +3,7 @@ package org.jlibp2p.core.host;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -10,10 +11,22 @@ import jdk.jfr.StackTrace;
 /**
  * The host's JDK Flight Recorder events: what an operator sees in {@code jfr print} or JDK Mission
  * Control after {@code java -XX:StartFlightRecording ...}. They cost nothing while no recording asks
- * for them. Names start with {@code org.jlibp2p.}.
+ * for them, and are not even made before the recorder has started ({@link #recorderStarted()}). Names start with {@code org.jlibp2p.}.
  */
 final class FlightEvents {
     private FlightEvents() {}
+
+    /**
+     * {@return whether the flight recorder has started in this JVM} It starts with
+     * {@code -XX:StartFlightRecording}, {@code jcmd <pid> JFR.start} or a {@code jdk.jfr.Recording}.
+     * Until then no event object is made: the first use of an event class costs a fresh JVM about
+     * 0.15 s (the JDK reads the events' annotations through reflection), which a short command-line
+     * run would pay for events nobody records. Events that began before the recorder started are
+     * not recorded.
+     */
+    static boolean recorderStarted() {
+        return FlightRecorder.isInitialized();
+    }
 
     /** A connection, from its registration to its close: the event's duration is the connection's life. */
     @Name("org.jlibp2p.Connection")

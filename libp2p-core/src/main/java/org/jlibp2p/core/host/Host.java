@@ -496,14 +496,16 @@ public final class Host implements Closeable {
         }
         peerstore.addPublicKey(c.remotePeer(), c.remotePublicKey());
         peerstore.connectionChanged(c.remotePeer(), true);
-        FlightEvents.ConnectionOpened opened = new FlightEvents.ConnectionOpened();
-        if (opened.isEnabled()) {
-            opened.peer = c.remotePeer().toString();
-            opened.direction = direction.name();
-            opened.remoteAddress = String.valueOf(c.remoteAddress());
-            opened.security = c.securityProtocol();
-            opened.muxer = c.muxerProtocol();
-            opened.commit();
+        if (FlightEvents.recorderStarted()) {
+            FlightEvents.ConnectionOpened opened = new FlightEvents.ConnectionOpened();
+            if (opened.isEnabled()) {
+                opened.peer = c.remotePeer().toString();
+                opened.direction = direction.name();
+                opened.remoteAddress = String.valueOf(c.remoteAddress());
+                opened.security = c.securityProtocol();
+                opened.muxer = c.muxerProtocol();
+                opened.commit();
+            }
         }
         try {
             run("conn-" + c.threadTag, c::acceptStreams);

@@ -34,8 +34,8 @@ final class HostConnection implements Connection {
     private final boolean limited;
     private final String remoteIp;
     private volatile long lastActive = System.nanoTime();
-    /** Its flight recorder event, begun now and committed at the close. */
-    private final FlightEvents.Connection flight = new FlightEvents.Connection();
+    /** Its flight recorder event, begun now and committed at the close; null without a recorder. */
+    private final FlightEvents.Connection flight = FlightEvents.recorderStarted() ? new FlightEvents.Connection() : null;
     private final java.util.concurrent.atomic.AtomicInteger streamsOpened = new java.util.concurrent.atomic.AtomicInteger();
     /** Names this connection's threads in thread dumps; made once, since base58 costs a BigInteger division per digit. */
     final String threadTag;
@@ -45,7 +45,9 @@ final class HostConnection implements Connection {
         this.upgraded = upgraded;
         this.direction = direction;
         this.limited = upgraded.limited();
-        flight.begin();
+        if (flight != null) {
+            flight.begin();
+        }
         this.remoteIp = PendingHandshakes.addressOf(upgraded.secure().remoteAddress());
         String peer = remotePeer().toBase58();
         this.threadTag = peer.substring(peer.length() - 6); // the end: every Ed25519 id starts "12D3KooW"
@@ -289,8 +291,10 @@ final class HostConnection implements Connection {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            flight.end();
-            if (flight.shouldCommit()) {
+            if (flight != null) {
+                flight.end();
+            }
+            if (flight != null && flight.shouldCommit()) {
                 flight.peer = remotePeer().toString();
                 flight.direction = direction.name();
                 flight.localAddress = String.valueOf(localAddress());

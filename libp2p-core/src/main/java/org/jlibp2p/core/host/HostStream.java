@@ -12,8 +12,8 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
     private final HostConnection connection;
     private volatile boolean kept;
 
-    /** Its flight recorder event, begun now and committed when the stream ends (once). */
-    private final FlightEvents.Stream flight = new FlightEvents.Stream();
+    /** Its flight recorder event, begun now and committed when the stream ends (once); null without a recorder. */
+    private final FlightEvents.Stream flight = FlightEvents.recorderStarted() ? new FlightEvents.Stream() : null;
     private final Role direction;
     private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -23,11 +23,13 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
         this.protocol = protocol;
         this.connection = connection;
         this.direction = direction;
-        flight.begin();
+        if (flight != null) {
+            flight.begin();
+        }
     }
 
     private void recordEnd() {
-        if (ended.compareAndSet(false, true)) {
+        if (ended.compareAndSet(false, true) && flight != null) {
             flight.end();
             if (flight.shouldCommit()) {
                 flight.protocol = protocol;

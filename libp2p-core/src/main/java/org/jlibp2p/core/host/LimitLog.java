@@ -39,11 +39,13 @@ public final class LimitLog {
      */
     public void refused(String limit, Supplier<String> message) {
         long n = counts.computeIfAbsent(limit, k -> new AtomicLong()).incrementAndGet();
-        FlightEvents.LimitRefusal event = new FlightEvents.LimitRefusal();
-        if (event.isEnabled()) { // every refusal, where the log keeps only the doublings
-            event.limit = limit;
-            event.message = message.get();
-            event.commit();
+        if (FlightEvents.recorderStarted()) {
+            FlightEvents.LimitRefusal event = new FlightEvents.LimitRefusal();
+            if (event.isEnabled()) { // every refusal, where the log keeps only the doublings
+                event.limit = limit;
+                event.message = message.get();
+                event.commit();
+            }
         }
         if (Long.bitCount(n) == 1) {
             log.log(Level.INFO, () -> message.get() + (n > 1 ? " (" + n + " refusals by this limit so far)" : ""));

@@ -92,8 +92,10 @@ final class Upgrader {
         UpgradeException.Stage next(UpgradeException.Stage next) {
             end("ok");
             stage = next;
-            event = new FlightEvents.UpgradeStep();
-            event.begin();
+            if (FlightEvents.recorderStarted()) {
+                event = new FlightEvents.UpgradeStep();
+                event.begin();
+            }
             return next;
         }
 
