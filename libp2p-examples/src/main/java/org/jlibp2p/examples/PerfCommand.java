@@ -29,7 +29,18 @@ final class PerfCommand extends ClientCommand {
      * The identity of a perf server given none: the Ed25519 key of the all-zero seed, which the
      * go-libp2p perf server of libp2p/test-plans has too, so a client needs only HOST:PORT.
      */
-    static final PrivateKey SERVER_IDENTITY = PrivateKey.ed25519FromSeed(new byte[32]);
+    static PrivateKey serverIdentity() {
+        return ServerIdentity.KEY;
+    }
+
+    /**
+     * Made on first use: deriving the key loads and runs the JDK's Ed25519 code, about 0.1 s of a
+     * fresh process that most commands never need.
+     */
+    private static final class ServerIdentity {
+        static final PrivateKey KEY = PrivateKey.ed25519FromSeed(new byte[32]);
+    }
+
     static final String DEFAULT_SERVER_ADDRESS = "0.0.0.0:4001";
 
     private final Duration reportInterval;
@@ -67,7 +78,7 @@ final class PerfCommand extends ClientCommand {
                 /perf/1.0.0 at --server-address (default %s) with that identity unless --identity or --seed is given.
                 With --json, a line {"type":"intermediary",...} each second and a last line {"type":"final",...}
                 whose timeSeconds includes the connection setup; on a terminal, progress each second on stderr."""
-                .formatted(PeerId.fromPublicKey(SERVER_IDENTITY.publicKey()), DEFAULT_SERVER_ADDRESS);
+                .formatted(PeerId.fromPublicKey(serverIdentity().publicKey()), DEFAULT_SERVER_ADDRESS);
     }
 
     @Override
@@ -111,9 +122,9 @@ final class PerfCommand extends ClientCommand {
             } catch (IllegalArgumentException e) {
                 return Context.parseTarget(server); // says what is wrong
             }
-            return m.peerId().isPresent() ? m : Multiaddr.parse(m + "/p2p/" + PeerId.fromPublicKey(SERVER_IDENTITY.publicKey()));
+            return m.peerId().isPresent() ? m : Multiaddr.parse(m + "/p2p/" + PeerId.fromPublicKey(serverIdentity().publicKey()));
         }
-        return Multiaddr.parse(listenAddress(server) + "/p2p/" + PeerId.fromPublicKey(SERVER_IDENTITY.publicKey()));
+        return Multiaddr.parse(listenAddress(server) + "/p2p/" + PeerId.fromPublicKey(serverIdentity().publicKey()));
     }
 
     /** {@return the multiaddr of HOST:PORT (a host name is resolved), or a multiaddr given as one} */
@@ -171,7 +182,7 @@ final class PerfCommand extends ClientCommand {
             throw new Cli.UsageException("--upload-bytes and --download-bytes are the client's: the client says how much to move");
         }
         String listen = listenAddress(ctx.cli.option("--server-address", DEFAULT_SERVER_ADDRESS));
-        PrivateKey key = Identity.configured(ctx.cli, ctx.env).orElse(SERVER_IDENTITY);
+        PrivateKey key = Identity.configured(ctx.cli, ctx.env).orElseGet(PerfCommand::serverIdentity);
         try (Host host = ctx.host(key, listen, Map.of(Perf.PROTOCOL_ID, Perf.HANDLER))) {
             List<String> addrs = host.fullAddrs().stream().map(Multiaddr::toString).toList();
             ctx.emit(Json.object("event", "listening", "peerId", host.peerId().toString(), "addrs", addrs),

@@ -24,7 +24,7 @@ class PerfCommandTest {
 
     @Test
     void theServerHasTheHarnessIdentityAndTheClientNeedsOnlyHostAndPort() throws Exception {
-        assertThat(PeerId.fromPublicKey(PerfCommand.SERVER_IDENTITY.publicKey()).toString()).isEqualTo(HARNESS_SERVER_ID);
+        assertThat(PeerId.fromPublicKey(PerfCommand.serverIdentity().publicKey()).toString()).isEqualTo(HARNESS_SERVER_ID);
         try (Background server = new Background(Map.of(), "perf", "--run-server", "--server-address", "127.0.0.1:0", "--json")) {
             Map<String, Object> listening = server.nextJson();
             assertThat(listening).containsEntry("event", "listening").containsEntry("peerId", HARNESS_SERVER_ID);
