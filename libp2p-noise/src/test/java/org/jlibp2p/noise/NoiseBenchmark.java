@@ -54,6 +54,7 @@ public final class NoiseBenchmark {
         }
         handshakes(a, b, Math.max(1, handshakeCount / 10));
         System.out.printf("%-34s %12.0f%n", "handshakes/s (pipe, Ed25519)", handshakes(a, b, handshakeCount));
+        keyOperations(a, handshakeCount);
         System.out.printf("(JDK %s, %d cores; best of 3 runs of %d MiB; connections use %s)%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), bytes >> 20, ChaChaPoly.chosen());
     }
@@ -106,6 +107,50 @@ public final class NoiseBenchmark {
                 throw new IllegalStateException("received " + received + " of " + bytes);
             }
             return bytes / seconds / 1e6;
+        }
+    }
+
+    /**
+     * The key operations on a new connection's critical path, each timed alone (warm), and their sum:
+     * the floor under a connection's setup time. In the XX handshake the two sides take turns, so
+     * their operations add up: each side makes an ephemeral key and computes three agreements (ee, es,
+     * se), and each checks the other's identity signature over its static key, unless it has checked
+     * that same signature before (a reconnect; see VerifiedIdentities). The static keys and our own
+     * signatures are made once per channel (StaticIdentity) and are not on the path.
+     */
+    private static void keyOperations(PrivateKey identity, int count) throws Exception {
+        int n = Math.max(10, count);
+        X25519 remote = X25519.generate();
+        byte[] message = NoiseHandshake.signedBytes(remote.publicKey());
+        byte[] signature = identity.sign(message);
+        for (int round = 0; round < 2; round++) { // the first round is the warm-up
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                X25519.generate();
+            }
+            long t1 = System.nanoTime();
+            X25519 local = X25519.generate();
+            for (int i = 0; i < n; i++) {
+                local.dh(remote.publicKey());
+            }
+            long t2 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                if (!identity.publicKey().verify(message, signature)) {
+                    throw new IllegalStateException("the signature did not verify");
+                }
+            }
+            long t3 = System.nanoTime();
+            if (round == 1) {
+                double generate = (t1 - t0) / 1e6 / n;
+                double agree = (t2 - t1) / 1e6 / n;
+                double verify = (t3 - t2) / 1e6 / n;
+                double reconnect = 2 * generate + 6 * agree;
+                System.out.printf("%-34s %12.3f%n", "X25519 key generation, ms", generate);
+                System.out.printf("%-34s %12.3f%n", "X25519 agreement, ms", agree);
+                System.out.printf("%-34s %12.3f%n", "Ed25519 verify, ms", verify);
+                System.out.printf("%-34s %12.3f%n", "key ops per connection, known, ms", reconnect);
+                System.out.printf("%-34s %12.3f%n", "key ops per connection, new, ms", reconnect + 2 * verify);
+            }
         }
     }
 
