@@ -18,10 +18,11 @@ exec 3<>"$work/stdin"
 # jq_num EXPR: the last line of stdin as JSON, d; prints EXPR of it, or nothing (and why, on stderr).
 jq_num() { python3 -c "
 import json, sys
+lines = sys.stdin.read().strip().splitlines()
 try:
-    d = json.loads(sys.stdin.read().strip().splitlines()[-1]); print($1)
+    d = json.loads(lines[-1]); print($1)
 except Exception as e:
-    print('bench: a run gave no figure: %s: %s' % (type(e).__name__, e), file=sys.stderr)
+    print('bench: a run gave no figure: %s: %s; it printed: %s' % (type(e).__name__, e, (lines[-1] if lines else '(nothing)')[:300]), file=sys.stderr)
 "; }
 
 # first_json FILE EVENT FIELD: waits up to 20 s for the first line of FILE with "event":EVENT and prints

@@ -115,5 +115,5 @@ printf "%-74s %-12s %s\n" "java -> java perf down / js -> js perf down" "$(ratio
 printf "%-74s %-12s %s\n" "connect + first ping, warm: java -> java / js -> js" "$(ratio "${CONN[java java]}" "${CONN[js js]}")" "<= 0.25"
 printf "%-74s %-12s %s\n" "connect + first ping, warm, java -> java / its key operations ($floor ms)" "$(ratio "${CONN[java java]}" "$floor")" "<= 1.5"
 printf "%-74s %-12s %s\n" "a fresh bin/jlibp2p ping process, ms (median of $RUNS)" "$(median "${fresh[@]}")" "<= 150"
-printf "%-74s %-12s %s\n" "streams/s through two hosts, 64 openers, java -> java" "${STREAMS[java java]}" ">= 30000"
+printf "%-74s %-12s %s\n" "streams/s through two hosts, 64 openers, java -> java" "$(printf '%.0f' "${STREAMS[java java]:-0}")" ">= 30000"
 printf "%-74s %-12s %s\n" "heap per idle connection end, KiB (1000 connections)" "$heap" "<= 16"
