@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The stack against js-libp2p on this machine, in one run: perf throughput (one stream, 1 GiB up and
 # 1 GiB down) and new connection + first ping, for Java -> Java, Java -> js, js -> Java and js -> js.
-# Connections: each run is a fresh client process making 25 connections one after another; "warm" is
-# the median of the last 20, "cold" the first. Each figure is the median of RUNS runs with min and max.
+# Connections: each run is a fresh client process making 200 connections one after another (25 for
+# perf sizes under 64 MiB, as CI runs it); "warm" is the median of the second half, "cold" the first.
+# Each figure is the median of RUNS runs with min and max.
 # Then, for the same four pairs: connections per second from 4 concurrent dialers, and streams (each
 # negotiated with multistream-select, /echo/1.0.0, closed at once) per second from 64 concurrent
 # openers on one connection, RATE_SECONDS each.
@@ -35,8 +36,9 @@ declare -A UP DOWN CONN STREAMS
 
 java_perf() { java -jar "$JAR" perf "$1" --upload "$2" --download "$3" --json | jq_num "$4" || true; }
 js_perf() { (cd interop/js-peer && node peer.mjs dial "$1" perf "$2" "$3") | jq_num "$4" || true; }
-java_connect() { java -jar "$JAR" ping "$1" --repeat 25 --json | jq_num "$2" || true; }
-js_connect() { (cd interop/js-peer && node peer.mjs dial "$1" connect-ping 25) | jq_num "$2" || true; }
+REPEAT=$(( BYTES < 64 << 20 ? 25 : 200 ))
+java_connect() { java -jar "$JAR" ping "$1" --repeat "$REPEAT" --json | jq_num "$2" || true; }
+js_connect() { (cd interop/js-peer && node peer.mjs dial "$1" connect-ping "$REPEAT") | jq_num "$2" || true; }
 
 echo "jlibp2p vs js-libp2p 3.3.11, $(nproc) cores, JDK $(java -version 2>&1 | head -1 | cut -d'"' -f2), node $(node --version), $(date -u +%F)"
 echo "median (min - max) of $RUNS runs; perf moves $SIZE each way on one stream"
@@ -50,12 +52,12 @@ for pair in "java java" "java js" "js java" "js js"; do
     if [ "$client" = java ]; then
       up+=("$(java_perf "$target" "$SIZE" 0 "d['uploadMBps']")")
       down+=("$(java_perf "$target" 0 "$SIZE" "d['downloadMBps']")")
-      read -r warm first <<< "$(java_connect "$target" "__import__('statistics').median(d['connectionsMs'][5:]), d['connectionsMs'][0]")"
+      read -r warm first <<< "$(java_connect "$target" "__import__('statistics').median(d['connectionsMs'][$REPEAT // 2:]), d['connectionsMs'][0]")"
       conn+=("$warm"); cold+=("$first")
     else
       up+=("$(js_perf "$target" "$BYTES" 0 "d['uploadBytes']/d['seconds']/1e6")")
       down+=("$(js_perf "$target" 0 "$BYTES" "d['downloadBytes']/d['seconds']/1e6")")
-      read -r warm first <<< "$(js_connect "$target" "__import__('statistics').median(d['connectionsMs'][5:]), d['connectionsMs'][0]")"
+      read -r warm first <<< "$(js_connect "$target" "__import__('statistics').median(d['connectionsMs'][$REPEAT // 2:]), d['connectionsMs'][0]")"
       conn+=("$warm"); cold+=("$first")
     fi
   done
