@@ -219,6 +219,9 @@ class DhtTest {
             owner.putValue(key("kept"), "v".getBytes(StandardCharsets.UTF_8));
             byte[] content = Multihash.sha256("kept".getBytes(StandardCharsets.UTF_8)).bytes();
             owner.provide(content);
+            for (Host h : nodes) { // ADD_PROVIDER has no response: wait until it has landed before it expires
+                KadNet.awaitTrue("providers on " + h.peerId() + " before they expire", () -> net.dht(h).storedProviders() == 1);
+            }
             java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofHours(49));
             for (Host h : nodes) { // 49 hours pass elsewhere: every record and provider record is gone
                 if (h != nodes.get(2)) {
