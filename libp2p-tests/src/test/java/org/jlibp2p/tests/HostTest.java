@@ -196,34 +196,6 @@ class HostTest {
         assertThat(a.connections().get(0).isClosed()).isFalse();
     }
 
-    /**
-     * One protocol the peer announced is proposed without waiting for the answer: the stream comes
-     * back at once and carries data; if the peer refuses after all, the first read says so. A protocol
-     * it did not announce is still negotiated before newStream returns.
-     */
-    @Test
-    void aProtocolThePeerAnnouncedIsProposedWithoutWaitingForTheAnswer() throws Exception {
-        Host a = host("noise");
-        Host b = host("noise");
-        a.connect(b.fullAddrs().get(0));
-        awaitTrue(() -> a.peerstore().protocols(b.peerId()).contains("/echo/1.0.0"));
-        try (ProtocolStream s = a.newStream(b.peerId(), "/echo/1.0.0")) {
-            s.out().write("lazy".getBytes());
-            s.closeWrite();
-            assertThat(s.in().readAllBytes()).isEqualTo("lazy".getBytes());
-        }
-        // The peerstore claims a protocol b does not speak: newStream cannot know, the read finds out.
-        java.util.List<String> claimed = new java.util.ArrayList<>(a.peerstore().protocols(b.peerId()));
-        claimed.add("/gone/1.0.0");
-        a.peerstore().setProtocols(b.peerId(), claimed);
-        try (ProtocolStream s = a.newStream(b.peerId(), "/gone/1.0.0")) {
-            assertThat(s.protocol()).isEqualTo("/gone/1.0.0");
-            assertThatThrownBy(() -> s.in().read()).isInstanceOf(ProtocolNotSupportedException.class);
-        }
-        // Not announced: refused by newStream itself, as before.
-        assertThatThrownBy(() -> a.newStream(b.peerId(), "/nope/1.0.0")).isInstanceOf(ProtocolNotSupportedException.class);
-    }
-
     @Test
     void anUnknownProtocolIsNotSupported() throws Exception {
         Host a = host("noise");

@@ -47,16 +47,9 @@ public interface Connection extends Closeable {
     /**
      * Opens a stream and agrees on a protocol.
      *
-     * <p>For one protocol that the peer announced (identify, in the peerstore), the proposal is sent
-     * and the stream returned at once, without waiting a round trip for the answer (multistream's
-     * lazy dialer, as go-libp2p's {@code NewStream}); the answer is read with the first read, which
-     * throws {@link org.jlibp2p.core.ProtocolNotSupportedException} if the peer refuses after all.
-     * Otherwise the answer is awaited here.
-     *
      * @param protocols the protocols to propose, most preferred first
      * @return the stream
-     * @throws org.jlibp2p.core.ProtocolNotSupportedException if the remote supports none (for a
-     *     protocol it announced: from the stream's first read instead)
+     * @throws org.jlibp2p.core.ProtocolNotSupportedException if the remote supports none
      * @throws IOException                                    if the stream cannot be opened
      */
     ProtocolStream newStream(String... protocols) throws IOException;

@@ -213,19 +213,8 @@ final class HostConnection implements Connection {
         }
         MuxedStream stream = upgraded.session().openStream();
         try {
-            HostStream hostStream;
-            String agreed;
-            if (protocols.length == 1 && host.peerstore().protocols(remotePeer()).contains(protocols[0])) {
-                // The peer said (identify) that it speaks this one protocol: propose it and return at
-                // once; the answer is read with the first read, which throws ProtocolNotSupportedException
-                // if the peer refuses after all. go-libp2p's NewStream does the same for a protocol the
-                // peerstore holds for the peer (basic_host.go, msmux.NewMSSelect).
-                agreed = protocols[0];
-                hostStream = new HostStream(stream, MultistreamSelect.dialerSelectLazy(stream, agreed), agreed, this, Role.INITIATOR);
-            } else {
-                agreed = MultistreamSelect.dialerSelect(stream, List.of(protocols), host.limits().streamNegotiationTimeout());
-                hostStream = new HostStream(stream, agreed, this, Role.INITIATOR);
-            }
+            String agreed = MultistreamSelect.dialerSelect(stream, List.of(protocols), host.limits().streamNegotiationTimeout());
+            HostStream hostStream = new HostStream(stream, agreed, this, Role.INITIATOR);
             streamsOpened.incrementAndGet();
             streams.add(hostStream);
             if (LOG.isLoggable(Level.TRACE)) {

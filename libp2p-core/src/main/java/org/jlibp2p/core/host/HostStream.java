@@ -1,7 +1,6 @@
 package org.jlibp2p.core.host;
 
 import java.io.IOException;
-import org.jlibp2p.core.Duplex;
 import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.spi.MuxedStream;
@@ -19,15 +18,7 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
     private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
     HostStream(MuxedStream stream, String protocol, HostConnection connection, Role direction) {
-        this(stream, stream, protocol, connection, direction);
-    }
-
-    /**
-     * A stream whose bytes go through {@code io}, a view of {@code stream} (a lazily negotiated
-     * stream's, which reads the listener's answer first).
-     */
-    HostStream(MuxedStream stream, Duplex io, String protocol, HostConnection connection, Role direction) {
-        super(io);
+        super(stream);
         this.stream = stream;
         this.protocol = protocol;
         this.connection = connection;
