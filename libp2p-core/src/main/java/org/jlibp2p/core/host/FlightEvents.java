@@ -11,7 +11,8 @@ import jdk.jfr.StackTrace;
 /**
  * The host's JDK Flight Recorder events: what an operator sees in {@code jfr print} or JDK Mission
  * Control after {@code java -XX:StartFlightRecording ...}. They cost nothing while no recording asks
- * for them, and are not even made before the recorder has started ({@link #recorderStarted()}). Names start with {@code org.jlibp2p.}.
+ * for them, and are not even made before the recorder has started ({@link #recorderStarted()}).
+ * Names start with {@code org.jlibp2p.}.
  */
 final class FlightEvents {
     private FlightEvents() {}

@@ -287,24 +287,30 @@ final class HostConnection implements Connection {
         return closed.get();
     }
 
+    /** Commits the connection's flight recorder event, if a recorder had started when it opened. */
+    private void recordEnd() {
+        if (flight == null) {
+            return;
+        }
+        flight.end();
+        if (flight.shouldCommit()) {
+            flight.peer = remotePeer().toString();
+            flight.direction = direction.name();
+            flight.localAddress = String.valueOf(localAddress());
+            flight.remoteAddress = String.valueOf(remoteAddress());
+            flight.security = securityProtocol();
+            flight.muxer = muxerProtocol();
+            flight.limited = limited;
+            flight.streams = streamsOpened.get();
+            flight.commit();
+        }
+    }
+
     /** Closes the session and every stream; the host hears of it once (and announces it if it was registered). */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            if (flight != null) {
-                flight.end();
-            }
-            if (flight != null && flight.shouldCommit()) {
-                flight.peer = remotePeer().toString();
-                flight.direction = direction.name();
-                flight.localAddress = String.valueOf(localAddress());
-                flight.remoteAddress = String.valueOf(remoteAddress());
-                flight.security = securityProtocol();
-                flight.muxer = muxerProtocol();
-                flight.limited = limited;
-                flight.streams = streamsOpened.get();
-                flight.commit();
-            }
+            recordEnd();
             upgraded.session().close();
             streams.clear();
             host.connectionClosed(this);
