@@ -24,10 +24,9 @@
 // Logs go to stderr; stdout carries only JSON lines.
 
 import './node20.mjs' // Promise.withResolvers for node 20, before js-libp2p loads
-import { gossipNode, gossipOptions } from './gossipsub-node.mjs'
+import { gossipNode, gossipOptions, serveCommands } from './gossipsub-node.mjs'
 
 const { multiaddr } = await import('@multiformats/multiaddr')
-const readline = await import('node:readline')
 
 const args = process.argv.slice(2)
 const count = Number(args[args.indexOf('--nodes') + 1])
@@ -152,14 +151,4 @@ async function run (cmd) {
   }
 }
 
-const rl = readline.createInterface({ input: process.stdin })
-for await (const line of rl) {
-  if (line.trim() === '') continue
-  try {
-    await run(JSON.parse(line))
-  } catch (e) {
-    out({ event: 'error', error: String(e?.message ?? e) })
-  }
-}
-await Promise.allSettled(nodes.map(n => n.stop()))
-process.exit(0)
+await serveCommands(run, out, () => Promise.allSettled(nodes.map(n => n.stop())))

@@ -1,6 +1,7 @@
 // The js-libp2p gossipsub node of the interoperability tests and benchmarks, shared by gossipsub.mjs
 // (one node per process) and gossipsub-net.mjs (many): loopback TCP, Noise, Yamux, identify, ping and
-// @libp2p/gossipsub without emitSelf, messages published even to no peer.
+// @libp2p/gossipsub without emitSelf, messages published even to no peer; and the loop both run
+// their stdin commands in.
 
 import './node20.mjs' // Promise.withResolvers for node 20, before js-libp2p loads
 
@@ -11,6 +12,7 @@ const { yamux } = await import('@chainsafe/libp2p-yamux')
 const { identify } = await import('@libp2p/identify')
 const { ping } = await import('@libp2p/ping')
 const { gossipsub } = await import('@libp2p/gossipsub')
+const readline = await import('node:readline')
 
 /**
  * Reads the options the gossipsub scripts share from their arguments:
@@ -48,4 +50,22 @@ export async function gossipNode (gsOpts, libp2pOpts = {}) {
     services: { identify: identify(), ping: ping(), pubsub: gossipsub(gsOpts) },
     ...libp2pOpts
   })
+}
+
+/**
+ * Runs each line of standard input as a JSON command with run(cmd) until stdin closes; a command that
+ * throws is reported with out({ event: 'error', ... }) and the loop goes on. Then stop() and exit 0.
+ */
+export async function serveCommands (run, out, stop) {
+  const rl = readline.createInterface({ input: process.stdin })
+  for await (const line of rl) {
+    if (line.trim() === '') continue
+    try {
+      await run(JSON.parse(line))
+    } catch (e) {
+      out({ event: 'error', error: String(e?.message ?? e) })
+    }
+  }
+  await stop()
+  process.exit(0)
 }

@@ -19,10 +19,9 @@
 // Logs go to stderr; stdout carries only JSON lines.
 
 import './node20.mjs' // Promise.withResolvers for node 20, before js-libp2p loads
-import { gossipNode, gossipOptions } from './gossipsub-node.mjs'
+import { gossipNode, gossipOptions, serveCommands } from './gossipsub-node.mjs'
 
 const { multiaddr } = await import('@multiformats/multiaddr')
-const readline = await import('node:readline')
 
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 
@@ -105,14 +104,4 @@ async function run (cmd) {
   }
 }
 
-const rl = readline.createInterface({ input: process.stdin })
-for await (const line of rl) {
-  if (line.trim() === '') continue
-  try {
-    await run(JSON.parse(line))
-  } catch (e) {
-    out({ event: 'error', error: String(e?.message ?? e) })
-  }
-}
-await node.stop()
-process.exit(0)
+await serveCommands(run, out, () => node.stop())

@@ -103,16 +103,18 @@ class FlightRecorderTest {
      */
     @Test
     void withoutARecorderNoEventClassIsLoaded() throws Exception {
+        java.nio.file.Path output = java.nio.file.Files.createTempFile("without-recorder", ".log");
         Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load:stdout", "-cp", System.getProperty("java.class.path"), WithoutRecorder.class.getName())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         String log;
-        try (java.io.InputStream out = child.getInputStream()) {
-            log = new String(out.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("the child JVM ends").isTrue();
+            log = java.nio.file.Files.readString(output);
         } finally {
             child.destroyForcibly();
+            java.nio.file.Files.deleteIfExists(output);
         }
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).as(log.lines().filter(l -> !l.contains("class,load")).toList().toString()).isZero();
         assertThat(log).contains("echoed").contains("org.jlibp2p.core.host.HostConnection ").contains("org.jlibp2p.core.host.HostStream ");
         assertThat(log.lines().filter(l -> l.contains("FlightEvents$") || l.contains("WindowStall") || l.contains(" jdk.jfr.Event ")).toList()).isEmpty();
