@@ -32,6 +32,12 @@ import org.jlibp2p.yamux.YamuxFrame.Ping;
  * read all the input that had arrived ({@link #flushBatch()}), so a burst of pings is answered with
  * one write, and past {@link #PING_BACKLOG} waiting answers a ping goes unanswered.
  *
+ * <p>A stream's SYN and ACK are written without a flush of their own ({@link #announce}): they leave
+ * with the stream's first data or FIN, which is how a stream usually starts (the opener proposes a
+ * protocol, the acceptor answers), so opening and accepting a stream cost no message of their own.
+ * Any other flush takes them along, and a thread about to wait for the remote has them flushed
+ * first ({@link #flushBeforeWaiting()}), since the remote may be waiting for them.
+ *
  * <p>Every write, Go Away included, is stamped with its start ({@link #writeStartedNanos()}), so the
  * session's watchdog sees a write that a peer which stopped reading keeps stuck, and ends the session.
  * Go Away is the last frame: once it is written, every later write fails.
@@ -70,7 +76,10 @@ final class FrameWriter {
     private final ReentrantLock lock = new ReentrantLock(true);
     private final byte[] header = new byte[YamuxFrame.HEADER_LENGTH];
     private volatile long writeStartedNanos;
-    /** A frame was written but left unflushed for a waiting writer to flush (see flushUnlessOthersWait). */
+    /**
+     * A frame was written but left unflushed: for a waiting writer to flush (see
+     * flushUnlessOthersWait), or a SYN or ACK for the stream's first frame (see {@link #announce}).
+     */
     private volatile boolean unflushed;
     /** Set, under the lock, when Go Away is written: it is the last frame we send. */
     private volatile boolean goAwaySent;
@@ -141,7 +150,41 @@ final class FrameWriter {
         return write(stream, frame, payload, off, (int) frame.length());
     }
 
+    /**
+     * Writes a stream's SYN or ACK, as {@link #write(YamuxStream, YamuxFrame)}, but leaves it in the
+     * buffer of the layer below: it leaves with the next frame that is flushed, usually the stream's
+     * own first data or FIN ("Opening a stream": the SYN and the ACK "may be sent with a data or
+     * window update message"). rust-yamux sends the SYN with the first frame of the stream too (its
+     * lazy open, rust-yamux PR #73), and js-yamux the ACK; go-yamux sends both at once. Here a stream
+     * whose opener or acceptor reads before it writes flushes them before its read waits
+     * ({@link #flushBeforeWaiting()}), so the remote is never kept waiting for them by a reader, and
+     * the session's timer flushes them within a tick ({@link KeepAlive}) should nobody use the stream.
+     *
+     * @param stream the stream
+     * @param frame  its SYN or ACK
+     * @return false if the stream was reset and the frame dropped
+     * @throws IOException as {@link #write(YamuxFrame)}
+     */
+    boolean announce(YamuxStream stream, YamuxFrame frame) throws IOException {
+        return write(stream, frame, null, 0, 0, false);
+    }
+
+    /**
+     * Has whatever was written and left unflushed flushed soon, by the flusher; never waits. For a
+     * thread about to wait for the remote, which may be waiting for one of those frames (a SYN or an
+     * ACK, see {@link #announce}).
+     */
+    void flushBeforeWaiting() {
+        if (unflushed) {
+            requestFlush();
+        }
+    }
+
     private boolean write(YamuxStream stream, YamuxFrame frame, byte[] payload, int off, int len) throws IOException {
+        return write(stream, frame, payload, off, len, true);
+    }
+
+    private boolean write(YamuxStream stream, YamuxFrame frame, byte[] payload, int off, int len, boolean flush) throws IOException {
         lock(System.nanoTime() + writeTimeoutNanos);
         try {
             session.ensureOpen();
@@ -161,7 +204,11 @@ final class FrameWriter {
                 out.write(payload, off, len);
             }
             writeHandedOver();
-            flushUnlessOthersWait();
+            if (flush) {
+                flushUnlessOthersWait();
+            } else {
+                unflushed = true;
+            }
             return true;
         } catch (IOException e) {
             if (!session.isClosed()) {
@@ -445,6 +492,9 @@ final class FrameWriter {
                     flushWanted = false;
                 } finally {
                     queueLock.unlock();
+                }
+                if (queued == 0 && !unflushed) {
+                    continue; // a writer took care of it meanwhile: no need to contend for the lock
                 }
                 if (!lock.tryLock(writeTimeoutNanos, TimeUnit.NANOSECONDS)) {
                     continue;

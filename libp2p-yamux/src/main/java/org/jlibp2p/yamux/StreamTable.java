@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.Role;
@@ -32,6 +33,9 @@ final class StreamTable {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
     /** How many streams reset by the remote are remembered; older ids count as "recently closed". */
     private static final int RESET_MEMORY = 1024;
+
+    /** How often an opener waiting for the ACK backlog pings the remote (see {@link #reserveOutbound}). */
+    static final long ACK_NUDGE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final YamuxSession session;
     private final YamuxConfig config;
@@ -88,6 +92,11 @@ final class StreamTable {
      * hold the write lock while it waits: the reader must stay free to take the ACKs that make room,
      * and to answer pings meanwhile. Follow with {@link #openReserved()} or {@link #cancelReservation()}.
      *
+     * <p>While it waits it has our SYNs flushed, since the remote can acknowledge only the streams
+     * it has heard of, and pings the remote every {@link #ACK_NUDGE_NANOS}: a remote that holds its
+     * ACKs for the streams' first frames (ours, and js-yamux, do) flushes them with its answer, so an
+     * application that accepts streams and leaves them untouched does not stall our openers.
+     *
      * @param deadline {@link System#nanoTime()} by which the backlog must have room
      * @throws IOException if a limit refuses the stream, the wait times out or the session is closed
      */
@@ -101,7 +110,9 @@ final class StreamTable {
                     throw refusal(new SocketTimeoutException("yamux: " + unackedOutbound + " streams still unacknowledged after "
                             + config.writeTimeout().toMillis() + " ms (ackBacklog " + config.ackBacklog() + ", writeTimeout)"));
                 }
-                ackBacklogFreed.awaitNanos(left);
+                session.writer.flushBeforeWaiting();
+                session.keepAlive.pingUnlessOutstanding();
+                ackBacklogFreed.awaitNanos(Math.min(left, ACK_NUDGE_NANOS));
             }
             ensureOpen();
             if (goAwayReceived) {
@@ -204,8 +215,10 @@ final class StreamTable {
     }
 
     /**
-     * Registers a stream the remote opened and queues it for {@code acceptStream}, unless a limit
-     * refuses it (the caller then resets it). Called by the reader thread for each SYN.
+     * Registers a stream the remote opened, unless a limit refuses it (the caller then resets it).
+     * Called by the reader thread for each SYN, which then queues the stream for {@code acceptStream}
+     * with {@link #queueForAccept} once it has taken in the whole frame: the acceptor finds a first
+     * payload already buffered, and answers it with the ACK in one flush ({@link FrameWriter#announce}).
      *
      * @param id the remote's stream id
      * @return the stream, or null if refused (logged with the limit)
@@ -226,8 +239,6 @@ final class StreamTable {
                 inboundCount++;
                 stream = new YamuxStream(session, id, false);
                 streams.put(id, stream);
-                acceptQueue.add(stream);
-                acceptable.signal();
             }
         } finally {
             lock.unlock();
@@ -237,6 +248,25 @@ final class StreamTable {
             LOG.log(Level.DEBUG, () -> session + ": refusing stream " + Integer.toUnsignedString(id) + ": " + why);
         }
         return stream;
+    }
+
+    /**
+     * Queues a stream that {@link #admitInbound} registered for {@code acceptStream}, unless it ended
+     * meanwhile (a SYN with RST) or the session did. Reader thread only, so the accept backlog that
+     * admitInbound checked still has room.
+     *
+     * @param stream the stream
+     */
+    void queueForAccept(YamuxStream stream) {
+        lock.lock();
+        try {
+            if (!closed && streams.get(stream.id) == stream) {
+                acceptQueue.add(stream);
+                acceptable.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

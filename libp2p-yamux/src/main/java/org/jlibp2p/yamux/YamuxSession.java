@@ -101,8 +101,9 @@ final class YamuxSession implements MuxedSession {
         try {
             YamuxStream stream = streams.openReserved();
             // "To open a stream, an initial data or window update frame is sent with a new StreamID. The
-            // SYN flag should be set"; a window larger than the spec's 256 KiB rides on it.
-            writer.write(new WindowUpdate(stream.id, Flags.of(Flags.SYN), config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW));
+            // SYN flag should be set"; a window larger than the spec's 256 KiB rides on it. It leaves
+            // with the stream's first data or FIN, or before the opener waits to read (announce).
+            writer.announce(stream, new WindowUpdate(stream.id, Flags.of(Flags.SYN), config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW));
             return stream;
         } finally {
             writer.unlock();
@@ -184,6 +185,7 @@ final class YamuxSession implements MuxedSession {
      */
     private void onStreamFrame(int id, Flags flags, long length, boolean data) throws IOException {
         YamuxStream stream = streams.get(id);
+        boolean admitted = false;
         if (flags.syn()) {
             // A SYN for a stream that is open is a reuse; a SYN with our parity is not the remote's to send.
             // A SYN below the highest id seen is allowed: go-yamux allocates ids under a lock but sends the
@@ -202,6 +204,7 @@ final class YamuxSession implements MuxedSession {
                 discard(length, data);
                 return;
             }
+            admitted = true;
         } else if (stream == null && streams.resetByRemote(id)) {
             throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "frame on stream " + Integer.toUnsignedString(id)
                     + " after the remote reset it");
@@ -228,6 +231,9 @@ final class YamuxSession implements MuxedSession {
         if (flags.rst()) {
             stream.onRemoteReset();
             streams.rememberRemoteReset(id);
+        }
+        if (admitted) {
+            streams.queueForAccept(stream); // with its first payload, if any, buffered
         }
     }
 

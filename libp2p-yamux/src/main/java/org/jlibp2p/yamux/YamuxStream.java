@@ -151,6 +151,8 @@ final class YamuxStream implements MuxedStream {
                 if (finReceived) {
                     return -1;
                 }
+                // The remote may be waiting for this stream's SYN or ACK, still unflushed (announce).
+                session.writer.flushBeforeWaiting();
                 if (timeout == 0) {
                     readable.await();
                 } else {
@@ -186,11 +188,6 @@ final class YamuxStream implements MuxedStream {
         return n;
     }
 
-    /**
-     * How much credit to give back now (0 for none yet), with auto-tuning. Called under the lock after
-     * the application consumed bytes. The remote may send {@code recvCredit} more; we can take
-     * {@code recvWindow - buffered}; the difference is what the application has freed.
-     */
     /** {@return the bytes received and not yet read} */
     int bufferedBytes() {
         lock.lock();
@@ -211,6 +208,11 @@ final class YamuxStream implements MuxedStream {
         }
     }
 
+    /**
+     * How much credit to give back now (0 for none yet), with auto-tuning. Called under the lock after
+     * the application consumed bytes. The remote may send {@code recvCredit} more; we can take
+     * {@code recvWindow - buffered}; the difference is what the application has freed.
+     */
     private long creditToReturn() {
         long freed = recvWindow - buffered - recvCredit;
         if (freed < recvWindow / 2 || finReceived || resetCause != null) {
@@ -385,7 +387,11 @@ final class YamuxStream implements MuxedStream {
         return e;
     }
 
-    /** The inbound stream is taken by the application: acknowledge it, announcing a larger window if configured. */
+    /**
+     * The inbound stream is taken by the application: acknowledge it, announcing a larger window if
+     * configured. The ACK leaves with the stream's first frame, or when its reader first waits
+     * ({@link FrameWriter#announce}).
+     */
     void acknowledge() throws IOException {
         lock.lock();
         try {
@@ -393,7 +399,7 @@ final class YamuxStream implements MuxedStream {
         } finally {
             lock.unlock();
         }
-        session.writer.write(this, new WindowUpdate(id, Flags.of(Flags.ACK), session.config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW));
+        session.writer.announce(this, new WindowUpdate(id, Flags.of(Flags.ACK), session.config.initialWindow() - YamuxConfig.SPEC_INITIAL_WINDOW));
     }
 
     // ---- writing -----------------------------------------------------------------------------

@@ -12,17 +12,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jlibp2p.core.Duplex;
 import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.MuxedStream;
+import org.jlibp2p.yamux.YamuxFrame.Data;
+import org.jlibp2p.yamux.YamuxFrame.Flags;
+import org.jlibp2p.yamux.YamuxFrame.Ping;
+import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Frames left unflushed for a waiting writer (FrameWriter.flushUnlessOthersWait) over a connection
- * that buffers until flush, as Noise does: they must still reach the remote in every case.
+ * Frames left unflushed for a waiting writer (FrameWriter.flushUnlessOthersWait), and a stream's SYN
+ * and ACK left for its first frame (FrameWriter.announce), over a connection that buffers until flush,
+ * as Noise does: they must still reach the remote in every case.
  */
 @Timeout(60)
 class YamuxCoalescingTest {
@@ -108,6 +114,191 @@ class YamuxCoalescingTest {
             session.close();
         }
         assertThat(session.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /**
+     * Opening a stream costs no message of its own: the SYN leaves in the same flush as the stream's
+     * first data, the opener's protocol proposal in the usual case.
+     */
+    @Test
+    void aNewStreamsSynLeavesWithItsFirstData() throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        CountingFlushes connection = new CountingFlushes(pair.a());
+        YamuxSession session = new YamuxSession(connection, Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)));
+        session.start();
+        try {
+            RawPeer remote = answerTheProbe(pair.b());
+            int before = connection.flushes();
+            MuxedStream s = session.openStream();
+            s.out().write(PROPOSAL);
+
+            RawPeer.Frame syn = remote.next();
+            assertThat(syn.frame()).isEqualTo(new WindowUpdate(1, Flags.of(Flags.SYN), 0));
+            RawPeer.Frame data = remote.next();
+            assertThat(data.frame()).isEqualTo(new Data(1, Flags.NONE, PROPOSAL.length));
+            assertThat(data.payload()).isEqualTo(PROPOSAL);
+            assertThat(connection.flushes() - before).as("flushes for the SYN and the first data").isEqualTo(1);
+        } finally {
+            session.close();
+        }
+        assertThat(session.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /** Accepting a stream costs no message of its own either: the ACK leaves with the first answer. */
+    @Test
+    void anAcceptedStreamsAckLeavesWithItsFirstAnswer() throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        CountingFlushes connection = new CountingFlushes(pair.a());
+        YamuxSession session = new YamuxSession(connection, Role.RESPONDER, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)));
+        session.start();
+        try {
+            RawPeer remote = answerTheProbe(pair.b());
+            int before = connection.flushes();
+            remote.sendData(1, Flags.of(Flags.SYN), PROPOSAL);
+            MuxedStream s = session.acceptStream(Duration.ofSeconds(5));
+            assertThat(s.in().readNBytes(PROPOSAL.length)).isEqualTo(PROPOSAL);
+            s.out().write(PROPOSAL); // multistream's answer echoes the proposal
+
+            RawPeer.Frame ack = remote.next();
+            assertThat(ack.frame()).isEqualTo(new WindowUpdate(1, Flags.of(Flags.ACK), 0));
+            RawPeer.Frame answer = remote.next();
+            assertThat(answer.frame()).isEqualTo(new Data(1, Flags.NONE, PROPOSAL.length));
+            assertThat(connection.flushes() - before).as("flushes for the ACK and the answer").isEqualTo(1);
+        } finally {
+            session.close();
+        }
+        assertThat(session.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /**
+     * An opener that reads before it writes (the remote speaks first) has its SYN flushed before its
+     * read waits; an acceptor that does the same has its ACK flushed. Were either left in the buffer,
+     * the remote would never hear of the stream, or the opener never of its acceptance (the keep-alive
+     * interval here is 30 s, beyond the waits below).
+     */
+    @Test
+    void streamsWhoseFirstMoveIsAReadAreStillOpenedAndAcknowledged() throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30));
+        YamuxSession client = new YamuxSession(buffered(pair.a()), Role.INITIATOR, config);
+        YamuxSession server = new YamuxSession(buffered(pair.b()), Role.RESPONDER, config);
+        client.start();
+        server.start();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            awaitRtt(client, server); // the RTT probes and their answers are flushed: nothing else will be
+            YamuxStream opened = (YamuxStream) client.openStream();
+            Future<Integer> openerRead = executor.submit(() -> opened.in().read());
+
+            MuxedStream accepted = server.acceptStream(Duration.ofSeconds(5));
+            assertThat(accepted).as("the stream the remote heard of").isNotNull();
+            Future<Integer> acceptorRead = executor.submit(() -> accepted.in().read());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!opened.acked() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(opened.acked()).as("the ACK reached the opener while the acceptor waits to read").isTrue();
+            assertThat(acceptorRead).isNotDone();
+
+            accepted.out().write(1);
+            opened.out().write(2);
+            assertThat(openerRead.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(acceptorRead.get(5, TimeUnit.SECONDS)).isEqualTo(2);
+        } finally {
+            client.close();
+            server.close();
+        }
+        assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /**
+     * An application that accepts streams and leaves them untouched holds their ACKs in its buffer.
+     * An opener waiting for the ACK backlog (4 here) flushes its SYNs and pings: the remote's answer
+     * takes the held ACKs along, so the opener goes on. Were it not, the fifth open would wait for the
+     * 30 s write timeout and fail.
+     */
+    @Test
+    void openersWaitingOnTheAckBacklogGetTheAcksARemoteHeldBack() throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30)).withAckBacklog(4);
+        YamuxSession client = new YamuxSession(buffered(pair.a()), Role.INITIATOR, config);
+        YamuxSession server = new YamuxSession(buffered(pair.b()), Role.RESPONDER, config);
+        client.start();
+        server.start();
+        List<MuxedStream> held = new CopyOnWriteArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            executor.submit(() -> {
+                while (true) {
+                    held.add(server.acceptStream(Duration.ZERO));
+                }
+            });
+            try {
+                awaitRtt(client, server);
+                long start = System.nanoTime();
+                for (int i = 0; i < 12; i++) {
+                    client.openStream();
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+                // Eight were acknowledged to make room for the last four, so the remote holds them.
+                assertThat(held.size()).isGreaterThanOrEqualTo(8);
+            } finally {
+                client.close();
+                server.close();
+                executor.shutdownNow();
+            }
+        }
+        assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /**
+     * A stream opened and accepted, then left untouched on both sides, is still opened and
+     * acknowledged: the session's timer flushes the SYN and then the ACK within a tick (half the
+     * 400 ms write timeout here). Were it not, the remote would never hear of the stream.
+     */
+    @Test
+    void aStreamNobodyUsesIsStillAnnouncedByTheTimer() throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofMillis(400));
+        YamuxSession client = new YamuxSession(buffered(pair.a()), Role.INITIATOR, config);
+        YamuxSession server = new YamuxSession(buffered(pair.b()), Role.RESPONDER, config);
+        client.start();
+        server.start();
+        try {
+            awaitRtt(client, server);
+            YamuxStream opened = (YamuxStream) client.openStream();
+            assertThat(server.acceptStream(Duration.ofSeconds(5))).as("the stream the remote heard of").isNotNull();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!opened.acked() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(opened.acked()).isTrue();
+        } finally {
+            client.close();
+            server.close();
+        }
+        assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+
+    private static final byte[] PROPOSAL = "\u0013/multistream/1.0.0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /** Plays the remote: answers the session's first ping, the RTT probe, and returns once it has. */
+    private static RawPeer answerTheProbe(Duplex wire) throws IOException {
+        RawPeer remote = new RawPeer(wire);
+        RawPeer.Frame probe = remote.next();
+        remote.send(new Ping(true, ((Ping) probe.frame()).opaque()));
+        return remote;
+    }
+
+    /** Waits until both sessions have measured their RTT: their first pings and pongs are flushed. */
+    private static void awaitRtt(YamuxSession a, YamuxSession b) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((a.keepAlive.rttNanos() == 0 || b.keepAlive.rttNanos() == 0) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(a.keepAlive.rttNanos()).isPositive();
+        assertThat(b.keepAlive.rttNanos()).isPositive();
     }
 
     /** A duplex that counts the flushes that carried bytes; writes wait in a buffer until flush. */
