@@ -43,13 +43,15 @@ public final class StackBenchmark {
      * Runs the benchmark.
      *
      * @param args optional: seconds per measurement (default 5), then {@code streams} to measure
-     *     only the stream rates, or {@code throughput} only one stream's throughput (for a profiler)
+     *     only the stream rates, {@code hosts} only the streams through hosts, or {@code throughput}
+     *     only one stream's throughput (for a profiler)
      * @throws Exception if a step fails
      */
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
         boolean onlyStreams = args.length > 1 && args[1].equals("streams");
         boolean onlyThroughput = args.length > 1 && args[1].equals("throughput");
+        boolean onlyHosts = args.length > 1 && args[1].equals("hosts");
         PrivateKey serverKey = PrivateKey.generate(KeyType.ED25519);
         PrivateKey clientKey = PrivateKey.generate(KeyType.ED25519);
         TcpTransport tcp = new TcpTransport();
@@ -75,13 +77,13 @@ public final class StackBenchmark {
                 }
             });
             System.out.printf("%-50s %10s%n", "TCP + Noise + Yamux, loopback, one JVM", "per second");
-            for (int dialers : onlyStreams || onlyThroughput ? new int[0] : new int[] {1, 2, 4}) {
+            for (int dialers : onlyStreams || onlyThroughput || onlyHosts ? new int[0] : new int[] {1, 2, 4}) {
                 upgrades(tcp, clientNoise, yamux, listener.localAddress(), dialers, seconds / 3); // warm-up
                 System.out.printf("%-50s %10.0f%n", "connections upgraded, " + dialers + " concurrent dialer(s)",
                         upgrades(tcp, clientNoise, yamux, listener.localAddress(), dialers, seconds));
             }
             try (MuxedSession session = connect(tcp, clientNoise, yamux, listener.localAddress())) {
-                for (int openers : onlyThroughput ? new int[0] : new int[] {1, 16, 64}) {
+                for (int openers : onlyThroughput || onlyHosts ? new int[0] : new int[] {1, 16, 64}) {
                     streams(session, openers, seconds / 3); // warm-up
                     System.out.printf("%-50s %10.0f%n", "streams opened + closed, " + openers + " concurrent opener(s)",
                             streams(session, openers, seconds));
@@ -90,7 +92,7 @@ public final class StackBenchmark {
                     hostStreams(seconds / 3); // warm-up
                     System.out.printf("%-50s %10.0f%n", "streams through hosts (multistream each), 64 openers", hostStreams(seconds));
                 }
-                if (!onlyStreams) {
+                if (!onlyStreams && !onlyHosts) {
                     for (boolean upload : new boolean[] {true, false}) {
                         throughput(session, upload, seconds / 3); // warm-up
                         System.out.printf("%-50s %10.0f%n", "one stream, " + (upload ? "upload" : "download") + " MB/s",
