@@ -35,8 +35,9 @@ import org.jlibp2p.yamux.YamuxFrame.Ping;
  * <p>A stream's SYN and ACK are written without a flush of their own ({@link #announce}): they leave
  * with the stream's first data or FIN, which is how a stream usually starts (the opener proposes a
  * protocol, the acceptor answers), so opening and accepting a stream cost no message of their own.
- * Any other flush takes them along, and a thread about to wait for the remote has them flushed
- * first ({@link #flushBeforeWaiting()}), since the remote may be waiting for them.
+ * Any other flush takes them along, a thread about to wait for the remote has them flushed first
+ * ({@link #flushBeforeWaiting()}), since the remote may be waiting for them, and the flusher flushes
+ * them {@link #ANNOUNCE_DELAY_NANOS} after they were written should nothing else have.
  *
  * <p>Every write, Go Away included, is stamped with its start ({@link #writeStartedNanos()}), so the
  * session's watchdog sees a write that a peer which stopped reading keeps stuck, and ends the session.
@@ -67,6 +68,13 @@ final class FrameWriter {
      * full). A remote that pings faster than we write gets no more than this many pongs per batch.
      */
     static final int PING_BACKLOG = 32;
+    /**
+     * How long a SYN or ACK waits for its stream's first frame before the flusher sends it alone
+     * (see {@link #announce}). A stream's first frame usually follows within microseconds; an
+     * application that opens or accepts a stream and leaves it untouched delays the remote by this.
+     * The flusher wakes for it at most once per delay, however many streams open meanwhile.
+     */
+    static final long ANNOUNCE_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final YamuxSession session;
     private final OutputStream out;
@@ -76,11 +84,14 @@ final class FrameWriter {
     private final ReentrantLock lock = new ReentrantLock(true);
     private final byte[] header = new byte[YamuxFrame.HEADER_LENGTH];
     private volatile long writeStartedNanos;
-    /**
-     * A frame was written but left unflushed: for a waiting writer to flush (see
-     * flushUnlessOthersWait), or a SYN or ACK for the stream's first frame (see {@link #announce}).
-     */
+    /** A frame was written but left unflushed for a waiting writer to flush (see flushUnlessOthersWait). */
     private volatile boolean unflushed;
+    /** A SYN or ACK was written and waits, unflushed, for its stream's first frame (see {@link #announce}). */
+    private volatile boolean announced;
+    /** How long an announcement waits for its stream's first frame; tests of the other ways out lengthen it before start. */
+    long announceDelayNanos = ANNOUNCE_DELAY_NANOS;
+    /** The flusher will flush what is announced within the delay from now; set under the queue lock. */
+    private volatile boolean announceTimerSet;
     /** Set, under the lock, when Go Away is written: it is the last frame we send. */
     private volatile boolean goAwaySent;
     /** Frame tracing, decided once per session so that it costs nothing per frame when off. */
@@ -158,7 +169,9 @@ final class FrameWriter {
      * lazy open, rust-yamux PR #73), and js-yamux the ACK; go-yamux sends both at once. Here a stream
      * whose opener or acceptor reads before it writes flushes them before its read waits
      * ({@link #flushBeforeWaiting()}), so the remote is never kept waiting for them by a reader, and
-     * the session's timer flushes them within a tick ({@link KeepAlive}) should nobody use the stream.
+     * the flusher sends them {@link #ANNOUNCE_DELAY_NANOS} later should nobody use the stream.
+     * Frames that an earlier writer left for this one to flush (see flushUnlessOthersWait), or that
+     * it wrote for others, are flushed as usual.
      *
      * @param stream the stream
      * @param frame  its SYN or ACK
@@ -166,7 +179,19 @@ final class FrameWriter {
      * @throws IOException as {@link #write(YamuxFrame)}
      */
     boolean announce(YamuxStream stream, YamuxFrame frame) throws IOException {
-        return write(stream, frame, null, 0, 0, false);
+        boolean written = write(stream, frame, null, 0, 0, false);
+        if (!announceTimerSet) {
+            queueLock.lock();
+            try {
+                if (!announceTimerSet && !closed) {
+                    announceTimerSet = true;
+                    flushRequested.signal();
+                }
+            } finally {
+                queueLock.unlock();
+            }
+        }
+        return written;
     }
 
     /**
@@ -175,7 +200,7 @@ final class FrameWriter {
      * ACK, see {@link #announce}).
      */
     void flushBeforeWaiting() {
-        if (unflushed) {
+        if (unflushed || announced) {
             requestFlush();
         }
     }
@@ -203,11 +228,12 @@ final class FrameWriter {
             if (len > 0) {
                 out.write(payload, off, len);
             }
-            writeHandedOver();
-            if (flush) {
+            boolean owed = unflushed; // an earlier writer left its frame for us
+            boolean others = writeHandedOver();
+            if (flush || owed || others) {
                 flushUnlessOthersWait();
             } else {
-                unflushed = true;
+                announced = true;
             }
             return true;
         } catch (IOException e) {
@@ -252,10 +278,11 @@ final class FrameWriter {
 
     /**
      * Flushes the frame just written, unless other writers wait for the lock: then it stays in the
-     * buffer of the layer below and the last of them flushes. Should a waiting writer give up instead
-     * (its write timeout passed), it asks the flusher to flush what was left behind. Nobody waits for
-     * the remote while holding the lock (openers wait for the ACK backlog before they take it), so a
-     * frame the remote must answer is never held back.
+     * buffer of the layer below and the last of them flushes (one that writes only an announcement
+     * flushes it too, see {@link #announce}). Should a waiting writer give up instead (its write
+     * timeout passed), it asks the flusher to flush what was left behind. Nobody waits for the remote
+     * while holding the lock (openers wait for the ACK backlog before they take it), so a frame the
+     * remote must answer is never held back for long.
      */
     private void flushUnlessOthersWait() throws IOException {
         if (lock.hasQueuedThreads()) {
@@ -268,6 +295,7 @@ final class FrameWriter {
     /** Flushes the layer below; the caller holds the lock. */
     private void flushPending() throws IOException {
         unflushed = false;
+        announced = false;
         out.flush();
     }
 
@@ -483,18 +511,26 @@ final class FrameWriter {
             while (true) {
                 queueLock.lock();
                 try {
-                    while (!flushWanted) {
+                    while (!flushWanted && !announceTimerSet) {
                         if (closed) {
                             return;
                         }
                         flushRequested.await();
                     }
+                    if (!flushWanted) {
+                        // Only announcements: their streams' first frames have the delay to take them along.
+                        long left = announceDelayNanos;
+                        while (!flushWanted && !closed && left > 0) {
+                            left = flushRequested.awaitNanos(left);
+                        }
+                        if (closed) {
+                            return;
+                        }
+                    }
                     flushWanted = false;
+                    announceTimerSet = false;
                 } finally {
                     queueLock.unlock();
-                }
-                if (queued == 0 && !unflushed) {
-                    continue; // a writer took care of it meanwhile: no need to contend for the lock
                 }
                 if (!lock.tryLock(writeTimeoutNanos, TimeUnit.NANOSECONDS)) {
                     continue;
@@ -503,7 +539,7 @@ final class FrameWriter {
                     if (session.isClosed()) {
                         return;
                     }
-                    if (writeHandedOver() | unflushed) {
+                    if (writeHandedOver() | unflushed | announced) {
                         writeStartedNanos = System.nanoTime() | 1;
                         flushUnlessOthersWait();
                     }

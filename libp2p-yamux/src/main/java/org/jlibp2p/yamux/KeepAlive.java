@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.yamux.YamuxFrame.Ping;
 
 /**
@@ -19,8 +18,7 @@ import org.jlibp2p.yamux.YamuxFrame.Ping;
  *   <li>ends the session when a write stays stuck for the write timeout (the watchdog): closing the
  *       connection wakes the writer;</li>
  *   <li>being the session's one clock, also resets the streams whose close timeout has passed
- *       ({@link StreamTable#expiredCloses(long)}), and has the SYN or ACK of a stream that nobody has
- *       used yet flushed ({@link FrameWriter#announce}).</li>
+ *       ({@link StreamTable#expiredCloses(long)}).</li>
  * </ul>
  *
  * It ticks at half the shortest of the intervals, so each deadline is noticed within half of it.
@@ -35,8 +33,6 @@ final class KeepAlive implements Runnable {
     private final YamuxConfig config;
 
     private final AtomicInteger pingIds = new AtomicInteger();
-    /** One ping outstanding at a time, whichever thread sends it. */
-    private final ReentrantLock pingLock = new ReentrantLock();
     private volatile int outstandingPing = -1;
     private volatile long pingSentNanos;
     private volatile long rttNanos;
@@ -75,17 +71,14 @@ final class KeepAlive implements Runnable {
                     session.fail(new SocketTimeoutException("yamux: keep-alive ping unanswered for " + config.writeTimeout().toMillis() + " ms (writeTimeout)"));
                     return;
                 }
-                if (first || (keepAlive > 0 && now - lastPing >= keepAlive)) {
-                    if (pingUnlessOutstanding()) {
-                        lastPing = now;
-                        first = false;
-                    }
+                if (outstandingPing == -1 && (first || (keepAlive > 0 && now - lastPing >= keepAlive))) {
+                    sendPing();
+                    lastPing = now;
+                    first = false;
                 }
                 for (YamuxStream s : streams.expiredCloses(now)) {
                     s.closeTimedOut();
                 }
-                // A SYN or ACK of a stream nobody has written to or read from yet leaves within a tick.
-                writer.flushBeforeWaiting();
                 Thread.sleep(Duration.ofNanos(tick));
             }
         } catch (InterruptedException e) {
@@ -97,28 +90,15 @@ final class KeepAlive implements Runnable {
     }
 
     /**
-     * Pings the remote unless a ping of ours is still unanswered. The timer calls it, and so does an
-     * opener waiting for the ACK backlog ({@link StreamTable#reserveOutbound}). The ping is handed to
-     * the writer: the timer never waits for the write lock, so a write that is stuck holding it cannot
-     * stop the watchdog above. The ping counts as sent from now; if it cannot leave, it goes
-     * unanswered, and that ends the session too.
-     *
-     * @return whether it sent one
+     * Hands the ping to the writer: the timer never waits for the write lock, so a write that is
+     * stuck holding it cannot stop the watchdog above. The ping counts as sent from now; if it cannot
+     * leave, it goes unanswered, and that ends the session too.
      */
-    boolean pingUnlessOutstanding() {
-        pingLock.lock();
-        try {
-            if (outstandingPing != -1) {
-                return false;
-            }
-            int id = pingIds.incrementAndGet() & 0x7FFFFFFF;
-            pingSentNanos = System.nanoTime();
-            outstandingPing = id;
-            writer.send(new Ping(false, id));
-            return true;
-        } finally {
-            pingLock.unlock();
-        }
+    private void sendPing() {
+        int id = pingIds.incrementAndGet() & 0x7FFFFFFF;
+        pingSentNanos = System.nanoTime();
+        outstandingPing = id;
+        writer.send(new Ping(false, id));
     }
 
     /**

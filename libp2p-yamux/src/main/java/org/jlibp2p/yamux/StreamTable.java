@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.Role;
@@ -33,9 +32,6 @@ final class StreamTable {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
     /** How many streams reset by the remote are remembered; older ids count as "recently closed". */
     private static final int RESET_MEMORY = 1024;
-
-    /** How often an opener waiting for the ACK backlog pings the remote (see {@link #reserveOutbound}). */
-    static final long ACK_NUDGE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final YamuxSession session;
     private final YamuxConfig config;
@@ -91,11 +87,8 @@ final class StreamTable {
      * room, then counts the stream against it and against the outbound limit. The caller does not
      * hold the write lock while it waits: the reader must stay free to take the ACKs that make room,
      * and to answer pings meanwhile. Follow with {@link #openReserved()} or {@link #cancelReservation()}.
-     *
-     * <p>While it waits it has our SYNs flushed, since the remote can acknowledge only the streams
-     * it has heard of, and pings the remote every {@link #ACK_NUDGE_NANOS}: a remote that holds its
-     * ACKs for the streams' first frames (ours, and js-yamux, do) flushes them with its answer, so an
-     * application that accepts streams and leaves them untouched does not stall our openers.
+     * Before it waits it has our SYNs flushed: the remote can acknowledge only the streams it has
+     * heard of ({@link FrameWriter#announce}).
      *
      * @param deadline {@link System#nanoTime()} by which the backlog must have room
      * @throws IOException if a limit refuses the stream, the wait times out or the session is closed
@@ -111,8 +104,7 @@ final class StreamTable {
                             + config.writeTimeout().toMillis() + " ms (ackBacklog " + config.ackBacklog() + ", writeTimeout)"));
                 }
                 session.writer.flushBeforeWaiting();
-                session.keepAlive.pingUnlessOutstanding();
-                ackBacklogFreed.awaitNanos(Math.min(left, ACK_NUDGE_NANOS));
+                ackBacklogFreed.awaitNanos(left);
             }
             ensureOpen();
             if (goAwayReceived) {
