@@ -37,7 +37,7 @@ import org.jlibp2p.yamux.YamuxFrame.Ping;
  * protocol, the acceptor answers), so opening and accepting a stream cost no message of their own.
  * Any other flush takes them along, a thread about to wait for the remote has them flushed first
  * ({@link #flushBeforeWaiting()}), since the remote may be waiting for them, and the flusher flushes
- * them {@link #ANNOUNCE_DELAY_NANOS} after they were written should nothing else have.
+ * them within {@link #ANNOUNCE_DELAY_NANOS} should nothing else have.
  *
  * <p>Every write, Go Away included, is stamped with its start ({@link #writeStartedNanos()}), so the
  * session's watchdog sees a write that a peer which stopped reading keeps stuck, and ends the session.
@@ -69,10 +69,11 @@ final class FrameWriter {
      */
     static final int PING_BACKLOG = 32;
     /**
-     * How long a SYN or ACK waits for its stream's first frame before the flusher sends it alone
-     * (see {@link #announce}). A stream's first frame usually follows within microseconds; an
-     * application that opens or accepts a stream and leaves it untouched delays the remote by this.
-     * The flusher wakes for it at most once per delay, however many streams open meanwhile.
+     * The longest a SYN or ACK waits for its stream's first frame before the flusher sends it alone
+     * (see {@link #announce}): the flusher wakes this long after the first announcement since it
+     * last flushed, at most once per delay however many streams open meanwhile, and flushes them
+     * all. A stream's first frame usually follows within microseconds; an application that opens or
+     * accepts a stream and leaves it untouched delays the remote by up to this.
      */
     static final long ANNOUNCE_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -169,7 +170,7 @@ final class FrameWriter {
      * lazy open, rust-yamux PR #73), and js-yamux the ACK; go-yamux sends both at once. Here a stream
      * whose opener or acceptor reads before it writes flushes them before its read waits
      * ({@link #flushBeforeWaiting()}), so the remote is never kept waiting for them by a reader, and
-     * the flusher sends them {@link #ANNOUNCE_DELAY_NANOS} later should nobody use the stream.
+     * the flusher sends them within {@link #ANNOUNCE_DELAY_NANOS} should nobody use the stream.
      * Frames that an earlier writer left for this one to flush (see flushUnlessOthersWait), or that
      * it wrote for others, are flushed as usual.
      *
@@ -195,12 +196,13 @@ final class FrameWriter {
     }
 
     /**
-     * Has whatever was written and left unflushed flushed soon, by the flusher; never waits. For a
-     * thread about to wait for the remote, which may be waiting for one of those frames (a SYN or an
-     * ACK, see {@link #announce}).
+     * Has the announcements waiting for their streams' first frames (see {@link #announce}) flushed
+     * now, by the flusher; never waits. For a thread about to wait for the remote, which may be
+     * waiting for one of them. A frame left for a waiting writer needs nothing: that writer flushes
+     * it, or asks the flusher to if it gives up.
      */
     void flushBeforeWaiting() {
-        if (unflushed || announced) {
+        if (announced) {
             requestFlush();
         }
     }

@@ -87,8 +87,9 @@ final class StreamTable {
      * room, then counts the stream against it and against the outbound limit. The caller does not
      * hold the write lock while it waits: the reader must stay free to take the ACKs that make room,
      * and to answer pings meanwhile. Follow with {@link #openReserved()} or {@link #cancelReservation()}.
-     * Before it waits it has our SYNs flushed: the remote can acknowledge only the streams it has
-     * heard of ({@link FrameWriter#announce}).
+     * Before it waits it has the SYNs written so far flushed: the remote can acknowledge only the
+     * streams it has heard of ({@link FrameWriter#announce}); those written while it waits leave
+     * with their first frames or the flusher's delayed flush.
      *
      * @param deadline {@link System#nanoTime()} by which the backlog must have room
      * @throws IOException if a limit refuses the stream, the wait times out or the session is closed

@@ -42,10 +42,8 @@ class YamuxCoalescingTest {
     void openersWaitingOnTheAckBacklogSendTheBufferedSynsFirst() throws Exception {
         Pipes.Pair pair = Pipes.pair(1 << 20);
         YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30)).withAckBacklog(4);
-        YamuxSession client = new YamuxSession(buffered(pair.a()), Role.INITIATOR, config);
-        YamuxSession server = new YamuxSession(buffered(pair.b()), Role.RESPONDER, config);
-        client.start();
-        server.start();
+        YamuxSession client = started(buffered(pair.a()), Role.INITIATOR, config, DELAYED_FLUSH);
+        YamuxSession server = started(buffered(pair.b()), Role.RESPONDER, config, DELAYED_FLUSH);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             executor.submit(() -> {
                 while (true) {
@@ -77,11 +75,9 @@ class YamuxCoalescingTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             executor.shutdownNow();
         } finally {
-            client.close();
-            server.close();
+            close(client, server);
         }
-        assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
-        assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertEnded(client, server);
     }
 
     /**
@@ -93,12 +89,9 @@ class YamuxCoalescingTest {
     void aBurstOfPingsIsAnsweredWithOneFlush() throws Exception {
         Pipes.Pair pair = Pipes.pair(1 << 20);
         CountingFlushes connection = new CountingFlushes(pair.a());
-        YamuxSession session = new YamuxSession(connection, Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)));
-        session.start();
+        YamuxSession session = started(connection, Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)), DELAYED_FLUSH);
         try {
-            RawPeer remote = new RawPeer(pair.b());
-            RawPeer.Frame first = remote.next(); // the RTT probe
-            remote.send(new YamuxFrame.Ping(true, ((YamuxFrame.Ping) first.frame()).opaque()));
+            RawPeer remote = answerTheProbe(pair.b());
             int before = connection.flushes();
 
             java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
@@ -111,9 +104,9 @@ class YamuxCoalescingTest {
             }
             assertThat(connection.flushes() - before).as("flushes for 30 pongs").isEqualTo(1);
         } finally {
-            session.close();
+            close(session);
         }
-        assertThat(session.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertEnded(session);
     }
 
     /**
@@ -124,8 +117,7 @@ class YamuxCoalescingTest {
     void aNewStreamsSynLeavesWithItsFirstData() throws Exception {
         Pipes.Pair pair = Pipes.pair(1 << 20);
         CountingFlushes connection = new CountingFlushes(pair.a());
-        YamuxSession session = new YamuxSession(connection, Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)));
-        session.start();
+        YamuxSession session = started(connection, Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)), NO_DELAYED_FLUSH);
         try {
             RawPeer remote = answerTheProbe(pair.b());
             int before = connection.flushes();
@@ -139,9 +131,9 @@ class YamuxCoalescingTest {
             assertThat(data.payload()).isEqualTo(PROPOSAL);
             assertThat(connection.flushes() - before).as("flushes for the SYN and the first data").isEqualTo(1);
         } finally {
-            session.close();
+            close(session);
         }
-        assertThat(session.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertEnded(session);
     }
 
     /** Accepting a stream costs no message of its own either: the ACK leaves with the first answer. */
@@ -149,8 +141,7 @@ class YamuxCoalescingTest {
     void anAcceptedStreamsAckLeavesWithItsFirstAnswer() throws Exception {
         Pipes.Pair pair = Pipes.pair(1 << 20);
         CountingFlushes connection = new CountingFlushes(pair.a());
-        YamuxSession session = new YamuxSession(connection, Role.RESPONDER, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)));
-        session.start();
+        YamuxSession session = started(connection, Role.RESPONDER, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)), NO_DELAYED_FLUSH);
         try {
             RawPeer remote = answerTheProbe(pair.b());
             int before = connection.flushes();
@@ -165,9 +156,9 @@ class YamuxCoalescingTest {
             assertThat(answer.frame()).isEqualTo(new Data(1, Flags.NONE, PROPOSAL.length));
             assertThat(connection.flushes() - before).as("flushes for the ACK and the answer").isEqualTo(1);
         } finally {
-            session.close();
+            close(session);
         }
-        assertThat(session.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertEnded(session);
     }
 
     /**
@@ -181,12 +172,8 @@ class YamuxCoalescingTest {
     void streamsWhoseFirstMoveIsAReadAreStillOpenedAndAcknowledged() throws Exception {
         Pipes.Pair pair = Pipes.pair(1 << 20);
         YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30));
-        YamuxSession client = new YamuxSession(buffered(pair.a()), Role.INITIATOR, config);
-        YamuxSession server = new YamuxSession(buffered(pair.b()), Role.RESPONDER, config);
-        client.writer.announceDelayNanos = TimeUnit.MINUTES.toNanos(1);
-        server.writer.announceDelayNanos = TimeUnit.MINUTES.toNanos(1);
-        client.start();
-        server.start();
+        YamuxSession client = started(buffered(pair.a()), Role.INITIATOR, config, NO_DELAYED_FLUSH);
+        YamuxSession server = started(buffered(pair.b()), Role.RESPONDER, config, NO_DELAYED_FLUSH);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             awaitRtt(client, server); // the RTT probes and their answers are flushed: nothing else will be
             YamuxStream opened = (YamuxStream) client.openStream();
@@ -207,11 +194,9 @@ class YamuxCoalescingTest {
             assertThat(openerRead.get(5, TimeUnit.SECONDS)).isEqualTo(1);
             assertThat(acceptorRead.get(5, TimeUnit.SECONDS)).isEqualTo(2);
         } finally {
-            client.close();
-            server.close();
+            close(client, server);
         }
-        assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
-        assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertEnded(client, server);
     }
 
     /**
@@ -224,11 +209,8 @@ class YamuxCoalescingTest {
     void openersWaitingOnTheAckBacklogGetTheAcksOfStreamsTheRemoteLeftUntouched() throws Exception {
         Pipes.Pair pair = Pipes.pair(1 << 20);
         YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30)).withAckBacklog(4);
-        YamuxSession client = new YamuxSession(buffered(pair.a()), Role.INITIATOR, config);
-        YamuxSession server = new YamuxSession(buffered(pair.b()), Role.RESPONDER, config);
-        client.start();
-        server.start();
-        client.writer.announceDelayNanos = TimeUnit.MINUTES.toNanos(1);
+        YamuxSession client = started(buffered(pair.a()), Role.INITIATOR, config, NO_DELAYED_FLUSH);
+        YamuxSession server = started(buffered(pair.b()), Role.RESPONDER, config, DELAYED_FLUSH);
         List<MuxedStream> held = new CopyOnWriteArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             executor.submit(() -> {
@@ -244,13 +226,11 @@ class YamuxCoalescingTest {
                 }
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             } finally {
-                client.close();
-                server.close();
+                close(client, server);
                 executor.shutdownNow();
             }
         }
-        assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
-        assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertEnded(client, server);
     }
 
     /**
@@ -263,10 +243,8 @@ class YamuxCoalescingTest {
     void aStreamNobodyUsesIsStillAnnouncedAfterTheDelay() throws Exception {
         Pipes.Pair pair = Pipes.pair(1 << 20);
         YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30));
-        YamuxSession client = new YamuxSession(buffered(pair.a()), Role.INITIATOR, config);
-        YamuxSession server = new YamuxSession(buffered(pair.b()), Role.RESPONDER, config);
-        client.start();
-        server.start();
+        YamuxSession client = started(buffered(pair.a()), Role.INITIATOR, config, DELAYED_FLUSH);
+        YamuxSession server = started(buffered(pair.b()), Role.RESPONDER, config, DELAYED_FLUSH);
         try {
             awaitRtt(client, server);
             YamuxStream opened = (YamuxStream) client.openStream();
@@ -277,11 +255,9 @@ class YamuxCoalescingTest {
             }
             assertThat(opened.acked()).isTrue();
         } finally {
-            client.close();
-            server.close();
+            close(client, server);
         }
-        assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
-        assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertEnded(client, server);
     }
 
     /**
@@ -293,9 +269,7 @@ class YamuxCoalescingTest {
     @Test
     void anOpenerLeftAnotherStreamsFrameFlushesIt() throws Exception {
         Pipes.Pair pair = Pipes.pair(1 << 20);
-        YamuxSession session = new YamuxSession(buffered(pair.a()), Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(30)));
-        session.writer.announceDelayNanos = TimeUnit.MINUTES.toNanos(1);
-        session.start();
+        YamuxSession session = started(buffered(pair.a()), Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(30)), NO_DELAYED_FLUSH);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             RawPeer remote = answerTheProbe(pair.b());
             MuxedStream first = session.openStream();
@@ -328,9 +302,57 @@ class YamuxCoalescingTest {
             assertThat(fin.get(5, TimeUnit.SECONDS).frame()).isEqualTo(new WindowUpdate(1, Flags.of(Flags.FIN), 0));
             assertThat(executor.submit(remote::next).get(5, TimeUnit.SECONDS).frame()).isEqualTo(new WindowUpdate(3, Flags.of(Flags.SYN), 0));
         } finally {
-            session.close();
+            close(session);
         }
-        assertThat(session.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        assertEnded(session);
+    }
+
+    /**
+     * A stream the remote opens with data is handed to the acceptor only once its first payload is
+     * buffered, so that the acceptor's answer and its ACK leave together: while the payload is still
+     * on its way, the stream is not acceptable yet.
+     */
+    @Test
+    void aStreamIsAcceptableOnceItsFirstPayloadIsBuffered() throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        YamuxSession session = started(buffered(pair.a()), Role.RESPONDER, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)), DELAYED_FLUSH);
+        try {
+            RawPeer remote = answerTheProbe(pair.b());
+            remote.sendRaw(new Data(1, Flags.of(Flags.SYN), PROPOSAL.length).encode()); // the header alone
+            assertThat(session.acceptStream(Duration.ofMillis(300))).as("accepted before its payload arrived").isNull();
+            remote.sendRaw(PROPOSAL);
+            MuxedStream s = session.acceptStream(Duration.ofSeconds(5));
+            assertThat(s.in().available()).isEqualTo(PROPOSAL.length);
+        } finally {
+            close(session);
+        }
+        assertEnded(session);
+    }
+
+    /** The flusher's delay for announcements as shipped: what sends a SYN or ACK nobody else does. */
+    private static final Duration DELAYED_FLUSH = Duration.ofNanos(FrameWriter.ANNOUNCE_DELAY_NANOS);
+    /** A delay beyond any test: only the other ways out (flushes, waits) can send an announcement. */
+    private static final Duration NO_DELAYED_FLUSH = Duration.ofMinutes(1);
+
+    /** Starts a session whose flusher sends announcements after {@code announceDelay}. */
+    private static YamuxSession started(Duplex wire, Role role, YamuxConfig config, Duration announceDelay) {
+        YamuxSession session = new YamuxSession(wire, role, config);
+        session.writer.announceDelayNanos = announceDelay.toNanos(); // before start: the flusher reads it
+        session.start();
+        return session;
+    }
+
+    private static void close(YamuxSession... sessions) {
+        for (YamuxSession s : sessions) {
+            s.close();
+        }
+    }
+
+    /** Checks that the closed sessions' threads ended. */
+    private static void assertEnded(YamuxSession... sessions) throws InterruptedException {
+        for (YamuxSession s : sessions) {
+            assertThat(s.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        }
     }
 
     private static final byte[] PROPOSAL = "\u0013/multistream/1.0.0\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);

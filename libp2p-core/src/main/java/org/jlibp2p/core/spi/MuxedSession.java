@@ -14,7 +14,8 @@ public interface MuxedSession extends Closeable {
     /**
      * Opens a stream to the remote. It can be written to at once. The remote may hear of the stream
      * only with its first frame: a muxer may send the open along with the first data, as Yamux does
-     * (it also sends it before a read of the stream waits, and 10 ms after the open otherwise).
+     * (it also sends it before a read of the stream waits, and within 10 ms otherwise; the same goes
+     * for its acknowledgement of a stream the application accepts).
      *
      * @return the stream
      * @throws IOException if the session is closed, the remote has said it accepts no more streams,
