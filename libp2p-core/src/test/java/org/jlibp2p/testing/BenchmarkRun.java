@@ -14,8 +14,11 @@ import java.util.regex.Pattern;
  * are never compared with a target: tests check behaviour, benchmarks measure speed.
  */
 public final class BenchmarkRun {
-    /** A printed row: a label, then one or more figures, the first of which is returned. */
-    private static final Pattern ROW = Pattern.compile("^(\\S.*?)\\s{2,}([0-9]+(?:\\.[0-9]+)?)(?:\\s.*)?$");
+    /**
+     * A printed row: a label, then one or more figures, the first of which is returned. A figure may
+     * be negative: a difference such as RSS after against before can be, on tiny sizes.
+     */
+    private static final Pattern ROW = Pattern.compile("^(\\S.*?)\\s{2,}(-?[0-9]+(?:\\.[0-9]+)?)(?:\\s.*)?$");
 
     private BenchmarkRun() {}
 

@@ -30,6 +30,8 @@ class StackBenchmarkSmokeTest {
     @Test
     void memoryPrintsPerConnectionFigures() throws Exception {
         Map<String, Double> rows = BenchmarkRun.rows(() -> ConnectionMemoryBenchmark.main(new String[] {"20"}));
+        // RSS per connection may be negative at 20 connections: the collections before the reading
+        // can hand more of this test JVM's memory back than 20 connections take.
         assertThat(rows).containsKeys("connections", "heap per connection", "RSS per connection");
         assertThat(rows.get("connections")).isEqualTo(20);
     }
