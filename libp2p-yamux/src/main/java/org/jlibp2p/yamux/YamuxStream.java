@@ -476,7 +476,7 @@ final class YamuxStream implements MuxedStream {
                 stall.begin();
             }
             while (sendWindow == 0 && resetCause == null && !finSent) {
-                session.writer.flushBeforeWaiting(); // the remote may be waiting for our last frames
+                session.writer.flushBeforeWaiting(); // the remote may be waiting for a SYN or ACK (announce)
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw limit(new SocketTimeoutException("stream " + id() + ": the remote's window stayed closed for "

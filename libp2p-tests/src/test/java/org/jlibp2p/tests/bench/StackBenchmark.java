@@ -49,9 +49,11 @@ public final class StackBenchmark {
      */
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
-        boolean onlyStreams = args.length > 1 && args[1].equals("streams");
-        boolean onlyThroughput = args.length > 1 && args[1].equals("throughput");
-        boolean onlyHosts = args.length > 1 && args[1].equals("hosts");
+        String only = args.length > 1 ? args[1] : "";
+        boolean connections = only.isEmpty();
+        boolean muxerStreams = only.isEmpty() || only.equals("streams");
+        boolean hostStreams = muxerStreams || only.equals("hosts");
+        boolean throughput = only.isEmpty() || only.equals("throughput");
         PrivateKey serverKey = PrivateKey.generate(KeyType.ED25519);
         PrivateKey clientKey = PrivateKey.generate(KeyType.ED25519);
         TcpTransport tcp = new TcpTransport();
@@ -77,22 +79,22 @@ public final class StackBenchmark {
                 }
             });
             System.out.printf("%-50s %10s%n", "TCP + Noise + Yamux, loopback, one JVM", "per second");
-            for (int dialers : onlyStreams || onlyThroughput || onlyHosts ? new int[0] : new int[] {1, 2, 4}) {
+            for (int dialers : connections ? new int[] {1, 2, 4} : new int[0]) {
                 upgrades(tcp, clientNoise, yamux, listener.localAddress(), dialers, seconds / 3); // warm-up
                 System.out.printf("%-50s %10.0f%n", "connections upgraded, " + dialers + " concurrent dialer(s)",
                         upgrades(tcp, clientNoise, yamux, listener.localAddress(), dialers, seconds));
             }
             try (MuxedSession session = connect(tcp, clientNoise, yamux, listener.localAddress())) {
-                for (int openers : onlyThroughput || onlyHosts ? new int[0] : new int[] {1, 16, 64}) {
+                for (int openers : muxerStreams ? new int[] {1, 16, 64} : new int[0]) {
                     streams(session, openers, seconds / 3); // warm-up
                     System.out.printf("%-50s %10.0f%n", "streams opened + closed, " + openers + " concurrent opener(s)",
                             streams(session, openers, seconds));
                 }
-                if (!onlyThroughput) {
+                if (hostStreams) {
                     hostStreams(seconds / 3); // warm-up
                     System.out.printf("%-50s %10.0f%n", "streams through hosts (multistream each), 64 openers", hostStreams(seconds));
                 }
-                if (!onlyStreams && !onlyHosts) {
+                if (throughput) {
                     for (boolean upload : new boolean[] {true, false}) {
                         throughput(session, upload, seconds / 3); // warm-up
                         System.out.printf("%-50s %10.0f%n", "one stream, " + (upload ? "upload" : "download") + " MB/s",
