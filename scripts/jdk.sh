@@ -47,7 +47,10 @@ fi
 if [ -z "$jdk" ]; then
   on_path=$(command -v java 2>/dev/null || true)
   if [ -n "$on_path" ]; then
-    home=$(readlink -f "$on_path" 2>/dev/null || echo "$on_path")
+    home=$on_path
+    if [ -L "$on_path" ]; then
+      home=$(readlink -f "$on_path" 2>/dev/null || echo "$on_path")
+    fi
     home=${home%/*}
     home=${home%/*}
     read_major "$home"
