@@ -35,7 +35,15 @@ for _ in $(seq 200); do
 done
 [ -n "$addr" ] || { echo "aot-cache: the training listener did not start; no cache:" >&2; cat "$work/listen.out" >&2; exit 0; }
 
-if "$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$aot" -jar "$jar" ping "$addr" > "$work/train.out" 2>&1 && [ -f "$aot" ]; then
+# The cache keeps the classes, not the training run's method profiles (-XX:-AOTRecordTraining): with
+# the profiles, a fresh process replays them and compiles with C2 early, on the cores its own work
+# needs (a fresh `ping` took 8-12 % longer with them; BENCHMARKS.md). A JDK that no longer knows the
+# flag makes the cache with profiles instead.
+train() {
+  rm -f "$aot"
+  "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$aot" -jar "$jar" ping "$addr" > "$work/train.out" 2>&1 && [ -f "$aot" ]
+}
+if train -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining || train; then
   read_release "$JAVA_HOME" JAVA_RUNTIME_VERSION
   printf '%s\n%s\n' "$JAVA_HOME" "$value" > "$aot.jdk"
   echo "aot-cache: wrote $aot ($(( $(stat -c %s "$aot") / 1048576 )) MiB) for the JDK at $JAVA_HOME"
