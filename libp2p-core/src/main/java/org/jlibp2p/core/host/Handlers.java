@@ -30,7 +30,23 @@ final class Handlers {
     private final Map<PeerProtocol, Integer> perPeer = new HashMap<>();
     private final ReentrantLock perPeerLock = new ReentrantLock();
 
-    private record PeerProtocol(PeerId peer, String protocol) {}
+    /**
+     * A key of {@link #perPeer}. Its {@code equals} and {@code hashCode} are written out: a record's
+     * own are linked at their first call by {@code java.lang.runtime.ObjectMethods}, which spins
+     * method-handle classes that the ahead-of-time cache does not keep: 20-30 ms of a fresh
+     * process's first inbound stream.
+     */
+    private record PeerProtocol(PeerId peer, String protocol) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PeerProtocol other && peer.equals(other.peer) && protocol.equals(other.protocol);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * peer.hashCode() + protocol.hashCode();
+        }
+    }
     private final Set<String> allowedOnLimited = ConcurrentHashMap.newKeySet();
     private final Consumer<HostEvent> events;
 
