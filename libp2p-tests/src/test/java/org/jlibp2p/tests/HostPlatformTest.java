@@ -512,6 +512,36 @@ class HostPlatformTest {
         awaitTrue(() -> b.connections().isEmpty());
     }
 
+    /** A host that only dials has no address to certify: it sends no signed record, and saves the signature. */
+    @Test
+    void aHostWithNoAddressSendsNoSignedRecord() throws Exception {
+        Host listener = build(builder());
+        Host dialer = build(Host.builder().transport(net.transport()).security(NoiseSecureChannel::new).muxer(new YamuxMuxer()));
+        assertThat(dialer.advertisedAddrs()).isEmpty();
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        listener.subscribe(HostEvent.PeerIdentified.class, identified::complete);
+        dialer.connect(listener.fullAddrs().get(0));
+        HostEvent.PeerIdentified e = identified.get(10, TimeUnit.SECONDS);
+        assertThat(e.peer()).isEqualTo(dialer.peerId());
+        assertThat(e.info().signedPeerRecord()).isEmpty();
+        assertThat(e.signedPeerRecord()).isFalse();
+    }
+
+    /** The same host with an address to advertise, though it listens on none, sends its record with it. */
+    @Test
+    void aHostThatOnlyAdvertisesAnAddressSendsItsSignedRecord() throws Exception {
+        Multiaddr circuit = Multiaddr.parse("/ip4/192.0.2.9/tcp/4001");
+        Host listener = build(builder());
+        Host dialer = build(Host.builder().transport(net.transport()).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .service(ctx -> ctx.addAdvertisedAddrs(List.of(circuit))));
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        listener.subscribe(HostEvent.PeerIdentified.class, identified::complete);
+        dialer.connect(listener.fullAddrs().get(0));
+        HostEvent.PeerIdentified e = identified.get(10, TimeUnit.SECONDS);
+        assertThat(e.signedPeerRecord()).isTrue();
+        assertThat(listener.peerstore().addrs(dialer.peerId())).as("from the signed record").contains(circuit);
+    }
+
     /** A service advertises more addresses (a relay client its circuit addresses): identify carries them. */
     @Test
     void aServiceCanAdvertiseAddresses() throws Exception {

@@ -49,7 +49,7 @@ final class IdentifyService implements HostService {
     private final String agentVersion;
     private final Consumer<HostEvent> publish;
     private ServiceContext ctx;
-    /** Our signed peer record for the current listen addresses, re-sealed when they change. */
+    /** Our signed peer record for the current listen addresses, re-sealed when they change; null while there are none. */
     private volatile byte[] ourRecord;
     private long lastSeq;
     /**
@@ -99,15 +99,22 @@ final class IdentifyService implements HostService {
 
     private IdentifyInfo ours(Connection c) {
         return new IdentifyInfo(Optional.of(ctx.publicKey()), ctx.advertisedAddrs(), ctx.protocols(),
-                Optional.of(c.remoteAddress()), Optional.of(Host.PROTOCOL_VERSION), Optional.of(agentVersion), Optional.of(ourRecord));
+                Optional.of(c.remoteAddress()), Optional.of(Host.PROTOCOL_VERSION), Optional.of(agentVersion), Optional.ofNullable(ourRecord));
     }
 
     /**
      * Seals a peer record of our addresses. Its sequence number is the wall clock in nanoseconds, as
      * go-libp2p's (peer.TimestampSeq), kept increasing: a peer takes a record only if its seq is
-     * higher than the one it has.
+     * higher than the one it has. A host with no address to advertise (one that only dials) has
+     * nothing to certify, and sends no record: that saves it a signature, the largest cost of a fresh
+     * process's host after its own key.
+     *
+     * @return the sealed envelope, or null for no addresses
      */
     private synchronized byte[] sealRecord(List<Multiaddr> addrs) {
+        if (addrs.isEmpty()) {
+            return null;
+        }
         Instant wall = Instant.now();
         long now = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
         lastSeq = Math.max(now, lastSeq + 1);
