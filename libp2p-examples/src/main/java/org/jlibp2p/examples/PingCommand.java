@@ -99,9 +99,10 @@ final class PingCommand extends ClientCommand {
 
         @Override
         public String human() {
-            String each = "ping " + rttsMs.stream().map(x -> String.format("%.2f ms", x)).toList();
+            String each = "ping " + rttsMs.stream().map(x -> Fixed.of(x, 2) + " ms").toList();
             return rttsMs.size() == 1 ? each
-                    : each + String.format("%n%d round trips, rtt min/avg/max = %.3f/%.3f/%.3f ms", rttsMs.size(), min(), avg(), max());
+                    : each + System.lineSeparator() + rttsMs.size() + " round trips, rtt min/avg/max = " + Fixed.of(min(), 3) + "/"
+                            + Fixed.of(avg(), 3) + "/" + Fixed.of(max(), 3) + " ms";
         }
     }
 
@@ -128,8 +129,8 @@ final class PingCommand extends ClientCommand {
         @Override
         public String human() {
             List<Double> sorted = connectionsMs.stream().sorted().toList();
-            return String.format("%d connections: median %.2f ms, min %.2f ms, max %.2f ms (dial + handshake + first ping)",
-                    sorted.size(), median(), sorted.get(0), sorted.get(sorted.size() - 1));
+            return sorted.size() + " connections: median " + Fixed.of(median(), 2) + " ms, min " + Fixed.of(sorted.get(0), 2) + " ms, max "
+                    + Fixed.of(sorted.get(sorted.size() - 1), 2) + " ms (dial + handshake + first ping)";
         }
     }
 }
