@@ -37,18 +37,27 @@ done
 
 # The cache keeps the classes, not the training run's method profiles (-XX:-AOTRecordTraining): with
 # the profiles, a fresh process replays them and compiles with C2 early, on the cores its own work
-# needs (a fresh `ping` took 8-12 % longer with them; BENCHMARKS.md). A JDK that no longer knows the
-# flag makes the cache with profiles instead.
-train() {
+# needs (a fresh `ping` took 4-10 % longer with them; BENCHMARKS.md). A JDK that does not know that
+# diagnostic flag makes the cache with the profiles instead.
+train() {  # $1: the training run's log; then the JVM's options
+  local log=$1
+  shift
   rm -f "$aot"
-  "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$aot" -jar "$jar" ping "$addr" > "$work/train.out" 2>&1 && [ -f "$aot" ]
+  "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$aot" -jar "$jar" ping "$addr" > "$log" 2>&1 && [ -f "$aot" ]
 }
-if train -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining || train; then
+kind="without method profiles"
+if ! train "$work/train.out" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining; then
+  kind="with method profiles (the run without them failed: $(grep -m1 -i 'error\|unrecognized' "$work/train.out" || echo 'see above'))"
+  train "$work/train-profiles.out" || true
+fi
+if [ -f "$aot" ]; then
   read_release "$JAVA_HOME" JAVA_RUNTIME_VERSION
   printf '%s\n%s\n' "$JAVA_HOME" "$value" > "$aot.jdk"
-  echo "aot-cache: wrote $aot ($(( $(stat -c %s "$aot") / 1048576 )) MiB) for the JDK at $JAVA_HOME"
+  echo "aot-cache: wrote $aot ($(( $(stat -c %s "$aot") / 1048576 )) MiB) for the JDK at $JAVA_HOME, $kind"
 else
-  rm -f "$aot"
   echo "aot-cache: the training run failed; the jar runs without a cache:" >&2
   cat "$work/train.out" >&2
+  if [ -f "$work/train-profiles.out" ]; then
+    cat "$work/train-profiles.out" >&2
+  fi
 fi

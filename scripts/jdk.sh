@@ -45,7 +45,10 @@ else
   seen="JAVA_HOME (not set)"
 fi
 if [ -z "$jdk" ]; then
-  on_path=$(command -v java 2>/dev/null || true)
+  on_path=""
+  if hash java 2>/dev/null; then  # a builtin, where $(command -v java) would start a subshell
+    on_path=${BASH_CMDS[java]:-}
+  fi
   if [ -n "$on_path" ]; then
     home=$on_path
     if [ -L "$on_path" ]; then

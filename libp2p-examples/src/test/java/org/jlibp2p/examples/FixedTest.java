@@ -1,13 +1,14 @@
 package org.jlibp2p.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class FixedTest {
     @Test
-    void printsWhatPercentFPrintsInTheRootLocale() {
+    void printsWhatPercentFPrintsAwayFromDecimalTies() {
         double[] samples = {0, 0.004, 0.006, 0.5, 1, 1.25, 2.5, 10.6, 12.3456, 99.999, 1234.5678, 86_400_000.125};
         for (double x : samples) {
             for (int places = 0; places <= 3; places++) {
@@ -22,6 +23,19 @@ class FixedTest {
         assertThat(Fixed.of(3.05, 2)).isEqualTo("3.05");
         assertThat(Fixed.of(3.001, 3)).isEqualTo("3.001");
         assertThat(Fixed.of(7, 2)).isEqualTo("7.00");
+    }
+
+    @Test
+    void roundsTheBinaryValueAtADecimalTie() {
+        assertThat(Fixed.of(1.005, 2)).as("1.005 is 1.00499... as a double").isEqualTo("1.00");
+        assertThat(Fixed.of(0.125, 2)).as("a tie the double holds exactly").isEqualTo("0.13");
+    }
+
+    @Test
+    void refusesWhatItCannotPrint() {
+        assertThatThrownBy(() -> Fixed.of(1, 7)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Fixed.of(1, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Fixed.of(Double.NaN, 2)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -132,6 +132,23 @@ class LauncherTest {
         assertThat(r.err()).contains("jlibp2p.jar is missing", "mvn -B package -DskipTests");
     }
 
+    /** The launcher finds its checkout however it is reached: relative paths, a link to it, a linked folder. */
+    @Test
+    void theLauncherFindsItsCheckoutThroughLinksAndRelativePaths() throws Exception {
+        Path links = Files.createDirectories(tmp.resolve("links"));
+        Files.createSymbolicLink(links.resolve("jlibp2p"), LAUNCHER);
+        Files.createSymbolicLink(links.resolve("linked-bin"), ROOT.resolve("bin"));
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
+                "JAVA_HOME", System.getProperty("java.home"));
+        List<String> ways = List.of("bin/jlibp2p", "./bin/jlibp2p", LAUNCHER.toString(), "cd bin && ./jlibp2p",
+                links.resolve("jlibp2p").toString(), links.resolve("linked-bin/jlibp2p").toString(), "cd " + links + " && ./linked-bin/jlibp2p");
+        for (String way : ways) {
+            Result r = bash(env, "-c", way + " --version");
+            assertThat(r.code()).as("%s: %s", way, r.err()).isZero();
+            assertThat(r.out()).as(way).startsWith("jlibp2p ");
+        }
+    }
+
     @Test
     void anAheadOfTimeCacheBesideTheJarIsPassedToTheJdkThatMadeIt() throws Exception {
         Path copy = tmp.resolve("checkout");

@@ -47,6 +47,7 @@ final class Handlers {
             return 31 * peer.hashCode() + protocol.hashCode();
         }
     }
+
     private final Set<String> allowedOnLimited = ConcurrentHashMap.newKeySet();
     private final Consumer<HostEvent> events;
 

@@ -49,7 +49,7 @@ final class IdentifyService implements HostService {
     private final String agentVersion;
     private final Consumer<HostEvent> publish;
     private ServiceContext ctx;
-    /** Our signed peer record for the current listen addresses, re-sealed when they change; null while there are none. */
+    /** Our signed peer record for the current listen addresses, re-sealed when they change; null until there is one. */
     private volatile byte[] ourRecord;
     private long lastSeq;
     /**
@@ -89,7 +89,13 @@ final class IdentifyService implements HostService {
         context.allowOnLimitedConnections(Host.IDENTIFY);
         context.allowOnLimitedConnections(Host.IDENTIFY_PUSH);
         context.subscribe(HostEvent.ConnectionOpened.class, e -> context.execute("identify", () -> identify(e.connection())));
-        ourRecord = sealRecord(context.advertisedAddrs());
+        // A host with no address to advertise (one that only dials) has nothing to certify: it sends
+        // no record until it has one, and saves the signature, the largest cost of a fresh process's
+        // host after its own key. As js-libp2p does; once sealed, a record follows every change, also
+        // to no address at all, so that peers drop what was certified before (go-libp2p seals on
+        // every change).
+        List<Multiaddr> advertised = context.advertisedAddrs();
+        ourRecord = advertised.isEmpty() ? null : sealRecord(advertised);
         context.subscribe(HostEvent.LocalAddressesChanged.class, e -> {
             ourRecord = sealRecord(e.addrs());
             pushToAll();
@@ -105,16 +111,9 @@ final class IdentifyService implements HostService {
     /**
      * Seals a peer record of our addresses. Its sequence number is the wall clock in nanoseconds, as
      * go-libp2p's (peer.TimestampSeq), kept increasing: a peer takes a record only if its seq is
-     * higher than the one it has. A host with no address to advertise (one that only dials) has
-     * nothing to certify, and sends no record: that saves it a signature, the largest cost of a fresh
-     * process's host after its own key.
-     *
-     * @return the sealed envelope, or null for no addresses
+     * higher than the one it has.
      */
     private synchronized byte[] sealRecord(List<Multiaddr> addrs) {
-        if (addrs.isEmpty()) {
-            return null;
-        }
         Instant wall = Instant.now();
         long now = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
         lastSeq = Math.max(now, lastSeq + 1);
