@@ -134,16 +134,28 @@ async function dial (target, action) {
       const rtt = await node.services.ping.ping(ma)
       out({ action: 'ping', ok: true, rttMs: rtt, handshakePlusOneRttMs: performance.now() - start })
     } else if (action === 'connect-ping') {
-      // N fresh connections one after another: dial + handshake + first ping, then hang up
+      // N fresh connections one after another: dial + handshake + first ping, then hang up. Now and
+      // then (once in 1500 here) js-libp2p 3.3.11 pings on the connection it is still closing and
+      // fails with "Cannot write to a stream that is closed": such a try is counted, not timed, and
+      // made again, up to 10 times in all.
       const n = Number(args[3] ?? 20)
       const times = []
+      const failures = []
       for (let i = 0; i < n; i++) {
         const t0 = performance.now()
-        await node.services.ping.ping(ma)
+        try {
+          await node.services.ping.ping(ma)
+        } catch (err) {
+          failures.push(err.message)
+          if (failures.length > 10) throw err
+          await node.hangUp(ma).catch(() => {})
+          i--
+          continue
+        }
         times.push(performance.now() - t0)
         await node.hangUp(ma)
       }
-      out({ action: 'connect-ping', ok: true, connectionsMs: times })
+      out({ action: 'connect-ping', ok: true, connectionsMs: times, failedTries: failures.length, failures })
     } else if (action === 'identify') {
       // js runs identify by itself on every new connection (and allows one identify stream at a
       // time), so wait for that result rather than asking a second time.
