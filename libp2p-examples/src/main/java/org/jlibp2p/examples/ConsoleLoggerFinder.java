@@ -170,7 +170,7 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder {
             PRINTING.lock();
             try {
                 // Trace lines already start with their layer's name ("noise -> message 1 (e)").
-                String prefix = level == Level.TRACE ? String.format("[%9.3f ms] ", (System.nanoTime() - START) / 1e6)
+                String prefix = level == Level.TRACE ? String.format(Locale.ROOT, "[%9.3f ms] ", (System.nanoTime() - START) / 1e6)
                         : "[" + level + "] " + area + ": ";
                 sink.println(prefix + text);
             } finally {

@@ -3,6 +3,7 @@ package org.jlibp2p.examples;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -98,7 +99,7 @@ final class EchoCommand extends ClientCommand {
 
         @Override
         public String human() {
-            return ok() ? String.format("echo ok: %d streams x %d bytes in %.3f s", streams, bytes, seconds)
+            return ok() ? String.format(Locale.ROOT, "echo ok: %d streams x %d bytes in %.3f s", streams, bytes, seconds)
                     : "echo failed: " + json().get("error");
         }
     }

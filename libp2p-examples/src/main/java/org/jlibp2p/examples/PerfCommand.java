@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.jlibp2p.core.Multiaddr;
@@ -237,7 +238,7 @@ final class PerfCommand extends ClientCommand {
             if (ctx.json) {
                 ctx.emit(Json.object("action", "perf", "type", "intermediary", "timeSeconds", seconds, "uploadBytes", up, "downloadBytes", down), "");
             } else if (terminal != null) {
-                terminal.printf("\rperf: %.0f s, up %d MB (%.1f MB/s), down %d MB (%.1f MB/s)  ", (now - start) / 1e9,
+                terminal.printf(Locale.ROOT, "\rperf: %.0f s, up %d MB (%.1f MB/s), down %d MB (%.1f MB/s)  ", (now - start) / 1e9,
                         totalUp / 1_000_000, up / seconds / 1e6, totalDown / 1_000_000, down / seconds / 1e6);
                 drawn = true;
             }
@@ -284,7 +285,7 @@ final class PerfCommand extends ClientCommand {
 
         @Override
         public String human() {
-            return ok() ? String.format("perf: up %d bytes at %.1f MB/s, down %d bytes at %.1f MB/s, %.3f s (%.3f s with the connection setup)",
+            return ok() ? String.format(Locale.ROOT, "perf: up %d bytes at %.1f MB/s, down %d bytes at %.1f MB/s, %.3f s (%.3f s with the connection setup)",
                     run.uploaded(), mbps(run.uploaded(), run.uploadSeconds()), run.downloaded(), mbps(run.downloaded(), run.downloadSeconds()),
                     run.seconds(), timeSeconds)
                     : "perf failed: " + json().get("error");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -144,7 +145,7 @@ final class RatesCommand extends ClientCommand {
 
         @Override
         public String human() {
-            return String.format("%.0f connections/s (%d dialers), %.0f streams/s on one connection (%d openers)",
+            return String.format(Locale.ROOT, "%.0f connections/s (%d dialers), %.0f streams/s on one connection (%d openers)",
                     connectionsPerSecond, dialers, streamsPerSecond, openers);
         }
     }

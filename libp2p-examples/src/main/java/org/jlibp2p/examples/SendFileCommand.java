@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.host.Host;
@@ -92,7 +93,7 @@ final class SendFileCommand extends ClientCommand {
 
         @Override
         public String human() {
-            return ok() ? String.format("sent %s, %d bytes, %.1f MB/s, SHA-256 verified", file, bytes, json().get("MBps"))
+            return ok() ? String.format(Locale.ROOT, "sent %s, %d bytes, %.1f MB/s, SHA-256 verified", file, bytes, json().get("MBps"))
                     : "send-file failed: " + error();
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.crypto.PrivateKey;
@@ -183,7 +184,7 @@ public final class TransportInterop {
             }
             double handshakePlusOneRtt = (System.nanoTime() - start) / 1e6;
             if (unified) {
-                out.printf("latency:%n  handshake_plus_one_rtt: %.3f%n  ping_rtt: %.3f%n  unit: ms%n", handshakePlusOneRtt, ping);
+                out.printf(Locale.ROOT, "latency:%n  handshake_plus_one_rtt: %.3f%n  ping_rtt: %.3f%n  unit: ms%n", handshakePlusOneRtt, ping);
             } else {
                 out.println(Json.write(Json.object("handshakePlusOneRTTMillis", handshakePlusOneRtt, "pingRTTMilllis", ping)));
             }

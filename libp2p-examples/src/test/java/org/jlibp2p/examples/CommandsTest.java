@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -284,6 +285,22 @@ class CommandsTest {
     void everyKeyTypeCanBeTheIdentity() {
         for (String key : List.of("secp256k1", "ecdsa", "rsa")) {
             assertThat(run("ping", address, "--key", key, "--json").code()).as(key).isZero();
+        }
+    }
+
+    /** Figures for people use a point in every locale, as ping(8) and the interop harness's output do. */
+    @Test
+    void humanFiguresUseAPointWhateverTheLocale() {
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            assertThat(String.format("%.1f", 1.5)).as("the locale formats with a comma").isEqualTo("1,5");
+            Run echo = run("echo", address, "--bytes", "1000", "--streams", "2");
+            assertThat(echo.out()).containsPattern("in \\d+\\.\\d{3} s");
+            Run ping = run("ping", address, "--count", "2");
+            assertThat(ping.out()).containsPattern("rtt min/avg/max = \\d+\\.\\d{3}/\\d+\\.\\d{3}/\\d+\\.\\d{3} ms");
+        } finally {
+            Locale.setDefault(before);
         }
     }
 
