@@ -45,16 +45,21 @@ train() {  # $1: the training run's log; then the JVM's options
   rm -f "$aot"
   "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$aot" -jar "$jar" ping "$addr" > "$log" 2>&1 && [ -f "$aot" ]
 }
-kind="without method profiles"
-if ! train "$work/train.out" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining; then
+made="" kind="without method profiles"
+if train "$work/train.out" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining; then
+  made=yes
+else
   kind="with method profiles (the run without them failed: $(grep -m1 -i 'error\|unrecognized' "$work/train.out" || echo 'see above'))"
-  train "$work/train-profiles.out" || true
+  if train "$work/train-profiles.out"; then
+    made=yes
+  fi
 fi
-if [ -f "$aot" ]; then
+if [ -n "$made" ]; then
   read_release "$JAVA_HOME" JAVA_RUNTIME_VERSION
   printf '%s\n%s\n' "$JAVA_HOME" "$value" > "$aot.jdk"
   echo "aot-cache: wrote $aot ($(( $(stat -c %s "$aot") / 1048576 )) MiB) for the JDK at $JAVA_HOME, $kind"
 else
+  rm -f "$aot"
   echo "aot-cache: the training run failed; the jar runs without a cache:" >&2
   cat "$work/train.out" >&2
   if [ -f "$work/train-profiles.out" ]; then
