@@ -17,6 +17,7 @@ import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.MuxedStream;
+import org.jlibp2p.testing.EchoStreams;
 import org.jlibp2p.yamux.YamuxFrame.Data;
 import org.jlibp2p.yamux.YamuxFrame.Flags;
 import org.jlibp2p.yamux.YamuxFrame.Ping;
@@ -39,44 +40,31 @@ class YamuxCoalescingTest {
      */
     @Test
     void openersWaitingOnTheAckBacklogSendTheBufferedSynsFirst() throws Exception {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
         YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30)).withAckBacklog(4);
-        YamuxSession client = started(buffered(pair.a()), Role.INITIATOR, config, DELAYED_FLUSH);
-        YamuxSession server = started(buffered(pair.b()), Role.RESPONDER, config, DELAYED_FLUSH);
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            executor.submit(() -> {
-                while (true) {
-                    MuxedStream s = server.acceptStream(Duration.ZERO);
-                    executor.submit(() -> {
-                        s.in().transferTo(s.out());
-                        s.close();
+        betweenTwoSessions(config, DELAYED_FLUSH, DELAYED_FLUSH, (client, server) -> {
+            try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                EchoStreams.serve(server, executor);
+                long start = System.nanoTime();
+                List<Future<?>> openers = new ArrayList<>();
+                for (int i = 0; i < 64; i++) {
+                    openers.add(executor.submit(() -> {
+                        for (int j = 0; j < 20; j++) {
+                            MuxedStream s = client.openStream();
+                            s.out().write(7);
+                            s.closeWrite();
+                            assertThat(s.in().read()).isEqualTo(7);
+                            assertThat(s.in().read()).isEqualTo(-1);
+                        }
                         return null;
-                    });
+                    }));
                 }
-            });
-            long start = System.nanoTime();
-            List<Future<?>> openers = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                openers.add(executor.submit(() -> {
-                    for (int j = 0; j < 20; j++) {
-                        MuxedStream s = client.openStream();
-                        s.out().write(7);
-                        s.closeWrite();
-                        assertThat(s.in().read()).isEqualTo(7);
-                        assertThat(s.in().read()).isEqualTo(-1);
-                    }
-                    return null;
-                }));
+                for (Future<?> f : openers) {
+                    f.get(20, TimeUnit.SECONDS);
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+                executor.shutdownNow();
             }
-            for (Future<?> f : openers) {
-                f.get(20, TimeUnit.SECONDS);
-            }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-            executor.shutdownNow();
-        } finally {
-            close(client, server);
-        }
-        assertEnded(client, server);
+        });
     }
 
     /**
@@ -86,11 +74,7 @@ class YamuxCoalescingTest {
      */
     @Test
     void aBurstOfPingsIsAnsweredWithOneFlush() throws Exception {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
-        CountingFlushes connection = new CountingFlushes(pair.a());
-        YamuxSession session = started(connection, Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)), DELAYED_FLUSH);
-        try {
-            RawPeer remote = answerTheProbe(pair.b());
+        againstARawPeer(Role.INITIATOR, Duration.ofSeconds(10), DELAYED_FLUSH, (session, remote, connection) -> {
             int before = connection.flushes();
 
             java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
@@ -102,10 +86,7 @@ class YamuxCoalescingTest {
                 assertThat(remote.next().frame()).isEqualTo(new YamuxFrame.Ping(true, 1000 + i));
             }
             assertThat(connection.flushes() - before).as("flushes for 30 pongs").isEqualTo(1);
-        } finally {
-            close(session);
-        }
-        assertEnded(session);
+        });
     }
 
     /**
@@ -114,30 +95,19 @@ class YamuxCoalescingTest {
      */
     @Test
     void aNewStreamsSynLeavesWithItsFirstData() throws Exception {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
-        CountingFlushes connection = new CountingFlushes(pair.a());
-        YamuxSession session = started(connection, Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)), NO_DELAYED_FLUSH);
-        try {
-            RawPeer remote = answerTheProbe(pair.b());
+        againstARawPeer(Role.INITIATOR, Duration.ofSeconds(10), NO_DELAYED_FLUSH, (session, remote, connection) -> {
             int before = connection.flushes();
             MuxedStream s = session.openStream();
             s.out().write(PROPOSAL);
 
             assertOneFlushCarried(remote, connection, before, Flags.SYN);
-        } finally {
-            close(session);
-        }
-        assertEnded(session);
+        });
     }
 
     /** Accepting a stream costs no message of its own either: the ACK leaves with the first answer. */
     @Test
     void anAcceptedStreamsAckLeavesWithItsFirstAnswer() throws Exception {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
-        CountingFlushes connection = new CountingFlushes(pair.a());
-        YamuxSession session = started(connection, Role.RESPONDER, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)), NO_DELAYED_FLUSH);
-        try {
-            RawPeer remote = answerTheProbe(pair.b());
+        againstARawPeer(Role.RESPONDER, Duration.ofSeconds(10), NO_DELAYED_FLUSH, (session, remote, connection) -> {
             int before = connection.flushes();
             remote.sendData(1, Flags.of(Flags.SYN), PROPOSAL);
             MuxedStream s = session.acceptStream(Duration.ofSeconds(5));
@@ -145,10 +115,7 @@ class YamuxCoalescingTest {
             s.out().write(PROPOSAL); // multistream's answer echoes the proposal
 
             assertOneFlushCarried(remote, connection, before, Flags.ACK);
-        } finally {
-            close(session);
-        }
-        assertEnded(session);
+        });
     }
 
     /**
@@ -160,33 +127,29 @@ class YamuxCoalescingTest {
      */
     @Test
     void streamsWhoseFirstMoveIsAReadAreStillOpenedAndAcknowledged() throws Exception {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
         YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30));
-        YamuxSession client = started(buffered(pair.a()), Role.INITIATOR, config, NO_DELAYED_FLUSH);
-        YamuxSession server = started(buffered(pair.b()), Role.RESPONDER, config, NO_DELAYED_FLUSH);
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            awaitRtt(client, server); // the RTT probes and their answers are flushed: nothing else will be
-            YamuxStream opened = (YamuxStream) client.openStream();
-            Future<Integer> openerRead = executor.submit(() -> opened.in().read());
+        betweenTwoSessions(config, NO_DELAYED_FLUSH, NO_DELAYED_FLUSH, (client, server) -> {
+            try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                awaitRtt(client, server); // the RTT probes and their answers are flushed: nothing else will be
+                YamuxStream opened = (YamuxStream) client.openStream();
+                Future<Integer> openerRead = executor.submit(() -> opened.in().read());
 
-            MuxedStream accepted = server.acceptStream(Duration.ofSeconds(5));
-            assertThat(accepted).as("the stream the remote heard of").isNotNull();
-            Future<Integer> acceptorRead = executor.submit(() -> accepted.in().read());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!opened.acked() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
+                MuxedStream accepted = server.acceptStream(Duration.ofSeconds(5));
+                assertThat(accepted).as("the stream the remote heard of").isNotNull();
+                Future<Integer> acceptorRead = executor.submit(() -> accepted.in().read());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!opened.acked() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(opened.acked()).as("the ACK reached the opener while the acceptor waits to read").isTrue();
+                assertThat(acceptorRead).isNotDone();
+
+                accepted.out().write(1);
+                opened.out().write(2);
+                assertThat(openerRead.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+                assertThat(acceptorRead.get(5, TimeUnit.SECONDS)).isEqualTo(2);
             }
-            assertThat(opened.acked()).as("the ACK reached the opener while the acceptor waits to read").isTrue();
-            assertThat(acceptorRead).isNotDone();
-
-            accepted.out().write(1);
-            opened.out().write(2);
-            assertThat(openerRead.get(5, TimeUnit.SECONDS)).isEqualTo(1);
-            assertThat(acceptorRead.get(5, TimeUnit.SECONDS)).isEqualTo(2);
-        } finally {
-            close(client, server);
-        }
-        assertEnded(client, server);
+        });
     }
 
     /**
@@ -197,29 +160,27 @@ class YamuxCoalescingTest {
      */
     @Test
     void openersWaitingOnTheAckBacklogGetTheAcksOfStreamsTheRemoteLeftUntouched() throws Exception {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
         YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30)).withAckBacklog(4);
-        YamuxSession client = started(buffered(pair.a()), Role.INITIATOR, config, NO_DELAYED_FLUSH);
-        YamuxSession server = started(buffered(pair.b()), Role.RESPONDER, config, DELAYED_FLUSH);
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            executor.submit(() -> {
-                while (true) {
-                    server.acceptStream(Duration.ZERO); // and left untouched
+        betweenTwoSessions(config, NO_DELAYED_FLUSH, DELAYED_FLUSH, (client, server) -> {
+            try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                executor.submit(() -> {
+                    while (true) {
+                        server.acceptStream(Duration.ZERO); // and left untouched
+                    }
+                });
+                try {
+                    awaitRtt(client, server);
+                    long start = System.nanoTime();
+                    for (int i = 0; i < 12; i++) {
+                        client.openStream();
+                    }
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+                } finally {
+                    close(client, server);
+                    executor.shutdownNow();
                 }
-            });
-            try {
-                awaitRtt(client, server);
-                long start = System.nanoTime();
-                for (int i = 0; i < 12; i++) {
-                    client.openStream();
-                }
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-            } finally {
-                close(client, server);
-                executor.shutdownNow();
             }
-        }
-        assertEnded(client, server);
+        });
     }
 
     /**
@@ -230,11 +191,8 @@ class YamuxCoalescingTest {
      */
     @Test
     void aStreamNobodyUsesIsStillAnnouncedAfterTheDelay() throws Exception {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
         YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30));
-        YamuxSession client = started(buffered(pair.a()), Role.INITIATOR, config, DELAYED_FLUSH);
-        YamuxSession server = started(buffered(pair.b()), Role.RESPONDER, config, DELAYED_FLUSH);
-        try {
+        betweenTwoSessions(config, DELAYED_FLUSH, DELAYED_FLUSH, (client, server) -> {
             awaitRtt(client, server);
             YamuxStream opened = (YamuxStream) client.openStream();
             assertThat(server.acceptStream(Duration.ofSeconds(5))).as("the stream the remote heard of").isNotNull();
@@ -243,10 +201,7 @@ class YamuxCoalescingTest {
                 Thread.sleep(5);
             }
             assertThat(opened.acked()).isTrue();
-        } finally {
-            close(client, server);
-        }
-        assertEnded(client, server);
+        });
     }
 
     /**
@@ -257,43 +212,39 @@ class YamuxCoalescingTest {
      */
     @Test
     void anOpenerLeftAnotherStreamsFrameFlushesIt() throws Exception {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
-        YamuxSession session = started(buffered(pair.a()), Role.INITIATOR, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(30)), NO_DELAYED_FLUSH);
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            RawPeer remote = answerTheProbe(pair.b());
-            MuxedStream first = session.openStream();
-            first.out().write(1);
-            assertThat(remote.next().flags().syn()).isTrue();
-            assertThat(remote.next().payload()).containsExactly(1);
+        againstARawPeer(Role.INITIATOR, Duration.ofSeconds(30), NO_DELAYED_FLUSH, (session, remote, connection) -> {
+            try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                MuxedStream first = session.openStream();
+                first.out().write(1);
+                assertThat(remote.next().flags().syn()).isTrue();
+                assertThat(remote.next().payload()).containsExactly(1);
 
-            session.writer.lock(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-            Thread opener;
-            Future<MuxedStream> second;
-            try {
-                java.util.concurrent.ArrayBlockingQueue<Thread> started = new java.util.concurrent.ArrayBlockingQueue<>(1);
-                second = executor.submit(() -> {
-                    started.add(Thread.currentThread());
-                    return session.openStream();
-                });
-                opener = started.poll(5, TimeUnit.SECONDS);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (opener.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
-                    Thread.sleep(1); // until it waits for the write lock we hold
+                session.writer.lock(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+                Thread opener;
+                Future<MuxedStream> second;
+                try {
+                    java.util.concurrent.ArrayBlockingQueue<Thread> started = new java.util.concurrent.ArrayBlockingQueue<>(1);
+                    second = executor.submit(() -> {
+                        started.add(Thread.currentThread());
+                        return session.openStream();
+                    });
+                    opener = started.poll(5, TimeUnit.SECONDS);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (opener.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+                        Thread.sleep(1); // until it waits for the write lock we hold
+                    }
+                    assertThat(opener.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+                    first.closeWrite(); // left unflushed: the opener waits for the lock
+                } finally {
+                    session.writer.unlock();
                 }
-                assertThat(opener.getState()).isEqualTo(Thread.State.TIMED_WAITING);
-                first.closeWrite(); // left unflushed: the opener waits for the lock
-            } finally {
-                session.writer.unlock();
-            }
-            second.get(5, TimeUnit.SECONDS);
+                second.get(5, TimeUnit.SECONDS);
 
-            Future<RawPeer.Frame> fin = executor.submit(remote::next);
-            assertThat(fin.get(5, TimeUnit.SECONDS).frame()).isEqualTo(new WindowUpdate(1, Flags.of(Flags.FIN), 0));
-            assertThat(executor.submit(remote::next).get(5, TimeUnit.SECONDS).frame()).isEqualTo(new WindowUpdate(3, Flags.of(Flags.SYN), 0));
-        } finally {
-            close(session);
-        }
-        assertEnded(session);
+                Future<RawPeer.Frame> fin = executor.submit(remote::next);
+                assertThat(fin.get(5, TimeUnit.SECONDS).frame()).isEqualTo(new WindowUpdate(1, Flags.of(Flags.FIN), 0));
+                assertThat(executor.submit(remote::next).get(5, TimeUnit.SECONDS).frame()).isEqualTo(new WindowUpdate(3, Flags.of(Flags.SYN), 0));
+            }
+        });
     }
 
     /**
@@ -303,19 +254,13 @@ class YamuxCoalescingTest {
      */
     @Test
     void aStreamIsAcceptableOnceItsFirstPayloadIsBuffered() throws Exception {
-        Pipes.Pair pair = Pipes.pair(1 << 20);
-        YamuxSession session = started(buffered(pair.a()), Role.RESPONDER, YamuxConfig.defaults().withTimers(Duration.ZERO, Duration.ofSeconds(10)), DELAYED_FLUSH);
-        try {
-            RawPeer remote = answerTheProbe(pair.b());
+        againstARawPeer(Role.RESPONDER, Duration.ofSeconds(10), DELAYED_FLUSH, (session, remote, connection) -> {
             remote.sendRaw(new Data(1, Flags.of(Flags.SYN), PROPOSAL.length).encode()); // the header alone
             assertThat(session.acceptStream(Duration.ofMillis(300))).as("accepted before its payload arrived").isNull();
             remote.sendRaw(PROPOSAL);
             MuxedStream s = session.acceptStream(Duration.ofSeconds(5));
             assertThat(s.in().available()).isEqualTo(PROPOSAL.length);
-        } finally {
-            close(session);
-        }
-        assertEnded(session);
+        });
     }
 
     /** The flusher's delay for announcements as shipped: what sends a SYN or ACK nobody else does. */
@@ -329,6 +274,51 @@ class YamuxCoalescingTest {
         session.writer.announceDelayNanos = announceDelay.toNanos(); // before start: the flusher reads it
         session.start();
         return session;
+    }
+
+    /** A test's body against one session and a raw remote that has answered its RTT probe. */
+    private interface AgainstARawPeer {
+        void run(YamuxSession session, RawPeer remote, CountingFlushes connection) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} against one session (no keep-alive pings after the first, the given write
+     * timeout and flusher delay) whose writes wait in a buffer until flush, and a raw remote that has
+     * answered its RTT probe; then closes the session and checks that its threads ended.
+     */
+    private static void againstARawPeer(Role role, Duration writeTimeout, Duration announceDelay, AgainstARawPeer body) throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        CountingFlushes connection = new CountingFlushes(pair.a());
+        YamuxSession session = started(connection, role, YamuxConfig.defaults().withTimers(Duration.ZERO, writeTimeout), announceDelay);
+        try {
+            body.run(session, answerTheProbe(pair.b()), connection);
+        } finally {
+            close(session);
+        }
+        assertEnded(session);
+    }
+
+    /** A test's body between two sessions. */
+    private interface BetweenTwoSessions {
+        void run(YamuxSession client, YamuxSession server) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} between a client and a server session whose writes wait in a buffer until
+     * flush, as over Noise, each with its flusher delay; then closes both and checks that their
+     * threads ended.
+     */
+    private static void betweenTwoSessions(YamuxConfig config, Duration clientDelay, Duration serverDelay, BetweenTwoSessions body)
+            throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        YamuxSession client = started(buffered(pair.a()), Role.INITIATOR, config, clientDelay);
+        YamuxSession server = started(buffered(pair.b()), Role.RESPONDER, config, serverDelay);
+        try {
+            body.run(client, server);
+        } finally {
+            close(client, server);
+        }
+        assertEnded(client, server);
     }
 
     private static void close(YamuxSession... sessions) {

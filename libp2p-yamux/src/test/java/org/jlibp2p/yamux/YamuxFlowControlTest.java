@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.MuxedStream;
+import org.jlibp2p.testing.EchoStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,16 +79,7 @@ class YamuxFlowControlTest {
 
     @Test
     void thousandConcurrentStreamsEchoOnOneSession() throws Exception {
-        executor.submit(() -> {
-            while (true) {
-                MuxedStream s = server.acceptStream(Duration.ZERO);
-                executor.submit(() -> {
-                    s.in().transferTo(s.out());
-                    s.close();
-                    return null;
-                });
-            }
-        });
+        EchoStreams.serve(server, executor);
         List<Future<Long>> results = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             int seed = i;
