@@ -177,6 +177,9 @@ class SigningAndValidationTest {
             awaitTrue("two ignored for want of room", () -> node.pubsub().stats().getOrDefault("refused.maxValidationsInFlight", 0L) == 2);
             awaitTrue("the two admitted running", () -> running.get() == 2); // admitted before their threads start
             release.countDown();
+            // Read the peak once both have finished: the second to start may not have recorded it yet
+            // when the count reached two.
+            awaitTrue("the two admitted finished", () -> running.get() == 0);
             assertThat(most.get()).isEqualTo(2);
         }
     }
