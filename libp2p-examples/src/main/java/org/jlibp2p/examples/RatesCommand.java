@@ -79,7 +79,7 @@ final class RatesCommand extends ClientCommand {
             }
             double connectionsPerSecond = perSecond(hosts.size(), seconds, i -> {
                 Connection c = ctx.connect(hosts.get(i), addr);
-                try (ProtocolStream s = c.newStream(Ping.PROTOCOL_ID)) {
+                try (ProtocolStream s = c.newStreamLazy(Ping.PROTOCOL_ID)) {
                     Ping.ping(s, 1);
                 }
                 c.close();

@@ -55,6 +55,30 @@ public interface Connection extends Closeable {
     ProtocolStream newStream(String... protocols) throws IOException;
 
     /**
+     * Opens a stream for one protocol without waiting for the remote to agree: multistream-select's
+     * lazy mode (go-multistream's lazy client, rust-libp2p's {@code V1Lazy}, js-libp2p's optimistic
+     * select). The proposal leaves with the first bytes written, and the remote's answer is read
+     * before the first bytes read, which saves a round trip: a request and its response take one
+     * round trip instead of two. If the remote declines, the first read (or {@code closeWrite}, or
+     * {@code close}) throws {@link org.jlibp2p.core.ProtocolNotSupportedException} and the stream is
+     * reset; the bytes written meanwhile are lost. A remote may also take those bytes for its next
+     * proposal and reset the stream, and the read then throws the
+     * {@link org.jlibp2p.core.StreamResetException} instead.
+     *
+     * <p>For protocols the remote is known to speak, and that read a response before they end their
+     * side. {@code closeWrite} and {@code close} wait for the answer first (up to the host's stream
+     * negotiation timeout), since some implementations lose an end that arrives mid-negotiation.
+     * The default negotiates fully, as {@link #newStream(String...)}.
+     *
+     * @param protocol the one protocol to propose
+     * @return the stream, whose protocol is {@code protocol} if the remote agrees
+     * @throws IOException if the stream cannot be opened
+     */
+    default ProtocolStream newStreamLazy(String protocol) throws IOException {
+        return newStream(protocol);
+    }
+
+    /**
      * {@return true if the connection is limited in duration or bytes, as a relayed one is}
      * Only protocols allowed there ({@link Host#allowOnLimitedConnections(String)}; ping and identify
      * are) may open streams on it; others fail with a {@link LimitedConnectionException}.

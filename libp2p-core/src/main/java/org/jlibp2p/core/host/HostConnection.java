@@ -14,6 +14,7 @@ import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.crypto.PublicKey;
+import org.jlibp2p.core.multistream.LazyChannel;
 import org.jlibp2p.core.multistream.MultistreamSelect;
 import org.jlibp2p.core.spi.MuxedStream;
 
@@ -203,13 +204,8 @@ final class HostConnection implements Connection {
         if (protocols.length == 0) {
             throw new IllegalArgumentException("name at least one protocol");
         }
-        if (limited) {
-            for (String p : protocols) {
-                if (!host.handlers.allowedOnLimited(p)) {
-                    throw new LimitedConnectionException(p + " may not run on the limited connection to " + remotePeer()
-                            + " (allow it with Host.allowOnLimitedConnections)");
-                }
-            }
+        for (String p : protocols) {
+            checkAllowed(p);
         }
         MuxedStream stream = upgraded.session().openStream();
         try {
@@ -224,6 +220,33 @@ final class HostConnection implements Connection {
         } catch (IOException | RuntimeException e) {
             stream.reset();
             throw e;
+        }
+    }
+
+    @Override
+    public ProtocolStream newStreamLazy(String protocol) throws IOException {
+        checkAllowed(protocol);
+        MuxedStream stream = upgraded.session().openStream();
+        try {
+            LazyChannel lazy = MultistreamSelect.dialerSelectLazy(stream, protocol, host.limits().streamNegotiationTimeout());
+            HostStream hostStream = new HostStream(stream, lazy, protocol, this, Role.INITIATOR);
+            streamsOpened.incrementAndGet();
+            streams.add(hostStream);
+            if (LOG.isLoggable(Level.TRACE)) {
+                LOG.log(Level.TRACE, "outbound stream " + stream.id() + " to " + remotePeer() + " proposes " + protocol + " lazily");
+            }
+            return hostStream;
+        } catch (IOException | RuntimeException e) {
+            stream.reset();
+            throw e;
+        }
+    }
+
+    /** Throws unless {@code protocol} may open a stream on this connection (on a limited one, only those allowed there). */
+    private void checkAllowed(String protocol) throws LimitedConnectionException {
+        if (limited && !host.handlers.allowedOnLimited(protocol)) {
+            throw new LimitedConnectionException(protocol + " may not run on the limited connection to " + remotePeer()
+                    + " (allow it with Host.allowOnLimitedConnections)");
         }
     }
 

@@ -3,6 +3,7 @@ package org.jlibp2p.core.host;
 import java.io.IOException;
 import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Role;
+import org.jlibp2p.core.multistream.LazyChannel;
 import org.jlibp2p.core.spi.MuxedStream;
 
 /** A muxed stream with its agreed protocol and its connection; it leaves the connection's list when it ends. */
@@ -17,8 +18,17 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
     private final Role direction;
     private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /** The protocol's negotiation when it was proposed lazily and may still be under way; else null. */
+    private final LazyChannel lazy;
+
     HostStream(MuxedStream stream, String protocol, HostConnection connection, Role direction) {
-        super(stream);
+        this(stream, null, protocol, connection, direction);
+    }
+
+    /** A stream whose protocol was proposed lazily ({@code lazy} non-null): reads and writes go through {@code lazy}. */
+    HostStream(MuxedStream stream, LazyChannel lazy, String protocol, HostConnection connection, Role direction) {
+        super(lazy != null ? lazy : stream);
+        this.lazy = lazy;
         this.stream = stream;
         this.protocol = protocol;
         this.connection = connection;
@@ -61,7 +71,25 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
 
     @Override
     public void closeWrite() throws IOException {
+        awaitAgreement();
         stream.closeWrite();
+    }
+
+    /**
+     * Before a lazily proposed stream ends its side, the listener's answer: a listener still
+     * negotiating when the end arrives may lose it (js-libp2p 3.3.11 does; go-multistream's lazy
+     * client waits the same way since its PR #115). A refused or failed negotiation resets the stream.
+     */
+    private void awaitAgreement() throws IOException {
+        if (lazy == null || lazy.answered()) {
+            return;
+        }
+        try {
+            lazy.awaitAnswer();
+        } catch (IOException e) {
+            reset();
+            throw e;
+        }
     }
 
     @Override
@@ -73,6 +101,7 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
 
     @Override
     public void close() throws IOException {
+        awaitAgreement();
         recordEnd();
         connection.forget(this);
         stream.close();

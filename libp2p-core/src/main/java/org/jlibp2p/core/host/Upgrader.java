@@ -8,9 +8,12 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.ForwardingDuplex;
+import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.PeerIdMismatchException;
 import org.jlibp2p.core.Role;
+import org.jlibp2p.core.multistream.LazyChannel;
 import org.jlibp2p.core.multistream.MultistreamSelect;
 import org.jlibp2p.core.spi.MuxedSession;
 import org.jlibp2p.core.spi.RawConnection;
@@ -24,7 +27,11 @@ import org.jlibp2p.core.spi.StreamMuxer;
  *
  * <ol>
  *   <li><b>authenticate</b>: agree on a security protocol with multistream-select, then run its
- *       handshake; after it, the remote's peer id is proven (and, when dialing, checked);</li>
+ *       handshake; after it, the remote's peer id is proven (and, when dialing, checked). A dialer
+ *       with one security protocol proposes it lazily ({@link LazyChannel}): its first handshake
+ *       message leaves with the proposal, which saves a round trip. The bytes on the wire are the
+ *       same; go, js and rust listeners read a proposal exactly and leave what follows it for the
+ *       handshake, as ours does;</li>
  *   <li><b>multiplex</b>: take the muxer agreed inside the handshake if the security protocol agreed
  *       one, or else agree on one with multistream-select over the secured connection; start it.</li>
  * </ol>
@@ -119,10 +126,21 @@ final class Upgrader {
         Steps steps = new Steps(Role.INITIATOR, raw);
         UpgradeException.Stage stage = UpgradeException.Stage.SECURITY_NEGOTIATION;
         ScheduledFuture<?> deadline = deadline(raw);
+        LazyChannel lazy = null;
         try {
-            String securityId = MultistreamSelect.dialerSelect(raw, List.copyOf(security.keySet()), timeout);
+            String securityId;
+            RawConnection secured = raw;
+            if (security.size() == 1) {
+                // One protocol to propose: its first handshake message follows the proposal in the same
+                // write, and the listener's answer is read before the handshake's first read.
+                securityId = security.keySet().iterator().next();
+                lazy = MultistreamSelect.dialerSelectLazy(raw, securityId, timeout);
+                secured = new LazyRawConnection(raw, lazy);
+            } else {
+                securityId = MultistreamSelect.dialerSelect(raw, List.copyOf(security.keySet()), timeout);
+            }
             stage = steps.next(UpgradeException.Stage.SECURITY_HANDSHAKE);
-            SecureConnection secure = security.get(securityId).secureOutbound(raw, expected, List.copyOf(muxers.keySet()));
+            SecureConnection secure = security.get(securityId).secureOutbound(secured, expected, List.copyOf(muxers.keySet()));
             stage = steps.next(UpgradeException.Stage.MUXER_NEGOTIATION);
             Optional<String> early = secure.earlyMuxer().filter(muxers::containsKey);
             String muxerId = early.isPresent() ? early.get() : MultistreamSelect.dialerSelect(secure, List.copyOf(muxers.keySet()), timeout);
@@ -138,9 +156,47 @@ final class Upgrader {
         } catch (IOException e) {
             steps.end("failed: " + e.getMessage());
             raw.close();
+            if (lazy != null && !lazy.answered()) {
+                // the handshake's first read was waiting for the listener's answer, which failed
+                stage = UpgradeException.Stage.SECURITY_NEGOTIATION;
+            }
             throw new UpgradeException(stage, e);
         } finally {
             deadline.cancel(false);
+        }
+    }
+
+    /**
+     * The raw connection as the security handshake sees it when its protocol was proposed lazily:
+     * bytes go through the {@link LazyChannel}, which sends the proposal in front of the first
+     * handshake message and reads the listener's answer before the first handshake read.
+     */
+    private static final class LazyRawConnection extends ForwardingDuplex implements RawConnection {
+        private final RawConnection raw;
+
+        LazyRawConnection(RawConnection raw, LazyChannel lazy) {
+            super(lazy);
+            this.raw = raw;
+        }
+
+        @Override
+        public Multiaddr localAddress() {
+            return raw.localAddress();
+        }
+
+        @Override
+        public Multiaddr remoteAddress() {
+            return raw.remoteAddress();
+        }
+
+        @Override
+        public boolean isLimited() {
+            return raw.isLimited();
+        }
+
+        @Override
+        public String toString() {
+            return raw.toString();
         }
     }
 

@@ -138,7 +138,8 @@ public final class MultistreamSelect {
      * select.)
      *
      * <p>The caller sets read timeouts on the returned channel as it would on the original; they
-     * bound the reading of the answer too.
+     * bound the reading of the answer too. {@link #dialerSelectLazy(Duplex, String, Duration)} bounds
+     * it by a deadline of its own.
      *
      * @param channel  the fresh channel
      * @param protocol the protocol to use
@@ -147,7 +148,37 @@ public final class MultistreamSelect {
      */
     public static Duplex dialerSelectLazy(Duplex channel, String protocol) throws IOException {
         send(channel.out(), PROTOCOL_ID, protocol);
-        return new LazyChannel(channel, protocol);
+        return new LazyChannel(channel, protocol, null, null);
+    }
+
+    /**
+     * The dialer's side in lazy mode, as {@link #dialerSelectLazy(Duplex, String)}, with a deadline for
+     * the answer: whatever first waits for it (a read, or {@link LazyChannel#awaitAnswer()}) waits at
+     * most {@code timeout}, and then fails with {@link SocketTimeoutException}; the read timeout the
+     * caller set on the channel applies again after the answer. The proposal is buffered, not
+     * flushed: it leaves with the caller's first bytes, in one write, when the caller flushes them
+     * (or when the answer is awaited).
+     *
+     * <p>Close with care: a listener that is still negotiating when the dialer's side ends may lose
+     * the end (js-libp2p 3.3.11 does; libp2p/specs issue 643 lists the pitfall). Await the answer
+     * before half-closing, as go-multistream's lazy client does since its PR #115; a stream that
+     * reads its response before it closes has it already.
+     *
+     * @param channel  the fresh channel
+     * @param protocol the protocol to use
+     * @param timeout  how long the answer may take once something waits for it
+     * @return the channel, whose input first consumes the listener's answer
+     * @throws IOException if writing the proposal fails
+     */
+    public static LazyChannel dialerSelectLazy(Duplex channel, String protocol, Duration timeout) throws IOException {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the answer needs a positive timeout");
+        }
+        if (LOG.isLoggable(System.Logger.Level.TRACE)) {
+            LOG.log(System.Logger.Level.TRACE, "multistream -> " + PROTOCOL_ID + " (lazy)");
+            LOG.log(System.Logger.Level.TRACE, "multistream -> " + protocol + " (lazy)");
+        }
+        return new LazyChannel(channel, protocol, timeout, concat(encode(PROTOCOL_ID), encode(protocol)));
     }
 
     /**
@@ -287,7 +318,7 @@ public final class MultistreamSelect {
     }
 
 
-    private static String readMessage(InputStream in, ReadDeadline deadline) throws IOException {
+    static String readMessage(InputStream in, ReadDeadline deadline) throws IOException {
         byte[] frame = readFrame(in, deadline, MAX_MESSAGE_LENGTH);
         String message = text(Arrays.copyOf(frame, frame.length - 1));
         if (LOG.isLoggable(System.Logger.Level.TRACE)) {
@@ -327,7 +358,7 @@ public final class MultistreamSelect {
         }
     }
 
-    private static void expectHeader(String header) throws MalformedMessageException {
+    static void expectHeader(String header) throws MalformedMessageException {
         // "If either side receives anything other than the multistream protocol id as the first
         // message, they abort the negotiation process." (connections/README.md)
         if (!header.equals(PROTOCOL_ID)) {
@@ -348,67 +379,11 @@ public final class MultistreamSelect {
         return out.toByteArray();
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
+    static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 
     /** A negotiation's deadline, applied to the channel as a read timeout before each read. */
-    /** The channel returned by {@link #dialerSelectLazy}: the first read consumes the answer. */
-    private static final class LazyChannel extends ForwardingDuplex {
-        private final Duplex channel;
-        private final String protocol;
-        private volatile boolean answered;
-        private final InputStream in;
-
-        LazyChannel(Duplex channel, String protocol) {
-            super(channel);
-            this.channel = channel;
-            this.protocol = protocol;
-            this.in = new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    awaitAnswer();
-                    return channel.in().read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    awaitAnswer();
-                    return channel.in().read(b, off, len);
-                }
-
-                @Override
-                public int available() throws IOException {
-                    return answered ? channel.in().available() : 0;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    channel.in().close();
-                }
-            };
-        }
-
-        private void awaitAnswer() throws IOException {
-            if (answered) {
-                return;
-            }
-            expectHeader(readMessage(channel.in()));
-            String answer = readMessage(channel.in());
-            if (answer.equals(NA)) {
-                throw new ProtocolNotSupportedException(List.of(protocol));
-            }
-            if (!answer.equals(protocol)) {
-                throw new MalformedMessageException("multistream: proposed '" + protocol + "', listener answered '" + answer + "'");
-            }
-            answered = true;
-        }
-
-        @Override
-        public InputStream in() {
-            return in;
-        }
-    }
 }

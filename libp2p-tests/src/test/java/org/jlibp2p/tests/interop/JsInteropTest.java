@@ -27,6 +27,7 @@ import org.jlibp2p.core.host.Connection;
 import org.jlibp2p.core.host.Host;
 import org.jlibp2p.core.host.HostEvent;
 import org.jlibp2p.core.host.Peerstore;
+import org.jlibp2p.core.host.Ping;
 import org.jlibp2p.core.host.ProtocolStream;
 import org.jlibp2p.core.host.StreamHandler;
 import org.jlibp2p.noise.NoiseSecureChannel;
@@ -129,6 +130,37 @@ class JsInteropTest {
         assertThat(rtts).hasSize(3).allSatisfy(d -> assertThat(d).isPositive().isLessThan(Duration.ofSeconds(5)));
         Map<String, Object> seen = js.nextEvent("connection", 10);
         assertThat(seen).containsEntry("peerId", h.peerId().toString()).containsEntry("muxer", "/yamux/1.0.0").containsEntry("encryption", "/noise");
+    }
+
+    /**
+     * Our dialer proposes /noise lazily, with Noise's first message behind it (every test that dials
+     * js does); here streams are proposed lazily too, and echo streams end their side at once, while
+     * js may still be negotiating: the end waits for js's answer, which js 3.3.11 needs.
+     */
+    @Test
+    void javaProposesLazilyToJsAndEndsStreamsAtOnce() throws Exception {
+        JsPeer js = jsListener("ed25519");
+        Multiaddr addr = address(js.next(30));
+        Host h = host();
+        Connection c = h.connect(addr);
+        try (ProtocolStream s = c.newStreamLazy("/ipfs/ping/1.0.0")) {
+            assertThat(Ping.ping(s, 2)).hasSize(2);
+            s.closeWrite();
+        }
+        for (int i = 0; i < 20; i++) {
+            byte[] message = ("lazy " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try (ProtocolStream s = c.newStreamLazy("/echo/1.0.0")) {
+                s.out().write(message);
+                s.closeWrite();
+                s.setReadTimeout(Duration.ofSeconds(10));
+                assertThat(s.in().readAllBytes()).isEqualTo(message);
+            }
+        }
+        ProtocolStream refused = c.newStreamLazy("/nothing/1.0.0");
+        refused.out().flush();
+        refused.setReadTimeout(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> refused.in().read()).isInstanceOf(org.jlibp2p.core.ProtocolNotSupportedException.class);
+        assertThat(h.ping(c.remotePeer(), 1)).as("the connection outlives the refused stream").hasSize(1);
     }
 
     @Test
