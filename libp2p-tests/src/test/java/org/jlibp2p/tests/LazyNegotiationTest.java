@@ -72,20 +72,25 @@ class LazyNegotiationTest {
         assertThat(ThreadLeakCheck.awaitNone(Duration.ofSeconds(10), "jlibp2p-", "yamux-")).as("threads left after close").isEmpty();
     }
 
+    /** A host dials a plain socket that plays the listener; {@return what the dial threw, or null} */
+    private Future<Throwable> dialInBackground(ServerSocket server) throws IOException {
+        Multiaddr addr = Multiaddr.parse("/ip4/127.0.0.1/tcp/" + server.getLocalPort())
+                .withPeerId(PeerId.fromPublicKey(PrivateKey.generate(KeyType.ED25519).publicKey()));
+        Host dialer = host();
+        return executor.submit(() -> {
+            try {
+                dialer.connect(addr);
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+    }
+
     @Test
     void aDialersFirstNoiseMessageLeavesWithItsSecurityProposal() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Multiaddr addr = Multiaddr.parse("/ip4/127.0.0.1/tcp/" + server.getLocalPort())
-                    .withPeerId(PeerId.fromPublicKey(PrivateKey.generate(KeyType.ED25519).publicKey()));
-            Host dialer = host();
-            Future<Throwable> dial = executor.submit(() -> {
-                try {
-                    dialer.connect(addr);
-                    return null;
-                } catch (IOException e) {
-                    return e;
-                }
-            });
+            Future<Throwable> dial = dialInBackground(server);
             byte[] expected;
             byte[] received;
             try (Socket s = server.accept()) {
@@ -109,17 +114,7 @@ class LazyNegotiationTest {
     @Test
     void aListenerThatRefusesTheSecurityProtocolFailsTheDialAtNegotiation() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Multiaddr addr = Multiaddr.parse("/ip4/127.0.0.1/tcp/" + server.getLocalPort())
-                    .withPeerId(PeerId.fromPublicKey(PrivateKey.generate(KeyType.ED25519).publicKey()));
-            Host dialer = host();
-            Future<Throwable> dial = executor.submit(() -> {
-                try {
-                    dialer.connect(addr);
-                    return null;
-                } catch (IOException e) {
-                    return e;
-                }
-            });
+            Future<Throwable> dial = dialInBackground(server);
             try (Socket s = server.accept()) {
                 s.setSoTimeout(5_000);
                 InputStream in = s.getInputStream();
