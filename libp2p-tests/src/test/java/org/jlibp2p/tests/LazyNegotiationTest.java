@@ -162,8 +162,9 @@ class LazyNegotiationTest {
         assertThat(c.streams()).contains(s);
         s.setReadTimeout(Duration.ofSeconds(10));
         assertThatThrownBy(() -> s.in().read()).isInstanceOf(ProtocolNotSupportedException.class).hasMessageContaining("/nothing/1.0.0");
+        Await.until("the refused stream is reset and leaves the connection", Duration.ofSeconds(5), Duration.ofMillis(10),
+                () -> !c.streams().contains(s));
         assertThatThrownBy(s::close).as("and so does closing it").isInstanceOf(ProtocolNotSupportedException.class);
-        Await.until("the stream leaves the connection", Duration.ofSeconds(5), Duration.ofMillis(10), () -> !c.streams().contains(s));
         assertThat(c.isClosed()).as("only the stream failed").isFalse();
         assertThat(a.ping(c.remotePeer(), 1)).hasSize(1);
     }

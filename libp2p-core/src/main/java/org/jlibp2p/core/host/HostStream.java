@@ -1,6 +1,7 @@
 package org.jlibp2p.core.host;
 
 import java.io.IOException;
+import java.io.InputStream;
 import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.multistream.LazyChannel;
@@ -20,6 +21,8 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
 
     /** The protocol's negotiation when it was proposed lazily and may still be under way; else null. */
     private final LazyChannel lazy;
+    /** With {@link #lazy}: its input, which resets the stream when the answer refuses or fails. */
+    private final InputStream lazyIn;
 
     HostStream(MuxedStream stream, String protocol, HostConnection connection, Role direction) {
         this(stream, null, protocol, connection, direction);
@@ -29,6 +32,7 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
     HostStream(MuxedStream stream, LazyChannel lazy, String protocol, HostConnection connection, Role direction) {
         super(lazy != null ? lazy : stream);
         this.lazy = lazy;
+        this.lazyIn = lazy == null ? null : new LazyInput();
         this.stream = stream;
         this.protocol = protocol;
         this.connection = connection;
@@ -76,9 +80,10 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
     }
 
     /**
-     * Before a lazily proposed stream ends its side, the listener's answer: a listener still
-     * negotiating when the end arrives may lose it (js-libp2p 3.3.11 does; go-multistream's lazy
-     * client waits the same way since its PR #115). A refused or failed negotiation resets the stream.
+     * Before a lazily proposed stream is first read or ends its side, the listener's answer: a
+     * listener still negotiating when the end arrives may lose it (js-libp2p 3.3.11 does;
+     * go-multistream's lazy client waits the same way since its PR #115). A refused or failed
+     * negotiation resets the stream.
      */
     private void awaitAgreement() throws IOException {
         if (lazy == null || lazy.answered()) {
@@ -89,6 +94,36 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
         } catch (IOException e) {
             reset();
             throw e;
+        }
+    }
+
+    @Override
+    public InputStream in() {
+        return lazyIn != null ? lazyIn : super.in();
+    }
+
+    /** A lazily proposed stream's input: the first read awaits the answer as {@link #awaitAgreement()} does. */
+    private final class LazyInput extends InputStream {
+        @Override
+        public int read() throws IOException {
+            awaitAgreement();
+            return lazy.in().read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            awaitAgreement();
+            return lazy.in().read(b, off, len);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return lazy.in().available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            lazy.in().close();
         }
     }
 
