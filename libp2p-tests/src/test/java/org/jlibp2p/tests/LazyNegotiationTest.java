@@ -72,6 +72,16 @@ class LazyNegotiationTest {
         assertThat(ThreadLeakCheck.awaitNone(Duration.ofSeconds(10), "jlibp2p-", "yamux-")).as("threads left after close").isEmpty();
     }
 
+    /** The host that dialed in {@link #connectedPair()}. */
+    private Host dialer;
+
+    /** {@return a connection from a new host, {@link #dialer}, to another} */
+    private Connection connectedPair() throws IOException {
+        dialer = host();
+        Host listener = host();
+        return dialer.connect(listener.fullAddrs().get(0));
+    }
+
     /** A host dials a plain socket that plays the listener; {@return what the dial threw, or null} */
     private Future<Throwable> dialInBackground(ServerSocket server) throws IOException {
         Multiaddr addr = Multiaddr.parse("/ip4/127.0.0.1/tcp/" + server.getLocalPort())
@@ -132,9 +142,7 @@ class LazyNegotiationTest {
 
     @Test
     void aLazyStreamPingsAndEchoes() throws Exception {
-        Host a = host();
-        Host b = host();
-        Connection c = a.connect(b.fullAddrs().get(0));
+        Connection c = connectedPair();
         try (ProtocolStream s = c.newStreamLazy(Ping.PROTOCOL_ID)) {
             assertThat(s.protocol()).isEqualTo(Ping.PROTOCOL_ID);
             assertThat(Ping.ping(s, 3)).hasSize(3);
@@ -154,9 +162,7 @@ class LazyNegotiationTest {
 
     @Test
     void aLazyStreamToAProtocolTheRemoteLacksFailsOnItsFirstRead() throws Exception {
-        Host a = host();
-        Host b = host();
-        Connection c = a.connect(b.fullAddrs().get(0));
+        Connection c = connectedPair();
         ProtocolStream s = c.newStreamLazy("/nothing/1.0.0");
         s.out().flush(); // the proposal alone: the remote answers na and waits for another
         assertThat(c.streams()).contains(s);
@@ -166,14 +172,12 @@ class LazyNegotiationTest {
                 () -> !c.streams().contains(s));
         assertThatThrownBy(s::close).as("and so does closing it").isInstanceOf(ProtocolNotSupportedException.class);
         assertThat(c.isClosed()).as("only the stream failed").isFalse();
-        assertThat(a.ping(c.remotePeer(), 1)).hasSize(1);
+        assertThat(dialer.ping(c.remotePeer(), 1)).hasSize(1);
     }
 
     @Test
     void bytesWrittenBehindARefusedProposalEndTheStreamNotTheConnection() throws Exception {
-        Host a = host();
-        Host b = host();
-        Connection c = a.connect(b.fullAddrs().get(0));
+        Connection c = connectedPair();
         ProtocolStream s = c.newStreamLazy("/nothing/1.0.0");
         // The remote reads these 32 bytes as its next proposal, an empty message, and resets the
         // stream, which may discard its na before we read it (rust-libp2p's V1Lazy notes the pitfall).
@@ -184,14 +188,12 @@ class LazyNegotiationTest {
         assertThatThrownBy(s::close).isInstanceOfAny(ProtocolNotSupportedException.class, StreamResetException.class);
         Await.until("the stream leaves the connection", Duration.ofSeconds(5), Duration.ofMillis(10), () -> !c.streams().contains(s));
         assertThat(c.isClosed()).as("only the stream failed").isFalse();
-        assertThat(a.ping(c.remotePeer(), 1)).hasSize(1);
+        assertThat(dialer.ping(c.remotePeer(), 1)).hasSize(1);
     }
 
     @Test
     void endingALazyStreamWaitsForTheAnswer() throws Exception {
-        Host a = host();
-        Host b = host();
-        Connection c = a.connect(b.fullAddrs().get(0));
+        Connection c = connectedPair();
         ProtocolStream s = c.newStreamLazy("/nothing/1.0.0");
         s.out().write("request".getBytes(StandardCharsets.UTF_8));
         // Without a wait for the answer, closeWrite would send the FIN and return.

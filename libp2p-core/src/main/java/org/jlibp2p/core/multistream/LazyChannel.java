@@ -189,7 +189,16 @@ public final class LazyChannel extends ForwardingDuplex {
             MultistreamSelect.expectHeader(MultistreamSelect.readMessage(channel.in(), deadline));
             check(MultistreamSelect.readMessage(channel.in(), deadline));
         } finally {
+            restoreCallerTimeout();
+        }
+    }
+
+    /** Puts back the caller's read timeout; quiet when the channel has closed, so that a failure already thrown is the one reported. */
+    private void restoreCallerTimeout() {
+        try {
             channel.setReadTimeout(callerTimeout);
+        } catch (IOException closed) {
+            // nothing to restore on a closed channel
         }
     }
 
