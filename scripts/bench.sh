@@ -20,14 +20,16 @@ RUNS=${1:-3}
 SIZE=${2:-1GiB}
 RATE_SECONDS=${3:-5}
 BYTES=$(python3 -c "import sys; s='$SIZE'; u={'KiB':1024,'MiB':1<<20,'GiB':1<<30}; print(next((int(s[:-3])*v for k,v in u.items() if s.endswith(k)), None) or int(s))")
-JAR=libp2p-examples/target/jlibp2p.jar
+# Java runs as users run the tool: through the launcher, with the JVM options and the ahead-of-time
+# cache it passes (tables in BENCHMARKS.md before 2026-11-30, late, ran `java -jar` on the jar alone).
+JLIBP2P=bin/jlibp2p
 mvn -B -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip package >/dev/null
 (cd interop/js-peer && npm ci --no-audit --no-fund >/dev/null)
 command -v node >/dev/null || { echo "node is needed for the js side" >&2; exit 1; }
 
 . scripts/bench-lib.sh
 
-java -jar "$JAR" listen --host 127.0.0.1 --json > "$work/java.out" 2>/dev/null & pids+=($!)
+"$JLIBP2P" listen --host 127.0.0.1 --json > "$work/java.out" 2>/dev/null & pids+=($!)
 (cd interop/js-peer && exec node peer.mjs listen < "$work/stdin" 3>&- > "$work/js.out" 2>/dev/null) & pids+=($!)
 JAVA_ADDR=$(first_json "$work/java.out" listening addrs)
 JS_ADDR=$(first_json "$work/js.out" listening addrs)
@@ -35,10 +37,10 @@ JS_ADDR=$(first_json "$work/js.out" listening addrs)
 # Helpers print one number per run (nothing for a failed run); stats turns them into "median (min - max)".
 declare -A UP DOWN CONN STREAMS
 
-java_perf() { java -jar "$JAR" perf "$1" --upload "$2" --download "$3" --json | jq_num "$4" || true; }
+java_perf() { "$JLIBP2P" perf "$1" --upload "$2" --download "$3" --json | jq_num "$4" || true; }
 js_perf() { (cd interop/js-peer && node peer.mjs dial "$1" perf "$2" "$3") | jq_num "$4" || true; }
 REPEAT=$(( BYTES < 64 << 20 ? 25 : 200 ))
-java_connect() { java -jar "$JAR" ping "$1" --repeat "$REPEAT" --json | jq_num "$2" || true; }
+java_connect() { "$JLIBP2P" ping "$1" --repeat "$REPEAT" --json | jq_num "$2" || true; }
 js_connect() { (cd interop/js-peer && node peer.mjs dial "$1" connect-ping "$REPEAT") | jq_num "$2" || true; }
 
 echo "jlibp2p vs js-libp2p 3.3.11, $(nproc) cores, JDK $(java -version 2>&1 | head -1 | cut -d'"' -f2), node $(node --version), $(date -u +%F)"
@@ -76,7 +78,7 @@ for pair in "java java" "java js" "js java" "js js"; do
   conns=(); streams=()
   for _ in $(seq "$RUNS"); do
     if [ "$client" = java ]; then
-      read -r c s <<< "$(java -jar "$JAR" rates "$target" --seconds "$RATE_SECONDS" --dialers 4 --openers 64 --json \
+      read -r c s <<< "$("$JLIBP2P" rates "$target" --seconds "$RATE_SECONDS" --dialers 4 --openers 64 --json \
                           | jq_num "d['connectionsPerSecond'], d['streamsPerSecond']")"
     else
       read -r c s <<< "$( (cd interop/js-peer && node peer.mjs dial "$target" rates "$RATE_SECONDS" 4 64) \
@@ -117,7 +119,7 @@ done
 # 1500 (12.5 ms over connections 100-200, 5.5 over 1400-1500; js 18.5 and 14.5 in the same sitting).
 LONG=$(( BYTES < 64 << 20 ? 50 : 1500 ))
 last100="round(__import__('statistics').median(d['connectionsMs'][-min(100, $LONG // 2):]), 1)"
-longj=$(java -jar "$JAR" ping "$JAVA_ADDR" --repeat "$LONG" --json | jq_num "$last100" || true)
+longj=$("$JLIBP2P" ping "$JAVA_ADDR" --repeat "$LONG" --json | jq_num "$last100" || true)
 longs=$( (cd interop/js-peer && node peer.mjs dial "$JS_ADDR" connect-ping "$LONG") | jq_num "$last100" || true)
 printf "%-74s %-12s %s\n" "measure" "this run" "target"
 printf "%-74s %-12s %s\n" "one stream in one JVM ($onejvm MB/s) / $chosen seal alone ($seal MB/s)" "$(ratio "$onejvm" "$seal")" ">= 0.65"

@@ -13,6 +13,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Methods work in place where they can: both ChaChaPoly implementations accept the same array as
  * input and output, so transport frames are encrypted and decrypted without copies. Not thread-safe:
  * each direction of a connection has its own CipherState.
+ *
+ * <p>Each message goes through the JDK's whole ChaCha20-Poly1305 call chain, which the C2 compiler
+ * would otherwise inline into every caller it compiles. The {@code bin/jlibp2p} launcher keeps the
+ * methods named {@code *crypt*} here out of their callers, so the chain is compiled once (the Noise
+ * README, "The JIT"); {@code LauncherTest} checks that the names still match.
  */
 final class CipherState {
     /** The ChaChaPoly authentication tag. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,6 +195,28 @@ class LauncherTest {
         Files.setLastModifiedTime(aot, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Result stale = bash(env, copy.resolve("bin/jlibp2p").toString(), "--version");
         assertThat(stale.out()).as("a cache older than the jar is left out").doesNotContain("AOTCache");
+    }
+
+    /**
+     * The launcher keeps the JDK's ChaCha20-Poly1305 chain out of the callers of Noise's
+     * {@code CipherState} (see the Noise README, "The JIT") by naming its methods: the names must
+     * still match methods there, and the JVM must not confirm the command on stdout, which
+     * {@code --json} keeps for JSON.
+     */
+    @Test
+    void theCompileCommandNamesCipherStatesMethodsAndLeavesStdoutToTheTool() throws Exception {
+        Matcher command = Pattern.compile("-XX:CompileCommand=dontinline,([\\w.$]+)::([*\\w]+)").matcher(Files.readString(LAUNCHER));
+        assertThat(command.find()).as("bin/jlibp2p names the methods not to inline").isTrue();
+        Pattern names = Pattern.compile(command.group(2).replace("*", ".*"));
+        List<String> matched = Stream.of(Class.forName(command.group(1)).getDeclaredMethods()).map(Method::getName)
+                .filter(n -> names.matcher(n).matches()).toList();
+        assertThat(matched).as("the transport messages' methods").contains("encrypt", "encryptInPlace", "decryptInPlace");
+
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
+                "JAVA_HOME", System.getProperty("java.home"));
+        Result r = bash(env, LAUNCHER.toString(), "version", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().strip()).startsWith("{\"action\":\"version\"").endsWith("}").doesNotContain("CompileCommand");
     }
 
     /** The cache {@code mvn package} made with this JDK (25+) is one the JVM can use: AOTMode=on fails otherwise. */
