@@ -40,6 +40,12 @@ declare -A UP DOWN CONN STREAMS
 java_perf() { "$JLIBP2P" perf "$1" --upload "$2" --download "$3" --json | jq_num "$4" || true; }
 js_perf() { (cd interop/js-peer && node peer.mjs dial "$1" perf "$2" "$3") | jq_num "$4" || true; }
 REPEAT=$(( BYTES < 64 << 20 ? 25 : 200 ))
+# Each listener first serves one untimed transfer each way to a client of its own kind, so that the
+# rows time a fresh client against a listener that has run before, for both kinds alike (without
+# this the first java -> java runs also timed the java listener compiling its own send path).
+WARM=$(( BYTES < 64 << 20 ? BYTES : 256 << 20 ))
+java_perf "$JAVA_ADDR" "$WARM" "$WARM" "d['seconds']" >/dev/null
+js_perf "$JS_ADDR" "$WARM" "$WARM" "d['seconds']" >/dev/null
 java_connect() { "$JLIBP2P" ping "$1" --repeat "$REPEAT" --json | jq_num "$2" || true; }
 js_connect() { (cd interop/js-peer && node peer.mjs dial "$1" connect-ping "$REPEAT") | jq_num "$2" || true; }
 
