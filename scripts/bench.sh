@@ -21,7 +21,8 @@ SIZE=${2:-1GiB}
 RATE_SECONDS=${3:-5}
 BYTES=$(python3 -c "import sys; s='$SIZE'; u={'KiB':1024,'MiB':1<<20,'GiB':1<<30}; print(next((int(s[:-3])*v for k,v in u.items() if s.endswith(k)), None) or int(s))")
 # Java runs as users run the tool: through the launcher, with the JVM options and the ahead-of-time
-# cache it passes (tables in BENCHMARKS.md before 2026-11-30, late, ran `java -jar` on the jar alone).
+# cache it passes. The tables in BENCHMARKS.md up to its section "2026-11-30, late" ran `java -jar`
+# on the jar alone, and their listeners had served nothing before the first timed run.
 JLIBP2P=bin/jlibp2p
 mvn -B -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip package >/dev/null
 (cd interop/js-peer && npm ci --no-audit --no-fund >/dev/null)
