@@ -125,7 +125,7 @@ public record YamuxConfig(
      * bytes) moved 4 GiB 10-15 % faster than the default's one (BENCHMARKS.md), and a frame behind
      * one waits for 256 KiB to leave instead of 64 KiB. go-yamux and js-libp2p-yamux send at most
      * 64 KiB and rust-yamux 16 KiB per frame; all three take frames up to the receive window (rust:
-     * up to 1 MiB), as this session does whatever this setting is.
+     * up to 1 MiB), and so does a session here, whatever this setting.
      *
      * @param bytes the largest data frame's payload; at least 1
      * @return the new settings

@@ -121,12 +121,10 @@ final class HostConnection implements Connection {
                 stream.reset();
                 return;
             }
-            HostStream hostStream = new HostStream(stream, protocol, this, Role.RESPONDER);
-            streamsOpened.incrementAndGet();
+            HostStream hostStream = track(new HostStream(stream, protocol, this, Role.RESPONDER));
             if (LOG.isLoggable(Level.TRACE)) {
                 LOG.log(Level.TRACE, "inbound stream " + stream.id() + " from " + remotePeer() + " speaks " + protocol);
             }
-            streams.add(hostStream);
             try {
                 try {
                     hostStream.setReadTimeout(host.limits().inboundStreamIdleTimeout()); // a handler that waits longer sets its own
@@ -207,39 +205,48 @@ final class HostConnection implements Connection {
         for (String p : protocols) {
             checkAllowed(p);
         }
-        MuxedStream stream = upgraded.session().openStream();
-        try {
+        return openOutbound(stream -> {
             String agreed = MultistreamSelect.dialerSelect(stream, List.of(protocols), host.limits().streamNegotiationTimeout());
-            HostStream hostStream = new HostStream(stream, agreed, this, Role.INITIATOR);
-            streamsOpened.incrementAndGet();
-            streams.add(hostStream);
             if (LOG.isLoggable(Level.TRACE)) {
                 LOG.log(Level.TRACE, "outbound stream " + stream.id() + " to " + remotePeer() + " speaks " + agreed);
             }
-            return hostStream;
+            return new HostStream(stream, agreed, this, Role.INITIATOR);
+        });
+    }
+
+    @Override
+    public ProtocolStream newStreamLazy(String protocol) throws IOException {
+        checkAllowed(protocol);
+        return openOutbound(stream -> {
+            LazyChannel lazy = MultistreamSelect.dialerSelectLazy(stream, protocol, host.limits().streamNegotiationTimeout());
+            if (LOG.isLoggable(Level.TRACE)) {
+                LOG.log(Level.TRACE, "outbound stream " + stream.id() + " to " + remotePeer() + " proposes " + protocol + " lazily");
+            }
+            return new HostStream(stream, lazy, protocol, this, Role.INITIATOR);
+        });
+    }
+
+    /** How an outbound stream's protocol is agreed, on the muxer's new stream. */
+    private interface Negotiation {
+        HostStream negotiate(MuxedStream stream) throws IOException;
+    }
+
+    /** Opens a muxed stream, negotiates its protocol and counts it; a stream whose negotiation fails is reset. */
+    private HostStream openOutbound(Negotiation negotiation) throws IOException {
+        MuxedStream stream = upgraded.session().openStream();
+        try {
+            return track(negotiation.negotiate(stream));
         } catch (IOException | RuntimeException e) {
             stream.reset();
             throw e;
         }
     }
 
-    @Override
-    public ProtocolStream newStreamLazy(String protocol) throws IOException {
-        checkAllowed(protocol);
-        MuxedStream stream = upgraded.session().openStream();
-        try {
-            LazyChannel lazy = MultistreamSelect.dialerSelectLazy(stream, protocol, host.limits().streamNegotiationTimeout());
-            HostStream hostStream = new HostStream(stream, lazy, protocol, this, Role.INITIATOR);
-            streamsOpened.incrementAndGet();
-            streams.add(hostStream);
-            if (LOG.isLoggable(Level.TRACE)) {
-                LOG.log(Level.TRACE, "outbound stream " + stream.id() + " to " + remotePeer() + " proposes " + protocol + " lazily");
-            }
-            return hostStream;
-        } catch (IOException | RuntimeException e) {
-            stream.reset();
-            throw e;
-        }
+    /** Counts a stream whose protocol is agreed (or proposed) and adds it to this connection's streams. */
+    private HostStream track(HostStream stream) {
+        streamsOpened.incrementAndGet();
+        streams.add(stream);
+        return stream;
     }
 
     /** Throws unless {@code protocol} may open a stream on this connection (on a limited one, only those allowed there). */
