@@ -22,7 +22,9 @@ import org.jlibp2p.core.spi.SecureConnection;
  * <p>Writing buffers plaintext until a frame is full or {@code flush()} is called, so many small
  * writes become one frame and one system call; a large write becomes full frames, each encrypted
  * straight from the caller's array into the frame buffer. Reading decrypts each frame in place in one
- * reused buffer. Reads and writes may run on different threads; concurrent writers are serialised.
+ * reused buffer; {@code available()} counts the next frame too once all of it has arrived, so a muxer
+ * can tell whether more is on its way at once. Reads and writes may run on different threads;
+ * concurrent writers are serialised.
  */
 final class NoiseConnection implements SecureConnection {
     static final int MAX_FRAME = 65535;
@@ -151,6 +153,25 @@ final class NoiseConnection implements SecureConnection {
     }
 
     /**
+     * The plaintext readable without waiting: what is left of the decrypted frame, else the whole next
+     * frame's when it has arrived already (its length was read with the last frame, and the socket
+     * holds all its bytes). A muxer asks this to learn whether more is on its way at once.
+     */
+    private int available() throws IOException {
+        readLock.lock();
+        try {
+            int left = readLimit - readPos;
+            if (left > 0 || carried < 2) {
+                return left;
+            }
+            int length = (lengthBytes[0] & 0xFF) << 8 | (lengthBytes[1] & 0xFF);
+            return length > CipherState.TAG_LENGTH && rawIn.available() >= length ? length - CipherState.TAG_LENGTH : 0;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /**
      * Reads and decrypts one frame into the read buffer; false on a clean end of stream between
      * frames. The frame's body is read together with the next frame's length when that has arrived
      * too, so a busy connection costs one read per frame, not two; the read never waits for more than
@@ -273,8 +294,8 @@ final class NoiseConnection implements SecureConnection {
         }
 
         @Override
-        public int available() {
-            return readLimit - readPos;
+        public int available() throws IOException {
+            return NoiseConnection.this.available();
         }
 
         @Override

@@ -269,6 +269,50 @@ class NoiseSecureChannelTest {
         assertThat(server.in().read()).isEqualTo(-1);
     }
 
+    /**
+     * {@code available()} counts what is left of the decrypted frame, then the next frame's plaintext
+     * once all of that frame has arrived (a muxer asks it to learn whether more is on its way), and
+     * nothing of a frame still arriving.
+     */
+    @Test
+    void availableCountsTheNextFrameOnlyOnceAllOfItHasArrived() throws Exception {
+        RawConnections.Pair link = RawConnections.pipes();
+        Future<SecureConnection> inbound = executor.submit(() -> new NoiseSecureChannel(PrivateKey.generate(KeyType.ED25519)).secureInbound(link.b(), YAMUX));
+        NoiseHandshake.Result result = new NoiseHandshake(link.a(), new StaticIdentity(PrivateKey.generate(KeyType.ED25519)), new VerifiedIdentities(), YAMUX, Duration.ofSeconds(5),
+                NoiseSecureChannel.Observer.NONE).initiate(null, X25519::generate);
+        SecureConnection server = inbound.get(5, TimeUnit.SECONDS);
+        Random random = new Random(1);
+        byte[] one = new byte[100];
+        byte[] two = new byte[1000];
+        random.nextBytes(one);
+        random.nextBytes(two);
+        byte[] first = sealedFrame(result, one);
+        byte[] second = sealedFrame(result, two);
+        int half = 2 + 500;
+        link.a().out().write(first);
+        link.a().out().write(second, 0, half); // the next frame's length, half its body
+        link.a().out().flush();
+
+        assertThat(server.in().readNBytes(40)).isEqualTo(Arrays.copyOf(one, 40));
+        assertThat(server.in().available()).as("left of the first frame").isEqualTo(60);
+        assertThat(server.in().readNBytes(60)).isEqualTo(Arrays.copyOfRange(one, 40, 100));
+        assertThat(server.in().available()).as("the second frame, half arrived").isZero();
+        link.a().out().write(second, half, second.length - half);
+        link.a().out().flush();
+        assertThat(server.in().available()).as("the second frame, all arrived").isEqualTo(two.length);
+        assertThat(server.in().readNBytes(two.length)).isEqualTo(two);
+        assertThat(server.in().available()).as("nothing more sent").isZero();
+    }
+
+    private static byte[] sealedFrame(NoiseHandshake.Result result, byte[] plaintext) throws NoiseException {
+        byte[] frame = new byte[2 + plaintext.length + 16];
+        System.arraycopy(plaintext, 0, frame, 2, plaintext.length);
+        int ct = result.send().encryptInPlace(null, frame, 2, plaintext.length);
+        frame[0] = (byte) (ct >>> 8);
+        frame[1] = (byte) ct;
+        return frame;
+    }
+
     @Test
     void truncatedFrameIsAnEofAndAShortFrameIsRefused() throws Exception {
         // The initiator is driven by hand, so the test can write raw bytes under the encryption layer.

@@ -33,7 +33,9 @@ import org.jlibp2p.yamux.YamuxFrame.WindowUpdate;
  * ({@link FrameWriter#sendInBatch}), flushed when the reader has read all that arrived. It waits
  * only when thousands of its answers are still unwritten (backpressure on a remote that sends faster
  * than the connection takes the answers, {@link FrameWriter#MAX_HANDED_OVER}), and, when the session
- * ends, briefly, to send Go Away. One timer virtual thread runs
+ * ends, briefly, to send Go Away. It wakes a stream's waiting reader for several full data frames at
+ * once when they arrive together (see {@link YamuxStream#onData}): a wake-up is a hand-off between
+ * threads, dearer than a frame's copy. One timer virtual thread runs
  * {@link KeepAlive}. Application threads write their own frames through the {@link FrameWriter},
  * whose flusher thread writes the frames of threads that must not wait.
  *
@@ -50,6 +52,8 @@ final class YamuxSession implements MuxedSession {
      * ({@link FrameWriter#PING_BACKLOG}), so a burst is answered in one batch.
      */
     private static final int MAX_FRAMES_PER_BATCH = 256;
+    /** The most frames a stream's reader is left waiting behind, data already buffered for it. */
+    private static final int MAX_FRAMES_BEFORE_WAKE = 4;
 
     final YamuxConfig config;
     final FrameWriter writer;
@@ -58,6 +62,9 @@ final class YamuxSession implements MuxedSession {
     private final Duplex connection;
     private final InputStream in;
     private final String name;
+    /** The stream whose reader the reader thread has yet to wake; the reader thread's alone. */
+    private YamuxStream owed;
+    private int framesSinceOwed;
 
     private final Thread reader;
     private final Thread timer;
@@ -135,6 +142,11 @@ final class YamuxSession implements MuxedSession {
         int framesSinceBatchOpened = 0;
         try {
             while (true) {
+                // A reader left waiting with data for it (YamuxStream.onData) is woken when the input
+                // pauses, or after MAX_FRAMES_BEFORE_WAKE frames.
+                if (owed != null && (++framesSinceOwed >= MAX_FRAMES_BEFORE_WAKE || in.available() == 0)) {
+                    wakeOwed();
+                }
                 // What the reader answers (pongs, RSTs, window updates) is flushed in one batch when it
                 // has read all that arrived and would wait for more, or at the latest after
                 // MAX_FRAMES_PER_BATCH frames, should the input never pause.
@@ -174,8 +186,17 @@ final class YamuxSession implements MuxedSession {
             writer.writeGoAwayQuietly(GoAwayCode.INTERNAL_ERROR);
             failure = new IOException("yamux internal error", e);
         } finally {
+            if (owed != null) {
+                wakeOwed();
+            }
             terminate(failure);
         }
+    }
+
+    private void wakeOwed() {
+        owed.wakeReader();
+        owed = null;
+        framesSinceOwed = 0;
     }
 
     /**
@@ -221,7 +242,12 @@ final class YamuxSession implements MuxedSession {
             stream.onAck();
         }
         if (data) {
-            stream.onData(length, in);
+            if (stream.onData(length, in)) {
+                if (owed != null && owed != stream) {
+                    wakeOwed();
+                }
+                owed = stream;
+            }
         } else {
             stream.onWindowUpdate(length);
         }

@@ -59,8 +59,9 @@ final class YamuxStream implements MuxedStream {
     long closeDeadlineNanos;
 
     // receive side: payloads in arrival order; consumed buffers of the usual frame size are kept for
-    // the next frames (at most RECYCLED), so a busy stream does not allocate per frame
-    private static final int RECYCLED = 2;
+    // the next frames (at most RECYCLED, as many as one wake-up of the reader may bring), so a busy
+    // stream does not allocate per frame
+    private static final int RECYCLED = 4;
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
     private final ArrayDeque<Chunk> free = new ArrayDeque<>(RECYCLED);
     private int headOffset;
@@ -240,9 +241,16 @@ final class YamuxStream implements MuxedStream {
         }
     }
 
-    /** The reader thread delivers a data frame's payload, still on the wire, after its header. */
-    void onData(long length, InputStream wire) throws IOException {
+    /**
+     * The reader thread delivers a data frame's payload, still on the wire, after its header.
+     *
+     * @return true when the stream's reader waits and was left waiting: a full frame, the window far
+     *     from spent; the reader thread wakes it ({@link #wakeReader}) when the input pauses or within
+     *     a few frames
+     */
+    boolean onData(long length, InputStream wire) throws IOException {
         long discardCredit = 0;
+        boolean postponed = false;
         lock.lock();
         try {
             if (finReceived) {
@@ -254,7 +262,7 @@ final class YamuxStream implements MuxedStream {
                     // zero length (readData, lines 473-476); rust-yamux's update_state keeps RecvClosed
                     // on a second RecvClosed (connection/stream.rs, "(RecvClosed, RecvClosed) => {}",
                     // at 9837f54). Data after the FIN stays a violation: the remote said it was done.
-                    return;
+                    return false;
                 }
                 throw new YamuxProtocolException(GoAwayCode.PROTOCOL_ERROR, "data on stream " + id() + " after its FIN");
             }
@@ -268,7 +276,7 @@ final class YamuxStream implements MuxedStream {
             lock.unlock();
         }
         if (length == 0) {
-            return;
+            return false;
         }
         Chunk payload = null;
         lock.lock();
@@ -301,7 +309,14 @@ final class YamuxStream implements MuxedStream {
             } else {
                 chunks.add(payload);
                 buffered += payload.length;
-                readable.signal();
+                // A full frame, the window far from spent: the reader thread may wake a waiting reader
+                // after the next frames instead (YamuxSession's readLoop), one hand-off between threads
+                // for several frames.
+                postponed = payload.length >= session.config.maxFrameData() / 2 && buffered <= recvWindow / 4
+                        && lock.hasWaiters(readable);
+                if (!postponed) {
+                    readable.signal();
+                }
             }
         } finally {
             lock.unlock();
@@ -309,6 +324,27 @@ final class YamuxStream implements MuxedStream {
         if (discardCredit > 0) {
             // handed over: the reader thread never waits for the write lock
             session.writer.sendInBatch(new WindowUpdate(id, Flags.NONE, discardCredit));
+        }
+        return postponed;
+    }
+
+    /** {@return whether a reader waits for data} For tests. */
+    boolean readerWaits() {
+        lock.lock();
+        try {
+            return lock.hasWaiters(readable);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the reader that {@link #onData} let wait. */
+    void wakeReader() {
+        lock.lock();
+        try {
+            readable.signal();
+        } finally {
+            lock.unlock();
         }
     }
 

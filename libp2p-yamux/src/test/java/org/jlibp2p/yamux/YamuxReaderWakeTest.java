@@ -1,0 +1,163 @@
+package org.jlibp2p.yamux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.jlibp2p.core.Duplex;
+import org.jlibp2p.core.ForwardingDuplex;
+import org.jlibp2p.core.Role;
+import org.jlibp2p.core.memory.Pipes;
+import org.jlibp2p.core.spi.MuxedStream;
+import org.jlibp2p.yamux.YamuxFrame.Data;
+import org.jlibp2p.yamux.YamuxFrame.Flags;
+import org.jlibp2p.yamux.YamuxFrame.Ping;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * How the reader thread hands full data frames to a stream's waiting reader: one wake-up for the
+ * frames that arrived together (YamuxSession's readLoop, YamuxStream.onData), never a reader left
+ * waiting while its data sits in the buffer.
+ */
+@Timeout(30)
+class YamuxReaderWakeTest {
+    /** A window large enough that a few full frames never come near its quarter. */
+    private static final YamuxConfig CONFIG = YamuxConfig.defaults().withFixedWindow(4 << 20).withTimers(Duration.ZERO, Duration.ofSeconds(10));
+    private static final int FRAME = CONFIG.maxFrameData();
+
+    @Test
+    void fullFramesThatArriveTogetherWakeTheReaderOnce() throws Exception {
+        againstARawPeer((session, remote, reader, executor) -> {
+            ByteArrayOutputStream three = new ByteArrayOutputStream();
+            for (int i = 0; i < 3; i++) {
+                three.write(frame(1, FRAME, (byte) i));
+            }
+            Future<Integer> read = executor.submit(() -> reader.in().read(new byte[4 * FRAME]));
+            awaitWaiting(reader);
+            remote.sendRaw(three.toByteArray()); // one write: each frame finds the next one there already
+            assertThat(read.get(5, TimeUnit.SECONDS)).as("bytes the woken reader found").isEqualTo(3 * FRAME);
+        });
+    }
+
+    @Test
+    void aFullFrameAloneWakesTheReaderAtOnce() throws Exception {
+        againstARawPeer((session, remote, reader, executor) -> {
+            byte[] buf = new byte[4 * FRAME];
+            Future<Integer> read = executor.submit(() -> reader.in().read(buf));
+            awaitWaiting(reader);
+            long start = System.nanoTime();
+            remote.sendRaw(frame(1, FRAME, (byte) 7)); // then nothing: the input pauses
+            assertThat(read.get(5, TimeUnit.SECONDS)).isEqualTo(FRAME);
+            assertThat(buf[FRAME - 1]).isEqualTo((byte) 7);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("well before any timeout").isLessThan(Duration.ofSeconds(2));
+        });
+    }
+
+    @Test
+    void aReaderIsWokenWithinFourFramesWhenTheInputNeverPauses() throws Exception {
+        // The layer below always says more has arrived, as under a flood of frames: only the bound on
+        // frames can wake stream 1's reader.
+        againstARawPeer(NEVER_PAUSES, (session, remote, reader, executor) -> {
+            Future<Integer> read = executor.submit(() -> reader.in().read(new byte[FRAME]));
+            awaitWaiting(reader);
+            remote.sendRaw(frame(1, FRAME, (byte) 1));
+            remote.sendRaw(frame(3, 1, (byte) 3, Flags.of(Flags.SYN)));
+            remote.sendRaw(frame(3, 1, (byte) 3));
+            MuxedStream other = session.acceptStream(Duration.ofSeconds(5));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (other.in().available() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(other.in().available()).as("stream 3's frames read").isEqualTo(2);
+            Thread.sleep(100);
+            assertThat(read.isDone()).as("stream 1's reader woken after its frame and two more").isFalse();
+            remote.sendRaw(frame(3, 1, (byte) 3)); // the fourth frame since stream 1's
+            assertThat(read.get(5, TimeUnit.SECONDS)).isEqualTo(FRAME);
+        });
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private interface Body {
+        void run(YamuxSession session, RawPeer remote, MuxedStream reader, ExecutorService executor) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} against a session whose remote, played by hand, has opened stream 1 (its
+     * first byte already read by the application); then closes the session and checks that its
+     * threads ended.
+     */
+    private static void againstARawPeer(Body body) throws Exception {
+        againstARawPeer(UnaryOperator.identity(), body);
+    }
+
+    private static void againstARawPeer(UnaryOperator<Duplex> below, Body body) throws Exception {
+        Pipes.Pair pair = Pipes.pair(1 << 20);
+        YamuxSession session = new YamuxSession(below.apply(pair.a()), Role.RESPONDER, CONFIG);
+        session.start();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            try {
+                RawPeer remote = answerTheProbe(pair.b());
+                remote.sendData(1, Flags.of(Flags.SYN), new byte[] {42});
+                MuxedStream stream = session.acceptStream(Duration.ofSeconds(5));
+                assertThat(stream.in().read()).isEqualTo(42);
+                body.run(session, remote, stream, executor);
+            } finally {
+                session.close();
+            }
+        }
+        assertThat(session.awaitTermination(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /** A connection whose input always has more to read, as far as {@code available()} tells. */
+    private static final UnaryOperator<Duplex> NEVER_PAUSES = wire -> new ForwardingDuplex(wire) {
+        private final InputStream in = new FilterInputStream(wire.in()) {
+            @Override
+            public int available() {
+                return 1;
+            }
+        };
+
+        @Override
+        public InputStream in() {
+            return in;
+        }
+    };
+
+    private static RawPeer answerTheProbe(Duplex wire) throws IOException {
+        RawPeer remote = new RawPeer(wire);
+        RawPeer.Frame probe = remote.next();
+        remote.send(new Ping(true, ((Ping) probe.frame()).opaque()));
+        return remote;
+    }
+
+    /** Waits until the stream's reader waits for data. */
+    private static void awaitWaiting(MuxedStream stream) throws InterruptedException {
+        YamuxStream s = (YamuxStream) stream;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!s.readerWaits() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(s.readerWaits()).as("the reader waits").isTrue();
+    }
+
+    private static byte[] frame(int streamId, int length, byte fill) {
+        return frame(streamId, length, fill, Flags.NONE);
+    }
+
+    private static byte[] frame(int streamId, int length, byte fill, Flags flags) {
+        byte[] header = new Data(streamId, flags, length).encode();
+        byte[] bytes = java.util.Arrays.copyOf(header, header.length + length);
+        java.util.Arrays.fill(bytes, header.length, bytes.length, fill);
+        return bytes;
+    }
+}
