@@ -219,6 +219,23 @@ class LauncherTest {
         assertThat(r.out().strip()).startsWith("{\"action\":\"version\"").endsWith("}").doesNotContain("CompileCommand");
     }
 
+    /**
+     * Huge pages for the heap where the kernel gives them on request, and only there: elsewhere the
+     * JVM would warn on every run that it cannot have them.
+     */
+    @Test
+    void transparentHugePagesAreAskedForOnlyWhereTheKernelGivesThemOnRequest() throws Exception {
+        Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean madvise = Files.isReadable(thp) && Files.readString(thp).contains("[madvise]");
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
+                "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Result r = bash(env, LAUNCHER.toString(), "version", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().contains("-XX:+UseTransparentHugePages")).as("asked for, with the kernel's mode %s", madvise ? "madvise" : "not madvise")
+                .isEqualTo(madvise);
+        assertThat(r.err()).as("no warning from the JVM").doesNotContainIgnoringCase("warning");
+    }
+
     /** The cache {@code mvn package} made with this JDK (25+) is one the JVM can use: AOTMode=on fails otherwise. */
     @Test
     void thePackagedAheadOfTimeCacheLoads() throws Exception {
