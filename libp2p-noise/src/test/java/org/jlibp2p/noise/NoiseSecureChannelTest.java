@@ -206,22 +206,26 @@ class NoiseSecureChannelTest {
     /** After the handshake, a frame whose bytes changed on the way fails authentication. */
     @Test
     void tamperedCiphertextFailsAuthentication() throws Exception {
+        ByHand c = handshakeByHand();
+        byte[] frame = sealedFrame(c.initiator(), "attack at dawn".getBytes());
+        frame[5] ^= 1; // one bit flipped in flight
+        c.link().a().out().write(frame);
+        c.link().a().out().flush();
+        assertThatThrownBy(() -> c.server().in().read()).isInstanceOf(NoiseException.class).hasMessageContaining("authentication");
+    }
+
+    /**
+     * The initiator's side of a handshake, driven by hand so that a test can write raw bytes under the
+     * encryption layer, and the listener's connection.
+     */
+    private record ByHand(RawConnections.Pair link, NoiseHandshake.Result initiator, SecureConnection server) {}
+
+    private ByHand handshakeByHand() throws Exception {
         RawConnections.Pair link = RawConnections.pipes();
         Future<SecureConnection> inbound = executor.submit(() -> new NoiseSecureChannel(PrivateKey.generate(KeyType.ED25519)).secureInbound(link.b(), YAMUX));
-        // Drive the initiator by hand to get at its raw connection after the handshake.
         NoiseHandshake.Result result = new NoiseHandshake(link.a(), new StaticIdentity(PrivateKey.generate(KeyType.ED25519)), new VerifiedIdentities(), YAMUX, Duration.ofSeconds(5),
                 NoiseSecureChannel.Observer.NONE).initiate(null, X25519::generate);
-        SecureConnection server = inbound.get(5, TimeUnit.SECONDS);
-        byte[] plaintext = "attack at dawn".getBytes();
-        byte[] frame = new byte[2 + plaintext.length + 16];
-        System.arraycopy(plaintext, 0, frame, 2, plaintext.length);
-        int ct = result.send().encryptInPlace(null, frame, 2, plaintext.length);
-        frame[0] = 0;
-        frame[1] = (byte) ct;
-        frame[5] ^= 1; // one bit flipped in flight
-        link.a().out().write(frame);
-        link.a().out().flush();
-        assertThatThrownBy(() -> server.in().read()).isInstanceOf(NoiseException.class).hasMessageContaining("authentication");
+        return new ByHand(link, result, inbound.get(5, TimeUnit.SECONDS));
     }
 
     /**
@@ -276,18 +280,16 @@ class NoiseSecureChannelTest {
      */
     @Test
     void availableCountsTheNextFrameOnlyOnceAllOfItHasArrived() throws Exception {
-        RawConnections.Pair link = RawConnections.pipes();
-        Future<SecureConnection> inbound = executor.submit(() -> new NoiseSecureChannel(PrivateKey.generate(KeyType.ED25519)).secureInbound(link.b(), YAMUX));
-        NoiseHandshake.Result result = new NoiseHandshake(link.a(), new StaticIdentity(PrivateKey.generate(KeyType.ED25519)), new VerifiedIdentities(), YAMUX, Duration.ofSeconds(5),
-                NoiseSecureChannel.Observer.NONE).initiate(null, X25519::generate);
-        SecureConnection server = inbound.get(5, TimeUnit.SECONDS);
+        ByHand c = handshakeByHand();
+        RawConnections.Pair link = c.link();
+        SecureConnection server = c.server();
         Random random = new Random(1);
         byte[] one = new byte[100];
         byte[] two = new byte[1000];
         random.nextBytes(one);
         random.nextBytes(two);
-        byte[] first = sealedFrame(result, one);
-        byte[] second = sealedFrame(result, two);
+        byte[] first = sealedFrame(c.initiator(), one);
+        byte[] second = sealedFrame(c.initiator(), two);
         int half = 2 + 500;
         link.a().out().write(first);
         link.a().out().write(second, 0, half); // the next frame's length, half its body

@@ -142,17 +142,22 @@ final class YamuxSession implements MuxedSession {
         int framesSinceBatchOpened = 0;
         try {
             while (true) {
-                // A reader left waiting with data for it (YamuxStream.onData) is woken when the input
-                // pauses, or after MAX_FRAMES_BEFORE_WAKE frames.
-                if (owed != null && (++framesSinceOwed >= MAX_FRAMES_BEFORE_WAKE || in.available() == 0)) {
-                    wakeOwed();
-                }
-                // What the reader answers (pongs, RSTs, window updates) is flushed in one batch when it
-                // has read all that arrived and would wait for more, or at the latest after
-                // MAX_FRAMES_PER_BATCH frames, should the input never pause.
-                if (writer.batchOpen() && (++framesSinceBatchOpened >= MAX_FRAMES_PER_BATCH || in.available() == 0)) {
-                    writer.flushBatch();
-                    framesSinceBatchOpened = 0;
+                boolean batchOpen = writer.batchOpen();
+                if (owed != null || batchOpen) {
+                    // Whether the reader has read all that arrived and would wait for more (asked once).
+                    boolean paused = in.available() == 0;
+                    // A reader left waiting with data for it (YamuxStream.onData) is woken when the
+                    // input pauses, or after MAX_FRAMES_BEFORE_WAKE frames.
+                    if (owed != null && (++framesSinceOwed >= MAX_FRAMES_BEFORE_WAKE || paused)) {
+                        wakeOwed();
+                    }
+                    // What the reader answers (pongs, RSTs, window updates) is flushed in one batch when
+                    // the input pauses, or at the latest after MAX_FRAMES_PER_BATCH frames, should the
+                    // input never pause.
+                    if (batchOpen && (++framesSinceBatchOpened >= MAX_FRAMES_PER_BATCH || paused)) {
+                        writer.flushBatch();
+                        framesSinceBatchOpened = 0;
+                    }
                 }
                 YamuxFrame frame = YamuxFrame.read(in, header);
                 if (frame == null) {
