@@ -144,10 +144,11 @@ final class YamuxSession implements MuxedSession {
             while (true) {
                 boolean batchOpen = writer.batchOpen();
                 if (owed != null || batchOpen) {
-                    // Whether the reader has read all that arrived and would wait for more (asked once).
-                    boolean paused = in.available() == 0;
+                    // Whether reading the next frame's header could wait for the network (asked once).
+                    boolean paused = in.available() < YamuxFrame.HEADER_LENGTH;
                     // A reader left waiting with data for it (YamuxStream.onData) is woken when the
-                    // input pauses, or after MAX_FRAMES_BEFORE_WAKE frames.
+                    // input pauses, or after MAX_FRAMES_BEFORE_WAKE frames (and in onStreamFrame, before
+                    // a payload that has not all arrived).
                     if (owed != null && (++framesSinceOwed >= MAX_FRAMES_BEFORE_WAKE || paused)) {
                         wakeOwed();
                     }
@@ -210,6 +211,9 @@ final class YamuxSession implements MuxedSession {
      * @param length the payload's length (Data) or the window delta (Window Update)
      */
     private void onStreamFrame(int id, Flags flags, long length, boolean data) throws IOException {
+        if (owed != null && data && length > 0 && in.available() < length) {
+            wakeOwed(); // reading this payload may wait for the network: the owed reader waits for nothing
+        }
         YamuxStream stream = streams.get(id);
         boolean admitted = false;
         if (flags.syn()) {

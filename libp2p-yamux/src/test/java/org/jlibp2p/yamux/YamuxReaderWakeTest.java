@@ -85,6 +85,48 @@ class YamuxReaderWakeTest {
         });
     }
 
+    @Test
+    void theReaderIsWokenBeforeAPayloadThatHasNotAllArrived() throws Exception {
+        againstARawPeer((session, remote, reader, executor) -> {
+            Future<Integer> read = executor.submit(() -> reader.in().read(new byte[4 * FRAME]));
+            awaitWaiting(reader);
+            // A full frame, then the next frame's header and half its payload: the rest is still on
+            // its way, so the reader thread will wait for the network inside that frame.
+            byte[] next = frame(1, FRAME, (byte) 2);
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            wire.write(frame(1, FRAME, (byte) 1));
+            wire.write(next, 0, YamuxFrame.HEADER_LENGTH + FRAME / 2);
+            remote.sendRaw(wire.toByteArray());
+            assertThat(read.get(5, TimeUnit.SECONDS)).as("the whole first frame, while the second is incomplete").isEqualTo(FRAME);
+            remote.sendRaw(java.util.Arrays.copyOfRange(next, YamuxFrame.HEADER_LENGTH + FRAME / 2, next.length));
+            assertThat(reader.in().readNBytes(FRAME)).containsOnly((byte) 2);
+        });
+    }
+
+    @Test
+    void anotherStreamsFullFrameWakesTheReaderLeftWaiting() throws Exception {
+        againstARawPeer(NEVER_PAUSES, (session, remote, reader, executor) -> {
+            remote.sendData(3, Flags.of(Flags.SYN), new byte[] {43});
+            MuxedStream other = session.acceptStream(Duration.ofSeconds(5));
+            assertThat(other.in().read()).isEqualTo(43);
+            Future<Integer> read = executor.submit(() -> reader.in().read(new byte[FRAME]));
+            Future<Integer> otherRead = executor.submit(() -> other.in().read(new byte[FRAME]));
+            awaitWaiting(reader);
+            awaitWaiting(other);
+            remote.sendRaw(frame(1, FRAME, (byte) 1)); // left waiting: the input never pauses
+            Thread.sleep(100);
+            assertThat(read.isDone()).as("stream 1's reader, its frame alone").isFalse();
+            remote.sendRaw(frame(3, FRAME, (byte) 3)); // stream 3's reader is left waiting in its place
+            assertThat(read.get(5, TimeUnit.SECONDS)).isEqualTo(FRAME);
+            Thread.sleep(100);
+            assertThat(otherRead.isDone()).as("stream 3's reader, its frame the last").isFalse();
+            for (int i = 0; i < 4; i++) {
+                remote.sendRaw(frame(5 + 2 * i, 1, (byte) 0, Flags.of(Flags.SYN))); // frames that wake it by count
+            }
+            assertThat(otherRead.get(5, TimeUnit.SECONDS)).isEqualTo(FRAME);
+        });
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
 
     private interface Body {
@@ -123,7 +165,7 @@ class YamuxReaderWakeTest {
         private final InputStream in = new FilterInputStream(wire.in()) {
             @Override
             public int available() {
-                return 1;
+                return Integer.MAX_VALUE;
             }
         };
 
