@@ -53,6 +53,14 @@ final class RawPeer {
         this.wire = wire;
     }
 
+    /** Plays the remote of a session that was just started: answers its first ping, the RTT probe. */
+    static RawPeer answeringTheProbe(Duplex wire) throws IOException {
+        RawPeer remote = new RawPeer(wire);
+        Frame probe = remote.next();
+        remote.send(new Ping(true, ((Ping) probe.frame()).opaque()));
+        return remote;
+    }
+
     /** {@return the connection it plays on} */
     Duplex wire() {
         return wire;

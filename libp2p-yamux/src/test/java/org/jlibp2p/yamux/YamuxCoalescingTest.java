@@ -291,7 +291,7 @@ class YamuxCoalescingTest {
         CountingFlushes connection = new CountingFlushes(pair.a());
         YamuxSession session = started(connection, role, YamuxConfig.defaults().withTimers(Duration.ZERO, writeTimeout), announceDelay);
         try {
-            body.run(session, answerTheProbe(pair.b()), connection);
+            body.run(session, RawPeer.answeringTheProbe(pair.b()), connection);
         } finally {
             close(session);
         }
@@ -346,14 +346,6 @@ class YamuxCoalescingTest {
         assertThat(data.frame()).isEqualTo(new Data(1, Flags.NONE, PROPOSAL.length));
         assertThat(data.payload()).isEqualTo(PROPOSAL);
         assertThat(connection.flushes() - flushesBefore).as("flushes for the announcement and the first data").isEqualTo(1);
-    }
-
-    /** Plays the remote: answers the session's first ping, the RTT probe, and returns once it has. */
-    private static RawPeer answerTheProbe(Duplex wire) throws IOException {
-        RawPeer remote = new RawPeer(wire);
-        RawPeer.Frame probe = remote.next();
-        remote.send(new Ping(true, ((Ping) probe.frame()).opaque()));
-        return remote;
     }
 
     /** Waits until both sessions have measured their RTT: their first pings and pongs are flushed. */

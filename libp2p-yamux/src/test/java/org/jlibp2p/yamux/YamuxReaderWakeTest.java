@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +18,6 @@ import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.MuxedStream;
 import org.jlibp2p.yamux.YamuxFrame.Data;
 import org.jlibp2p.yamux.YamuxFrame.Flags;
-import org.jlibp2p.yamux.YamuxFrame.Ping;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -148,7 +146,7 @@ class YamuxReaderWakeTest {
         session.start();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
-                RawPeer remote = answerTheProbe(pair.b());
+                RawPeer remote = RawPeer.answeringTheProbe(pair.b());
                 remote.sendData(1, Flags.of(Flags.SYN), new byte[] {42});
                 MuxedStream stream = session.acceptStream(Duration.ofSeconds(5));
                 assertThat(stream.in().read()).isEqualTo(42);
@@ -174,13 +172,6 @@ class YamuxReaderWakeTest {
             return in;
         }
     };
-
-    private static RawPeer answerTheProbe(Duplex wire) throws IOException {
-        RawPeer remote = new RawPeer(wire);
-        RawPeer.Frame probe = remote.next();
-        remote.send(new Ping(true, ((Ping) probe.frame()).opaque()));
-        return remote;
-    }
 
     /** Waits until the stream's reader waits for data. */
     private static void awaitWaiting(MuxedStream stream) throws InterruptedException {
