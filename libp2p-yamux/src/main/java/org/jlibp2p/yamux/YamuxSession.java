@@ -192,10 +192,7 @@ final class YamuxSession implements MuxedSession {
             writer.writeGoAwayQuietly(GoAwayCode.INTERNAL_ERROR);
             failure = new IOException("yamux internal error", e);
         } finally {
-            if (owed != null) {
-                wakeOwed();
-            }
-            terminate(failure);
+            terminate(failure); // wakes every stream's reader, the one still owed too
         }
     }
 

@@ -16,6 +16,7 @@ import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.MuxedStream;
+import org.jlibp2p.testing.Await;
 import org.jlibp2p.yamux.YamuxFrame.Data;
 import org.jlibp2p.yamux.YamuxFrame.Flags;
 import org.junit.jupiter.api.Test;
@@ -70,12 +71,9 @@ class YamuxReaderWakeTest {
             remote.sendRaw(frame(1, FRAME, (byte) 1));
             remote.sendRaw(frame(3, 1, (byte) 3, Flags.of(Flags.SYN)));
             remote.sendRaw(frame(3, 1, (byte) 3));
-            MuxedStream other = session.acceptStream(Duration.ofSeconds(5));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (other.in().available() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            assertThat(other.in().available()).as("stream 3's frames read").isEqualTo(2);
+            YamuxStream other = (YamuxStream) session.acceptStream(Duration.ofSeconds(5));
+            Await.until("stream 3's two frames read", Duration.ofSeconds(5), Duration.ofMillis(1), () -> other.bufferedBytes() >= 2);
+            assertThat(other.bufferedBytes()).as("stream 3's frames read").isEqualTo(2);
             Thread.sleep(100);
             assertThat(read.isDone()).as("stream 1's reader woken after its frame and two more").isFalse();
             remote.sendRaw(frame(3, 1, (byte) 3)); // the fourth frame since stream 1's
@@ -175,12 +173,7 @@ class YamuxReaderWakeTest {
 
     /** Waits until the stream's reader waits for data. */
     private static void awaitWaiting(MuxedStream stream) throws InterruptedException {
-        YamuxStream s = (YamuxStream) stream;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!s.readerWaits() && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertThat(s.readerWaits()).as("the reader waits").isTrue();
+        Await.until("the reader waits", Duration.ofSeconds(5), Duration.ofMillis(1), ((YamuxStream) stream)::readerWaits);
     }
 
     private static byte[] frame(int streamId, int length, byte fill) {
