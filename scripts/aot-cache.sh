@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes libp2p-examples/target/jlibp2p.aot, the JDK's ahead-of-time cache (JEP 483 and 514, JDK 25+),
 # which bin/jlibp2p hands to the JVM so that a fresh process starts with its classes already loaded
-# and linked. The cache comes from a training run: the tool's `ping` against a listener on loopback,
-# the path every client command shares (TCP, multistream-select, Noise, Yamux, identify, close). The
+# and linked. The cache comes from a training run: the tool's `ping --repeat` against a listener on
+# loopback, the path every client command shares (TCP, multistream-select, Noise, Yamux, identify, close). The
 # JDK that made the cache, its folder and its exact version, is written beside it (jlibp2p.aot.jdk): a
 # cache serves only that JDK and that jar, and the launcher uses it only for them. With a JDK older than 25 this removes any old cache and stops.
 # `mvn package` runs it after building the jar (libp2p-examples; -Djlibp2p.aot.skip=true skips it).
@@ -35,34 +35,33 @@ for _ in $(seq 200); do
 done
 [ -n "$addr" ] || { echo "aot-cache: the training listener did not start; no cache:" >&2; cat "$work/listen.out" >&2; exit 0; }
 
-# The cache keeps the classes, not the training run's method profiles (-XX:-AOTRecordTraining): with
-# the profiles, a fresh process replays them and compiles with C2 early, on the cores its own work
-# needs (a fresh `ping` took 4-10 % longer with them; BENCHMARKS.md). A JDK that does not know that
-# diagnostic flag makes the cache with the profiles instead.
-train() {  # $1: the training run's log; then the JVM's options
-  local log=$1
-  shift
-  rm -f "$aot"
-  "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$aot" -jar "$jar" ping "$addr" > "$log" 2>&1 && [ -f "$aot" ]
-}
-made="" kind="without method profiles"
-if train "$work/train.out" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining; then
+# The training run makes fresh connections one after another (`ping --repeat`), so the cache keeps,
+# besides the classes, the method profiles of a connection's path (JEP 515): a process that replays
+# them compiles that path early, and its connections reach their warm speed sooner (`ping --repeat
+# 200` against a warm listener: the median of the last 100 0.84 of a cache without them; BENCHMARKS.md).
+# A one-shot command would pay for that early compiling on the cores its own work needs (a fresh
+# `ping` 1.1-1.2 of the time), so the launcher turns the replay off for every command but the
+# long-running ones, with the options written as the third line beside the cache (none when this
+# JDK does not know them: then every command replays).
+TRAINING_CONNECTIONS=300
+made=""
+# Through the launcher, with the options its users run with (the cache is removed above, so it
+# passes none; its JAVA_HOME is this one).
+if JAVA_HOME="$JAVA_HOME" JLIBP2P_JAVA_OPTS="-XX:AOTCacheOutput=$aot" bin/jlibp2p ping "$addr" --repeat "$TRAINING_CONNECTIONS" \
+    > "$work/train.out" 2>&1 && [ -f "$aot" ]; then
   made=yes
-else
-  kind="with method profiles (the run without them failed: $(grep -m1 -i 'error\|unrecognized' "$work/train.out" || echo 'see above'))"
-  if train "$work/train-profiles.out"; then
-    made=yes
-  fi
+fi
+no_replay="-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining"
+# shellcheck disable=SC2086 # two options
+if ! "$JAVA_HOME/bin/java" $no_replay -version > /dev/null 2>&1; then
+  no_replay=""
 fi
 if [ -n "$made" ]; then
   read_release "$JAVA_HOME" JAVA_RUNTIME_VERSION
-  printf '%s\n%s\n' "$JAVA_HOME" "$value" > "$aot.jdk"
-  echo "aot-cache: wrote $aot ($(( $(stat -c %s "$aot") / 1048576 )) MiB) for the JDK at $JAVA_HOME, $kind"
+  printf '%s\n%s\n%s\n' "$JAVA_HOME" "$value" "$no_replay" > "$aot.jdk"
+  echo "aot-cache: wrote $aot ($(( $(stat -c %s "$aot") / 1048576 )) MiB) for the JDK at $JAVA_HOME, with the method profiles of $TRAINING_CONNECTIONS connections"
 else
   rm -f "$aot"
   echo "aot-cache: the training run failed; the jar runs without a cache:" >&2
   cat "$work/train.out" >&2
-  if [ -f "$work/train-profiles.out" ]; then
-    cat "$work/train-profiles.out" >&2
-  fi
 fi

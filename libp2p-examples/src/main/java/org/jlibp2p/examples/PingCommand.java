@@ -3,6 +3,7 @@ package org.jlibp2p.examples;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.host.Connection;
 import org.jlibp2p.core.host.Host;
@@ -81,16 +82,30 @@ final class PingCommand extends ClientCommand {
             return true;
         }
 
+        // Plain loops, not a DoubleStream: the one-shot ping's summary is the only user of those
+        // classes, which the ahead-of-time cache (trained by `ping --repeat`) would not hold.
         double min() {
-            return rttsMs.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            double min = rttsMs.isEmpty() ? 0 : Double.MAX_VALUE;
+            for (double x : rttsMs) {
+                min = Math.min(min, x);
+            }
+            return min;
         }
 
         double avg() {
-            return rttsMs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double sum = 0;
+            for (double x : rttsMs) {
+                sum += x;
+            }
+            return rttsMs.isEmpty() ? 0 : sum / rttsMs.size();
         }
 
         double max() {
-            return rttsMs.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            double max = 0;
+            for (double x : rttsMs) {
+                max = Math.max(max, x);
+            }
+            return max;
         }
 
         @Override
@@ -101,8 +116,11 @@ final class PingCommand extends ClientCommand {
 
         @Override
         public String human() {
-            String each = "ping " + rttsMs.stream().map(x -> Fixed.of(x, 2) + " ms").toList();
-            return rttsMs.size() == 1 ? each
+            StringJoiner each = new StringJoiner(", ", "ping [", "]");
+            for (double x : rttsMs) {
+                each.add(Fixed.of(x, 2) + " ms");
+            }
+            return rttsMs.size() == 1 ? each.toString()
                     : each + System.lineSeparator() + rttsMs.size() + " round trips, rtt min/avg/max = " + Fixed.of(min(), 3) + "/"
                             + Fixed.of(avg(), 3) + "/" + Fixed.of(max(), 3) + " ms";
         }

@@ -152,8 +152,8 @@ class LauncherTest {
         }
     }
 
-    @Test
-    void anAheadOfTimeCacheBesideTheJarIsPassedToTheJdkThatMadeIt() throws Exception {
+    /** A checkout with the launcher, the jar and a file in place of the cache (the JVM warns and goes on). */
+    private Path checkoutWithACache() throws IOException {
         Path copy = tmp.resolve("checkout");
         Files.createDirectories(copy.resolve("bin"));
         Files.createDirectories(copy.resolve("scripts"));
@@ -161,14 +161,25 @@ class LauncherTest {
         Files.copy(LAUNCHER, copy.resolve("bin/jlibp2p"));
         Files.copy(ROOT.resolve("scripts/jdk.sh"), copy.resolve("scripts/jdk.sh"));
         Files.copy(JAR, copy.resolve("libp2p-examples/target/jlibp2p.jar"));
-        Path aot = Files.writeString(copy.resolve("libp2p-examples/target/jlibp2p.aot"), "not a cache: the JVM warns and goes on");
+        Files.writeString(copy.resolve("libp2p-examples/target/jlibp2p.aot"), "not a cache: the JVM warns and goes on");
+        return copy;
+    }
+
+    private static String runtimeVersion() throws IOException {
+        return Files.readAllLines(Path.of(System.getProperty("java.home"), "release")).stream()
+                .filter(l -> l.startsWith("JAVA_RUNTIME_VERSION=")).map(l -> l.substring(l.indexOf('=') + 1).replace("\"", ""))
+                .findFirst().orElse("");
+    }
+
+    @Test
+    void anAheadOfTimeCacheBesideTheJarIsPassedToTheJdkThatMadeIt() throws Exception {
+        Path copy = checkoutWithACache();
+        Path aot = copy.resolve("libp2p-examples/target/jlibp2p.aot");
         Path madeBy = copy.resolve("libp2p-examples/target/jlibp2p.aot.jdk");
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
                 "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
 
-        String version = Files.readAllLines(Path.of(System.getProperty("java.home"), "release")).stream()
-                .filter(l -> l.startsWith("JAVA_RUNTIME_VERSION=")).map(l -> l.substring(l.indexOf('=') + 1).replace("\"", ""))
-                .findFirst().orElse("");
+        String version = runtimeVersion();
         Files.writeString(madeBy, System.getProperty("java.home") + "\n" + version + "\n");
         Result r = bash(env, copy.resolve("bin/jlibp2p").toString(), "--version");
         assertThat(r.code()).as(r.err()).isZero();
@@ -195,6 +206,40 @@ class LauncherTest {
         Files.setLastModifiedTime(aot, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Result stale = bash(env, copy.resolve("bin/jlibp2p").toString(), "--version");
         assertThat(stale.out()).as("a cache older than the jar is left out").doesNotContain("AOTCache");
+    }
+
+    /**
+     * The cache holds the training run's method profiles: a one-shot command turns their replay off
+     * with the options written beside the cache, and a long-running one (a listener, a measurement,
+     * {@code ping --repeat}) replays them.
+     */
+    @Test
+    void aOneShotCommandTurnsTheReplayOfTheCachesProfilesOffAndALongRunningOneKeepsIt() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the ahead-of-time cache needs JDK 25+");
+        Path copy = checkoutWithACache();
+        Files.writeString(copy.resolve("libp2p-examples/target/jlibp2p.aot.jdk"), System.getProperty("java.home") + "\n" + runtimeVersion()
+                + "\n-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining\n");
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
+                "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        String launcher = copy.resolve("bin/jlibp2p").toString();
+        Map<List<String>, Boolean> replays = new java.util.LinkedHashMap<>();
+        replays.put(List.of("version"), false);
+        replays.put(List.of("ping", "--help"), false);
+        replays.put(List.of("identify", "--help"), false);
+        replays.put(List.of("ping", "--repeat", "5", "--help"), true);
+        replays.put(List.of("ping", "--repeat=5", "--help"), true);
+        replays.put(List.of("listen", "--help"), true);
+        replays.put(List.of("relay", "--help"), true);
+        replays.put(List.of("perf", "--help"), true);
+        replays.put(List.of("rates", "--help"), true);
+        for (Map.Entry<List<String>, Boolean> e : replays.entrySet()) {
+            List<String> args = new ArrayList<>(List.of(launcher));
+            args.addAll(e.getKey());
+            Result r = bash(env, args.toArray(String[]::new));
+            assertThat(r.code()).as("%s: %s", e.getKey(), r.err()).isZero();
+            assertThat(r.out()).as("%s", e.getKey()).contains("-XX:AOTCache=")
+                    .contains(e.getValue() ? "-XX:+AOTReplayTraining" : "-XX:-AOTReplayTraining");
+        }
     }
 
     /**
@@ -245,7 +290,10 @@ class LauncherTest {
             return;
         }
         assertThat(aot).as("mvn package trains a cache with JDK 25+").exists();
-        String madeBy = Files.readAllLines(JAR.resolveSibling("jlibp2p.aot.jdk")).get(0);
+        List<String> made = Files.readAllLines(JAR.resolveSibling("jlibp2p.aot.jdk"));
+        String madeBy = made.get(0);
+        assertThat(made).as("the JDK, its version and the options that turn the profiles' replay off").hasSize(3);
+        assertThat(made.get(2)).as("JDK 25 knows the option").contains("-XX:-AOTReplayTraining");
         assertThat(Path.of(madeBy).toRealPath()).isEqualTo(Path.of(System.getProperty("java.home")).toRealPath());
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
                 "JAVA_HOME", madeBy, "JLIBP2P_JAVA_OPTS", "-XX:AOTMode=on");
