@@ -209,12 +209,13 @@ class LauncherTest {
     }
 
     /**
-     * The cache holds the training run's method profiles: a one-shot command turns their replay off
-     * with the options written beside the cache, and a long-running one (a listener, a measurement,
-     * {@code ping --repeat}) replays them.
+     * The cache holds the training run's method profiles: a long-running command (a listener, a
+     * measurement, {@code ping --repeat}) replays them, any other turns their replay off with the
+     * options written beside the cache. A short command (one connection, a few round trips) runs
+     * with C1 alone, unless it makes a new RSA key, which needs C2's BigInteger code.
      */
     @Test
-    void aOneShotCommandTurnsTheReplayOfTheCachesProfilesOffAndALongRunningOneKeepsIt() throws Exception {
+    void theLauncherSuitsTheJitToHowLongTheCommandRuns() throws Exception {
         assumeTrue(Runtime.version().feature() >= 25, "the ahead-of-time cache needs JDK 25+");
         Path copy = checkoutWithACache();
         Files.writeString(copy.resolve("libp2p-examples/target/jlibp2p.aot.jdk"), System.getProperty("java.home") + "\n" + runtimeVersion()
@@ -222,23 +223,34 @@ class LauncherTest {
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
                 "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
         String launcher = copy.resolve("bin/jlibp2p").toString();
-        Map<List<String>, Boolean> replays = new java.util.LinkedHashMap<>();
-        replays.put(List.of("version"), false);
-        replays.put(List.of("ping", "--help"), false);
-        replays.put(List.of("identify", "--help"), false);
-        replays.put(List.of("ping", "--repeat", "5", "--help"), true);
-        replays.put(List.of("ping", "--repeat=5", "--help"), true);
-        replays.put(List.of("listen", "--help"), true);
-        replays.put(List.of("relay", "--help"), true);
-        replays.put(List.of("perf", "--help"), true);
-        replays.put(List.of("rates", "--help"), true);
-        for (Map.Entry<List<String>, Boolean> e : replays.entrySet()) {
+        record Expected(boolean replays, boolean c1Alone) {}
+        Map<List<String>, Expected> expected = new java.util.LinkedHashMap<>();
+        expected.put(List.of("version"), new Expected(false, false));
+        expected.put(List.of("ping", "--help"), new Expected(false, true));
+        expected.put(List.of("identify", "--help"), new Expected(false, true));
+        expected.put(List.of("kv", "--help"), new Expected(false, true));
+        expected.put(List.of("ping", "--key-type", "rsa", "--help"), new Expected(false, false));
+        expected.put(List.of("identify", "--key-type=rsa", "--help"), new Expected(false, false));
+        expected.put(List.of("ping", "--repeat", "5", "--help"), new Expected(true, false));
+        expected.put(List.of("ping", "--repeat=5", "--key", "rsa", "--help"), new Expected(true, false));
+        expected.put(List.of("listen", "--help"), new Expected(true, false));
+        expected.put(List.of("relay", "--help"), new Expected(true, false));
+        expected.put(List.of("perf", "--help"), new Expected(true, false));
+        expected.put(List.of("rates", "--help"), new Expected(true, false));
+        expected.put(List.of("echo", "--help"), new Expected(false, false));
+        expected.put(List.of("send-file", "--help"), new Expected(false, false));
+        for (Map.Entry<List<String>, Expected> e : expected.entrySet()) {
             List<String> args = new ArrayList<>(List.of(launcher));
             args.addAll(e.getKey());
             Result r = bash(env, args.toArray(String[]::new));
             assertThat(r.code()).as("%s: %s", e.getKey(), r.err()).isZero();
             assertThat(r.out()).as("%s", e.getKey()).contains("-XX:AOTCache=")
-                    .contains(e.getValue() ? "-XX:+AOTReplayTraining" : "-XX:-AOTReplayTraining");
+                    .contains(e.getValue().replays() ? "-XX:+AOTReplayTraining" : "-XX:-AOTReplayTraining");
+            if (e.getValue().c1Alone()) {
+                assertThat(r.out()).as("%s: C1 alone", e.getKey()).contains("-XX:TieredStopAtLevel=1");
+            } else {
+                assertThat(r.out()).as("%s: both compilers", e.getKey()).doesNotContain("TieredStopAtLevel");
+            }
         }
     }
 
