@@ -51,7 +51,11 @@ class FlightRecorderTest {
                                  Thread.sleep(5);
                              }
                          })
-                         .handler("/one/1.0.0", s -> s.in().transferTo(java.io.OutputStream.nullOutputStream())) // until the client ends it
+                         .handler("/one/1.0.0", s -> {
+                             s.out().write(1); // counted against the limit from here on
+                             s.out().flush();
+                             s.in().transferTo(java.io.OutputStream.nullOutputStream()); // until the client ends it
+                         })
                          .build();
                  Host client = Host.builder().build()) {
                 ours.add(server.peerId().toString());
@@ -65,6 +69,9 @@ class FlightRecorderTest {
                 try (ProtocolStream first = c.newStream("/one/1.0.0")) {
                     first.out().write(0);
                     first.out().flush();
+                    // Each inbound stream is served on its own thread: only once the first is served
+                    // is the second certain to be the one refused.
+                    assertThat(first.in().read()).isEqualTo(1);
                     try (ProtocolStream second = c.newStream("/one/1.0.0")) {
                         second.out().write(0);
                         second.out().flush();
