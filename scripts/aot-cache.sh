@@ -2,9 +2,10 @@
 # Makes libp2p-examples/target/jlibp2p.aot, the JDK's ahead-of-time cache (JEP 483 and 514, JDK 25+),
 # which bin/jlibp2p hands to the JVM so that a fresh process starts with its classes already loaded
 # and linked. The cache comes from a training run: the tool's `ping --repeat` against a listener on
-# loopback, the path every client command shares (TCP, multistream-select, Noise, Yamux, identify, close). The
-# JDK that made the cache, its folder and its exact version, is written beside it (jlibp2p.aot.jdk): a
-# cache serves only that JDK and that jar, and the launcher uses it only for them. With a JDK older than 25 this removes any old cache and stops.
+# loopback, the path every client command shares (TCP, multistream-select, Noise, Yamux, identify,
+# close). The JDK that made the cache, its folder and its exact version, is written beside it
+# (jlibp2p.aot.jdk): a cache serves only that JDK and that jar, and the launcher uses it only for
+# them. With a JDK older than 25 this removes any old cache and stops.
 # `mvn package` runs it after building the jar (libp2p-examples; -Djlibp2p.aot.skip=true skips it).
 # Usage: scripts/aot-cache.sh
 set -euo pipefail
@@ -40,7 +41,7 @@ done
 # them compiles that path early, and its connections reach their warm speed sooner (`ping --repeat
 # 200` against a warm listener: the median of the last 100 0.84 of a cache without them; BENCHMARKS.md).
 # A one-shot command would pay for that early compiling on the cores its own work needs (a fresh
-# `ping` 1.1-1.2 of the time), so the launcher turns the replay off for every command but the
+# `ping` 1.2-1.5 of the time), so the launcher turns the replay off for every command but the
 # long-running ones, with the options written as the third line beside the cache (none when this
 # JDK does not know them: then every command replays).
 TRAINING_CONNECTIONS=300
