@@ -137,8 +137,9 @@ async function dial (target, action) {
       // N fresh connections one after another: dial + handshake + first ping, then hang up. Now and
       // then (once in 1500 here) js-libp2p 3.3.11 pings on the connection it is still closing and
       // fails with "Cannot write to a stream that is closed", or its ping or hang-up never settles
-      // (seen once in 1500 against a js listener): each try has TRY_MS to finish, and a failed try
-      // is counted, not timed, and made again, up to 10 times in all.
+      // (seen once in 1500 against a js listener): each ping and each hang-up has TRY_MS to finish.
+      // A failed ping is counted, not timed, and its try made again; a failed hang-up is counted
+      // (its try was timed); up to 10 failures in all.
       const TRY_MS = 10000
       const n = Number(args[3] ?? 20)
       const times = []

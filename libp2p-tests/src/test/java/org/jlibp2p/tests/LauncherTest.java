@@ -231,6 +231,9 @@ class LauncherTest {
         expected.put(List.of("kv", "--help"), new Expected(false, true));
         expected.put(List.of("ping", "--key-type", "rsa", "--help"), new Expected(false, false));
         expected.put(List.of("identify", "--key-type=rsa", "--help"), new Expected(false, false));
+        expected.put(List.of("ping", "--key-type", "RSA", "--help"), new Expected(false, false));
+        expected.put(List.of("kv", "/ip4/127.0.0.1/tcp/1", "get", "rsa", "--help"), new Expected(false, true));
+        expected.put(List.of("ping", "--repeat", "0", "--help"), new Expected(false, true));
         expected.put(List.of("ping", "--repeat", "5", "--help"), new Expected(true, false));
         expected.put(List.of("ping", "--repeat=5", "--key", "rsa", "--help"), new Expected(true, false));
         expected.put(List.of("listen", "--help"), new Expected(true, false));
