@@ -212,7 +212,7 @@ final class FrameWriter {
     }
 
     private boolean write(YamuxStream stream, YamuxFrame frame, byte[] payload, int off, int len, boolean flush) throws IOException {
-        lock(System.nanoTime() + writeTimeoutNanos);
+        lock();
         try {
             session.ensureOpen();
             if (goAwaySent) {
@@ -253,27 +253,28 @@ final class FrameWriter {
      * Takes the write lock, for a caller that decides what to write under it (a stream id, whose SYN
      * must reach the wire in id order); writes then nest. Release it with {@link #unlock()}.
      *
-     * @param deadline {@link System#nanoTime()} by which the lock must be free
-     * @throws IOException if it is not, or the wait is interrupted
+     * <p>The wait has no timer of its own. Every holder writes under the watchdog's eye (each write is
+     * stamped, {@link #writeStartedNanos()}), and the watchdog ends the session when a write stays
+     * stuck for the write timeout: the connection closes, the stuck write fails, the holder lets go
+     * and every waiter then finds the session closed. So the wait is bounded by the write timeout
+     * as before, without what a timed wait costs on a virtual thread: a timer set in the JDK's
+     * scheduler and cancelled again, each waking the scheduler's timer thread, for a wait that is
+     * usually microseconds long (64 streams opened at once: a wait for every second stream).
+     *
+     * @throws IOException if the wait is interrupted
      */
-    void lock(long deadline) throws IOException {
+    void lock() throws IOException {
         try {
-            if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                // A holder may have left its frame unflushed for us (flushUnlessOthersWait).
-                requestFlush();
-                SocketTimeoutException e = new SocketTimeoutException("yamux: could not write within "
-                        + TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos) + " ms (writeTimeout)");
-                LOG.log(Level.DEBUG, () -> session + ": " + e.getMessage());
-                throw e;
-            }
+            lock.lockInterruptibly(); // in turn: the lock is fair, and tryLock() would jump the queue
         } catch (InterruptedException e) {
+            // A holder may have left its frame unflushed for us (flushUnlessOthersWait).
             requestFlush();
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to write");
         }
     }
 
-    /** Releases what {@link #lock(long)} took. */
+    /** Releases what {@link #lock()} took. */
     void unlock() {
         lock.unlock();
     }
@@ -281,8 +282,8 @@ final class FrameWriter {
     /**
      * Flushes the frame just written, unless other writers wait for the lock: then it stays in the
      * buffer of the layer below and the last of them flushes (one that writes only an announcement
-     * flushes it too, see {@link #announce}). Should a waiting writer give up instead (its write
-     * timeout passed), it asks the flusher to flush what was left behind. Nobody waits for the remote
+     * flushes it too, see {@link #announce}). Should a waiting writer give up instead (it was
+     * interrupted), it asks the flusher to flush what was left behind. Nobody waits for the remote
      * while holding the lock (openers wait for the ACK backlog before they take it), so a frame the
      * remote must answer is never held back for long.
      */
@@ -504,9 +505,9 @@ final class FrameWriter {
     }
 
     /**
-     * The flusher: whenever asked, takes the lock, writes what was handed over and flushes. It waits
-     * for the lock at most the write timeout at a time: a holder writes the handed-over frames itself
-     * before it lets go, and one that is stuck is the watchdog's to end.
+     * The flusher: whenever asked, takes the lock, writes what was handed over and flushes. A holder
+     * writes the handed-over frames itself before it lets go, and one that is stuck is the watchdog's
+     * to end, which interrupts the flusher.
      */
     private void flushLoop() {
         try {
@@ -534,9 +535,7 @@ final class FrameWriter {
                 } finally {
                     queueLock.unlock();
                 }
-                if (!lock.tryLock(writeTimeoutNanos, TimeUnit.NANOSECONDS)) {
-                    continue;
-                }
+                lock.lockInterruptibly(); // no timer, as in lock(): the watchdog bounds the wait
                 try {
                     if (session.isClosed()) {
                         return;

@@ -3,8 +3,8 @@ package org.jlibp2p.yamux;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jlibp2p.yamux.YamuxFrame.Ping;
 
 /**
@@ -18,12 +18,22 @@ import org.jlibp2p.yamux.YamuxFrame.Ping;
  *   <li>ends the session when a write stays stuck for the write timeout (the watchdog): closing the
  *       connection wakes the writer;</li>
  *   <li>being the session's one clock, also resets the streams whose close timeout has passed
- *       ({@link StreamTable#expiredCloses(long)}).</li>
+ *       ({@link StreamTable#expiredCloses(long)}),</li>
+ *   <li>and wakes the streams' readers whose read timeout has passed ({@link #watchRead}).</li>
  * </ul>
  *
- * It ticks at half the shortest of the intervals, so each deadline is noticed within half of it.
- * It never writes and never waits for the write lock: its pings are handed to the {@link FrameWriter},
- * so the watchdog runs on however long a write is stuck.
+ * It ticks at half the shortest of the intervals, so each deadline is noticed within half of it, and
+ * wakes between ticks at the earliest read deadline. It never writes and never waits for the write
+ * lock: its pings are handed to the {@link FrameWriter}, so the watchdog runs on however long a write
+ * is stuck.
+ *
+ * <p>Why read deadlines are here rather than in each reader's own timed wait: on a virtual thread,
+ * every timed wait sets a timer in the JDK's scheduler and cancels it when the wait ends early, and
+ * each of the two wakes the scheduler's timer thread. A stream whose reader waits for one answer
+ * with a timeout (multistream-select, a handler's idle timeout) paid that twice per wait: with 64
+ * streams opened and closed at once, half the process's futex calls were that thread's. Here a
+ * reader registers its deadline with a volatile write, and the timer is woken only when a deadline
+ * comes earlier than the one it sleeps until.
  */
 final class KeepAlive implements Runnable {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.yamux");
@@ -36,19 +46,35 @@ final class KeepAlive implements Runnable {
     private volatile int outstandingPing = -1;
     private volatile long pingSentNanos;
     private volatile long rttNanos;
+    /**
+     * When the timer wakes next ({@link System#nanoTime()}); a reader whose deadline comes earlier
+     * wakes it. Far in the future while the timer looks for the earliest deadline, so that a reader
+     * registering meanwhile wakes it too.
+     */
+    private volatile long nextWakeNanos;
+    private volatile Thread thread;
+    /** Far enough ahead to be later than any deadline, near enough not to wrap around. */
+    private static final long FAR = Long.MAX_VALUE / 4;
+
+    // the timer thread's own
+    private final long writeTimeout;
+    private final long keepAlive;
+    private final long closeTimeout;
+    private long lastPing;
+    private boolean firstPing = true; // the first ping, sent at once, measures the RTT for window auto-tuning
 
     KeepAlive(YamuxSession session, FrameWriter writer, StreamTable streams, YamuxConfig config) {
         this.session = session;
         this.writer = writer;
         this.streams = streams;
         this.config = config;
+        this.writeTimeout = config.writeTimeout().toNanos();
+        this.keepAlive = config.keepAliveInterval().toNanos();
+        this.closeTimeout = config.streamCloseTimeout().toNanos();
     }
 
     @Override
     public void run() {
-        long writeTimeout = config.writeTimeout().toNanos();
-        long keepAlive = config.keepAliveInterval().toNanos();
-        long closeTimeout = config.streamCloseTimeout().toNanos();
         long tick = writeTimeout;
         if (keepAlive > 0) {
             tick = Math.min(tick, keepAlive);
@@ -57,35 +83,72 @@ final class KeepAlive implements Runnable {
             tick = Math.min(tick, closeTimeout);
         }
         tick /= 2;
-        long lastPing = 0;
-        boolean first = true; // the first ping, sent at once, measures the RTT for window auto-tuning
+        thread = Thread.currentThread();
+        long nextTick = System.nanoTime();
         try {
             while (!session.isClosed()) {
                 long now = System.nanoTime();
-                long started = writer.writeStartedNanos();
-                if (started != 0 && now - started > writeTimeout) {
-                    session.fail(new SocketTimeoutException("yamux: a write was stuck for more than " + config.writeTimeout().toMillis() + " ms (writeTimeout)"));
-                    return;
+                nextWakeNanos = now + FAR; // from here until it sleeps, every reader that registers wakes it
+                long earliestRead = streams.wakeReadersPastDeadline(now);
+                if (now - nextTick >= 0) {
+                    if (!tick(now)) {
+                        return;
+                    }
+                    nextTick = now + tick;
                 }
-                if (outstandingPing != -1 && now - pingSentNanos > writeTimeout) {
-                    session.fail(new SocketTimeoutException("yamux: keep-alive ping unanswered for " + config.writeTimeout().toMillis() + " ms (writeTimeout)"));
-                    return;
+                long wake = earliestRead != 0 && earliestRead - nextTick < 0 ? earliestRead : nextTick;
+                nextWakeNanos = wake;
+                long left = wake - System.nanoTime();
+                if (left > 0) {
+                    LockSupport.parkNanos(this, left);
                 }
-                if (outstandingPing == -1 && (first || (keepAlive > 0 && now - lastPing >= keepAlive))) {
-                    sendPing();
-                    lastPing = now;
-                    first = false;
+                if (Thread.interrupted()) {
+                    return; // closing the session interrupts the timer
                 }
-                for (YamuxStream s : streams.expiredCloses(now)) {
-                    s.closeTimedOut();
-                }
-                Thread.sleep(Duration.ofNanos(tick));
             }
-        } catch (InterruptedException e) {
-            // closing the session interrupts the timer
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, session + ": internal error in the timer", e);
             session.fail(new IOException("yamux internal error in the timer", e));
+        }
+    }
+
+    /**
+     * One tick: the watchdog, the keep-alive ping and the close timeouts.
+     *
+     * @param now {@link System#nanoTime()}
+     * @return false if it ended the session
+     */
+    private boolean tick(long now) {
+        long started = writer.writeStartedNanos();
+        if (started != 0 && now - started > writeTimeout) {
+            session.fail(new SocketTimeoutException("yamux: a write was stuck for more than " + config.writeTimeout().toMillis() + " ms (writeTimeout)"));
+            return false;
+        }
+        if (outstandingPing != -1 && now - pingSentNanos > writeTimeout) {
+            session.fail(new SocketTimeoutException("yamux: keep-alive ping unanswered for " + config.writeTimeout().toMillis() + " ms (writeTimeout)"));
+            return false;
+        }
+        if (outstandingPing == -1 && (firstPing || (keepAlive > 0 && now - lastPing >= keepAlive))) {
+            sendPing();
+            lastPing = now;
+            firstPing = false;
+        }
+        for (YamuxStream s : streams.expiredCloses(now)) {
+            s.closeTimedOut();
+        }
+        return true;
+    }
+
+    /**
+     * A stream's reader is about to wait until {@code deadline} at the latest: wakes the timer if it
+     * sleeps until later, so that it wakes the reader then ({@link StreamTable#wakeReadersPastDeadline}).
+     *
+     * @param deadline {@link System#nanoTime()} at which the reader times out
+     */
+    void watchRead(long deadline) {
+        if (deadline - nextWakeNanos < 0) {
+            nextWakeNanos = deadline;
+            LockSupport.unpark(thread);
         }
     }
 

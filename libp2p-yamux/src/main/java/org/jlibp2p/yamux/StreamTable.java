@@ -427,6 +427,23 @@ final class StreamTable {
     }
 
     /**
+     * Wakes every stream's reader whose read deadline has passed (the session's timer calls it).
+     *
+     * @param now {@link System#nanoTime()}
+     * @return the earliest deadline of a reader still waiting, 0 if none waits with one
+     */
+    long wakeReadersPastDeadline(long now) {
+        long earliest = 0;
+        for (YamuxStream s : streams.values()) {
+            long deadline = s.wakeReaderPastDeadline(now);
+            if (deadline != 0 && (earliest == 0 || deadline - earliest < 0)) {
+                earliest = deadline;
+            }
+        }
+        return earliest;
+    }
+
+    /**
      * Closes the table once: nothing is opened or admitted any more, and every waiter wakes.
      *
      * @param cause why the session ended, or null for a normal close

@@ -99,7 +99,7 @@ final class YamuxSession implements MuxedSession {
         // Wait for the ACK backlog first, holding nothing: the reader takes the ACKs meanwhile.
         streams.reserveOutbound(deadline);
         try {
-            writer.lock(deadline);
+            writer.lock();
         } catch (IOException e) {
             streams.cancelReservation();
             throw e;

@@ -70,6 +70,11 @@ final class YamuxStream implements MuxedStream {
     private long recvCredit;
     private long epochStartNanos = System.nanoTime();
     private volatile long readTimeoutNanos;
+    /**
+     * When the reader waiting now must be woken to time out ({@link System#nanoTime()}), 0 while no
+     * reader waits with a deadline; set under the lock, read by the session's timer without it.
+     */
+    private volatile long readDeadlineNanos;
 
     // send side
     private long sendWindow = YamuxConfig.SPEC_INITIAL_WINDOW;
@@ -141,7 +146,7 @@ final class YamuxStream implements MuxedStream {
         lock.lock();
         try {
             long timeout = readTimeoutNanos;
-            long left = timeout;
+            long deadline = System.nanoTime() + timeout;
             while (buffered == 0) {
                 if (resetCause != null) {
                     throw resetFailure();
@@ -157,10 +162,21 @@ final class YamuxStream implements MuxedStream {
                 if (timeout == 0) {
                     readable.await();
                 } else {
-                    if (left <= 0) {
+                    if (deadline - System.nanoTime() <= 0) {
                         throw new SocketTimeoutException("read timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
                     }
-                    left = readable.awaitNanos(left);
+                    // The session's timer wakes this reader at its deadline (KeepAlive#watchRead): a
+                    // timed wait would cost a timer of the JDK's scheduler per wait, set and cancelled.
+                    readDeadlineNanos = deadline | 1; // never 0, which means no deadline
+                    session.keepAlive.watchRead(deadline | 1);
+                    try {
+                        readable.await();
+                    } finally {
+                        readDeadlineNanos = 0;
+                        if (lock.hasWaiters(readable)) {
+                            readable.signalAll(); // another reader of this stream sets its own deadline again
+                        }
+                    }
                 }
             }
             while (n < len && !chunks.isEmpty()) {
@@ -336,6 +352,27 @@ final class YamuxStream implements MuxedStream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Wakes the reader if it waits with a deadline that has passed at {@code now}; the session's timer
+     * calls it ({@link StreamTable#wakeReadersPastDeadline}).
+     *
+     * @return the waiting reader's deadline when it has not passed, 0 when no reader waits with one
+     *     or it was woken
+     */
+    long wakeReaderPastDeadline(long now) {
+        long deadline = readDeadlineNanos;
+        if (deadline == 0 || deadline - now > 0) {
+            return deadline;
+        }
+        lock.lock();
+        try {
+            readable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return 0;
     }
 
     /** Wakes the reader that {@link #onData} let wait. */
