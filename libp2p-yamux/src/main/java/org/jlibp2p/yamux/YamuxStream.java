@@ -146,7 +146,7 @@ final class YamuxStream implements MuxedStream {
         lock.lock();
         try {
             long timeout = readTimeoutNanos;
-            long deadline = System.nanoTime() + timeout;
+            long deadline = 0; // set when the read first waits; never 0 then, which means no deadline
             while (buffered == 0) {
                 if (resetCause != null) {
                     throw resetFailure();
@@ -162,13 +162,16 @@ final class YamuxStream implements MuxedStream {
                 if (timeout == 0) {
                     readable.await();
                 } else {
-                    if (deadline - System.nanoTime() <= 0) {
+                    long now = System.nanoTime();
+                    if (deadline == 0) {
+                        deadline = (now + timeout) | 1;
+                    } else if (deadline - now <= 0) {
                         throw new SocketTimeoutException("read timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
                     }
                     // The session's timer wakes this reader at its deadline (KeepAlive#watchRead): a
                     // timed wait would cost a timer of the JDK's scheduler per wait, set and cancelled.
-                    readDeadlineNanos = deadline | 1; // never 0, which means no deadline
-                    session.keepAlive.watchRead(deadline | 1);
+                    readDeadlineNanos = deadline;
+                    session.keepAlive.watchRead(deadline);
                     try {
                         readable.await();
                     } finally {
