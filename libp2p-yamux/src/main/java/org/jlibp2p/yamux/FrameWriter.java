@@ -274,6 +274,11 @@ final class FrameWriter {
         }
     }
 
+    /** {@return whether the thread waits for the write lock} For tests. */
+    boolean waitsForLock(Thread thread) {
+        return lock.hasQueuedThread(thread);
+    }
+
     /** Releases what {@link #lock()} took. */
     void unlock() {
         lock.unlock();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jlibp2p.yamux.YamuxFrame.Ping;
 
@@ -48,10 +49,12 @@ final class KeepAlive implements Runnable {
     private volatile long rttNanos;
     /**
      * When the timer wakes next ({@link System#nanoTime()}); a reader whose deadline comes earlier
-     * wakes it. Far in the future while the timer looks for the earliest deadline, so that a reader
-     * registering meanwhile wakes it too.
+     * lowers it and wakes the timer. Far in the future while the timer looks for the earliest
+     * deadline: a reader registering meanwhile lowers it, and the timer, finding it changed when it
+     * publishes its own wake-up time, looks again instead of sleeping. (An unpark alone would not do:
+     * the timer takes locks while it looks, and a wait for one of them can use up the unpark.)
      */
-    private volatile long nextWakeNanos;
+    private final AtomicLong nextWakeNanos = new AtomicLong();
     private volatile Thread thread;
     /** Far enough ahead to be later than any deadline, near enough not to wrap around. */
     private static final long FAR = Long.MAX_VALUE / 4;
@@ -88,7 +91,8 @@ final class KeepAlive implements Runnable {
         try {
             while (!session.isClosed()) {
                 long now = System.nanoTime();
-                nextWakeNanos = now + FAR; // from here until it sleeps, every reader that registers wakes it
+                long looking = now + FAR;
+                nextWakeNanos.set(looking); // from here until it sleeps, every reader that registers lowers it
                 long earliestRead = streams.wakeReadersPastDeadline(now);
                 if (now - nextTick >= 0) {
                     if (!tick(now)) {
@@ -97,7 +101,9 @@ final class KeepAlive implements Runnable {
                     nextTick = now + tick;
                 }
                 long wake = earliestRead != 0 && earliestRead - nextTick < 0 ? earliestRead : nextTick;
-                nextWakeNanos = wake;
+                if (!nextWakeNanos.compareAndSet(looking, wake)) {
+                    continue; // a reader registered while the timer looked: look again
+                }
                 long left = wake - System.nanoTime();
                 if (left > 0) {
                     LockSupport.parkNanos(this, left);
@@ -146,9 +152,13 @@ final class KeepAlive implements Runnable {
      * @param deadline {@link System#nanoTime()} at which the reader times out
      */
     void watchRead(long deadline) {
-        if (deadline - nextWakeNanos < 0) {
-            nextWakeNanos = deadline;
-            LockSupport.unpark(thread);
+        long next = nextWakeNanos.get();
+        while (deadline - next < 0) {
+            if (nextWakeNanos.compareAndSet(next, deadline)) {
+                LockSupport.unpark(thread);
+                return;
+            }
+            next = nextWakeNanos.get();
         }
     }
 

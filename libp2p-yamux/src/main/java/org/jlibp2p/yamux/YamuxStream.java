@@ -170,14 +170,22 @@ final class YamuxStream implements MuxedStream {
                     }
                     // The session's timer wakes this reader at its deadline (KeepAlive#watchRead): a
                     // timed wait would cost a timer of the JDK's scheduler per wait, set and cancelled.
-                    readDeadlineNanos = deadline;
-                    session.keepAlive.watchRead(deadline);
+                    // Should several threads read this stream at once, the field holds the earliest of
+                    // their deadlines, and the reader it belongs to wakes the others when it stops
+                    // waiting, so that each registers its own again.
+                    long registered = readDeadlineNanos;
+                    if (registered == 0 || deadline - registered < 0) {
+                        readDeadlineNanos = deadline;
+                        session.keepAlive.watchRead(deadline);
+                    }
                     try {
                         readable.await();
                     } finally {
-                        readDeadlineNanos = 0;
-                        if (lock.hasWaiters(readable)) {
-                            readable.signalAll(); // another reader of this stream sets its own deadline again
+                        if (readDeadlineNanos == deadline) {
+                            readDeadlineNanos = 0;
+                            if (lock.hasWaiters(readable)) {
+                                readable.signalAll();
+                            }
                         }
                     }
                 }

@@ -230,10 +230,10 @@ class YamuxCoalescingTest {
                     });
                     opener = started.poll(5, TimeUnit.SECONDS);
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                    while (opener.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                    while (!session.writer.waitsForLock(opener) && System.nanoTime() < deadline) {
                         Thread.sleep(1); // until it waits for the write lock we hold
                     }
-                    assertThat(opener.getState()).isEqualTo(Thread.State.WAITING);
+                    assertThat(session.writer.waitsForLock(opener)).as("the opener waits for the write lock").isTrue();
                     first.closeWrite(); // left unflushed: the opener waits for the lock
                 } finally {
                     session.writer.unlock();

@@ -66,14 +66,16 @@ class YamuxReadDeadlineTest {
     void anEarlierDeadlineWakesTheTimerThatSleepsUntilALaterOne() throws Exception {
         MuxedStream[] first = openedAndAccepted();
         MuxedStream[] second = openedAndAccepted();
-        first[1].setReadTimeout(Duration.ofSeconds(20));
+        // 3 s: before the timer's next tick, so the timer now sleeps until this deadline.
+        first[1].setReadTimeout(Duration.ofSeconds(3));
         Future<Integer> longRead = executor.submit(() -> first[1].in().read());
         Await.until("the first reader waits", WAIT, Duration.ofMillis(1), () -> ((YamuxStream) first[1]).readerWaits());
         second[1].setReadTimeout(Duration.ofMillis(200));
         long start = System.nanoTime();
         assertThatThrownBy(() -> second[1].in().read()).isInstanceOf(SocketTimeoutException.class);
-        assertThat(elapsedSince(start)).isGreaterThanOrEqualTo(Duration.ofMillis(200)).isLessThan(LATE);
-        assertThat(longRead.isDone()).as("the reader with 20 s left still waits").isFalse();
+        assertThat(elapsedSince(start)).as("woken at 200 ms, not at the 3 s the timer slept until")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(200)).isLessThan(LATE);
+        assertThat(longRead.isDone()).as("the reader with the later deadline still waits").isFalse();
         write(first[0], 42);
         assertThat(longRead.get(5, TimeUnit.SECONDS)).isEqualTo(42);
     }
@@ -105,19 +107,23 @@ class YamuxReadDeadlineTest {
         assertThat(elapsedSince(start)).as("a full timeout from the second read").isGreaterThanOrEqualTo(Duration.ofMillis(600)).isLessThan(LATE);
     }
 
+    /**
+     * Two threads read one stream, the first with the earlier deadline: a later deadline registered
+     * by the second must not postpone the first's.
+     */
     @Test
-    void aReadWithoutATimeoutWaitsPastEveryTick() throws Exception {
-        MuxedStream[] pair = openedAndAccepted();
-        Future<Integer> read = executor.submit(() -> pair[1].in().read());
-        Await.until("the reader waits", WAIT, Duration.ofMillis(1), () -> ((YamuxStream) pair[1]).readerWaits());
-        // Another stream's deadline wakes the timer; it must not wake this reader for good.
-        MuxedStream[] other = openedAndAccepted();
-        other[1].setReadTimeout(Duration.ofMillis(100));
-        assertThatThrownBy(() -> other[1].in().read()).isInstanceOf(SocketTimeoutException.class);
-        Thread.sleep(200);
-        assertThat(read.isDone()).as("the reader without a timeout still waits").isFalse();
-        write(pair[0], 9);
-        assertThat(read.get(5, TimeUnit.SECONDS)).isEqualTo(9);
+    void twoReadersOfOneStreamTimeOutEachAtItsOwnDeadline() throws Exception {
+        MuxedStream stream = openedAndAccepted()[1];
+        stream.setReadTimeout(Duration.ofMillis(300));
+        long start = System.nanoTime();
+        Future<Duration> early = executor.submit(() -> timeOut(stream, start));
+        Await.until("the first reader waits", WAIT, Duration.ofMillis(1), () -> ((YamuxStream) stream).readerWaits());
+        stream.setReadTimeout(Duration.ofSeconds(2)); // for the next read only
+        Future<Duration> late = executor.submit(() -> timeOut(stream, start));
+        assertThat(early.get(5, TimeUnit.SECONDS)).as("the first reader, not held back to the second's deadline")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(1));
+        assertThat(late.get(5, TimeUnit.SECONDS)).as("the second reader, at its own deadline")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(2).plus(LATE));
     }
 
     /** A stream opened by the client and taken by the server, the SYN flushed by a first byte. */
