@@ -13,8 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.jlibp2p.core.Role;
-import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.MuxedStream;
 import org.jlibp2p.testing.EchoStreams;
 import org.junit.jupiter.api.AfterEach;
@@ -26,17 +24,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class YamuxFlowControlTest {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private SessionPair sessions;
     private YamuxSession client;
     private YamuxSession server;
 
     @BeforeEach
     void start() {
-        Pipes.Pair pair = Pipes.pair(256 * 1024);
-        YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30));
-        client = new YamuxSession(pair.a(), Role.INITIATOR, config);
-        server = new YamuxSession(pair.b(), Role.RESPONDER, config);
-        client.start();
-        server.start();
+        sessions = SessionPair.start(256 * 1024, YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        client = sessions.client();
+        server = sessions.server();
     }
 
     @AfterEach
@@ -45,8 +41,7 @@ class YamuxFlowControlTest {
         server.close();
         executor.shutdownNow();
         assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(client.awaitTermination(Duration.ofSeconds(5))).isTrue();
-        assertThat(server.awaitTermination(Duration.ofSeconds(5))).isTrue();
+        sessions.closeAndAwait();
     }
 
     @Test

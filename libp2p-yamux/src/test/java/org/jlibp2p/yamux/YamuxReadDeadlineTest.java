@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.jlibp2p.core.Role;
 import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.MuxedStream;
 import org.jlibp2p.testing.Await;
@@ -31,25 +30,16 @@ class YamuxReadDeadlineTest {
     /** Well under the timer's 5 s tick: a deadline noticed only at a tick fails the bound. */
     private static final Duration LATE = Duration.ofMillis(1500);
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private YamuxSession client;
-    private YamuxSession server;
+    private SessionPair sessions;
 
     @BeforeEach
     void start() {
-        Pipes.Pair pair = Pipes.pair();
-        YamuxConfig config = YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(10));
-        client = new YamuxSession(pair.a(), Role.INITIATOR, config);
-        server = new YamuxSession(pair.b(), Role.RESPONDER, config);
-        client.start();
-        server.start();
+        sessions = SessionPair.start(Pipes.DEFAULT_CAPACITY, YamuxConfig.defaults().withTimers(Duration.ofSeconds(30), Duration.ofSeconds(10)));
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        client.close();
-        server.close();
-        assertThat(client.awaitTermination(WAIT)).as("the client session's threads ended").isTrue();
-        assertThat(server.awaitTermination(WAIT)).as("the server session's threads ended").isTrue();
+        sessions.closeAndAwait();
         executor.shutdownNow();
     }
 
@@ -128,9 +118,9 @@ class YamuxReadDeadlineTest {
 
     /** A stream opened by the client and taken by the server, the SYN flushed by a first byte. */
     private MuxedStream[] openedAndAccepted() throws Exception {
-        MuxedStream opened = client.openStream();
+        MuxedStream opened = sessions.client().openStream();
         write(opened, 1);
-        MuxedStream accepted = server.acceptStream(WAIT);
+        MuxedStream accepted = sessions.server().acceptStream(WAIT);
         assertThat(accepted).as("the server accepted the stream").isNotNull();
         assertThat(accepted.in().read()).isEqualTo(1);
         return new MuxedStream[] {opened, accepted};
