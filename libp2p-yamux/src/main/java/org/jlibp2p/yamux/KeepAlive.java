@@ -62,7 +62,6 @@ final class KeepAlive implements Runnable {
     // the timer thread's own
     private final long writeTimeout;
     private final long keepAlive;
-    private final long closeTimeout;
     private long lastPing;
     private boolean firstPing = true; // the first ping, sent at once, measures the RTT for window auto-tuning
 
@@ -73,11 +72,11 @@ final class KeepAlive implements Runnable {
         this.config = config;
         this.writeTimeout = config.writeTimeout().toNanos();
         this.keepAlive = config.keepAliveInterval().toNanos();
-        this.closeTimeout = config.streamCloseTimeout().toNanos();
     }
 
     @Override
     public void run() {
+        long closeTimeout = config.streamCloseTimeout().toNanos();
         long tick = writeTimeout;
         if (keepAlive > 0) {
             tick = Math.min(tick, keepAlive);

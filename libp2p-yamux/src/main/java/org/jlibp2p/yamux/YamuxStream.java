@@ -71,8 +71,9 @@ final class YamuxStream implements MuxedStream {
     private long epochStartNanos = System.nanoTime();
     private volatile long readTimeoutNanos;
     /**
-     * When the reader waiting now must be woken to time out ({@link System#nanoTime()}), 0 while no
-     * reader waits with a deadline; set under the lock, read by the session's timer without it.
+     * When the session's timer must wake this stream's reader to time out ({@link System#nanoTime()}):
+     * the earliest deadline of the threads waiting to read, 0 while none waits with one. Set under
+     * the lock, read by the timer without it.
      */
     private volatile long readDeadlineNanos;
 
