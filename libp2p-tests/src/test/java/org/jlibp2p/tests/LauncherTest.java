@@ -165,6 +165,12 @@ class LauncherTest {
         return copy;
     }
 
+    /** {@return the launcher's environment with this test's JDK, the JVM printing the flags it was given} */
+    private static Map<String, String> printingFlags() {
+        return Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
+                "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+    }
+
     private static String runtimeVersion() throws IOException {
         return Files.readAllLines(Path.of(System.getProperty("java.home"), "release")).stream()
                 .filter(l -> l.startsWith("JAVA_RUNTIME_VERSION=")).map(l -> l.substring(l.indexOf('=') + 1).replace("\"", ""))
@@ -176,8 +182,7 @@ class LauncherTest {
         Path copy = checkoutWithACache();
         Path aot = copy.resolve("libp2p-examples/target/jlibp2p.aot");
         Path madeBy = copy.resolve("libp2p-examples/target/jlibp2p.aot.jdk");
-        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
-                "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Map<String, String> env = printingFlags();
 
         String version = runtimeVersion();
         Files.writeString(madeBy, System.getProperty("java.home") + "\n" + version + "\n");
@@ -220,8 +225,7 @@ class LauncherTest {
         Path copy = checkoutWithACache();
         Files.writeString(copy.resolve("libp2p-examples/target/jlibp2p.aot.jdk"), System.getProperty("java.home") + "\n" + runtimeVersion()
                 + "\n-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining\n");
-        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
-                "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Map<String, String> env = printingFlags();
         String launcher = copy.resolve("bin/jlibp2p").toString();
         record Expected(boolean replays, boolean c1Alone) {}
         Map<List<String>, Expected> expected = new java.util.LinkedHashMap<>();
@@ -287,8 +291,7 @@ class LauncherTest {
     void transparentHugePagesAreAskedForOnlyWhereTheKernelGivesThemOnRequest() throws Exception {
         Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
         boolean madvise = Files.isReadable(thp) && Files.readString(thp).contains("[madvise]");
-        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
-                "JAVA_HOME", System.getProperty("java.home"), "JLIBP2P_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Map<String, String> env = printingFlags();
         Result r = bash(env, LAUNCHER.toString(), "version", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().contains("-XX:+UseTransparentHugePages")).as("asked for, with the kernel's mode %s", madvise ? "madvise" : "not madvise")
