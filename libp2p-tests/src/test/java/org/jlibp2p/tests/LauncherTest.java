@@ -217,7 +217,8 @@ class LauncherTest {
      * The cache holds the training run's method profiles: a long-running command (a listener, a
      * measurement, {@code ping --repeat}) replays them, any other turns their replay off with the
      * options written beside the cache. A short command (one connection, a few round trips) runs
-     * with C1 alone, unless it makes a new RSA key, which needs C2's BigInteger code.
+     * with C1 alone, unless it makes a new RSA key, which needs C2's BigInteger code. A series of up
+     * to 2000 connections ({@code ping --repeat}) runs with C1 alone too, compiling early.
      */
     @Test
     void theLauncherSuitsTheJitToHowLongTheCommandRuns() throws Exception {
@@ -227,7 +228,11 @@ class LauncherTest {
                 + "\n-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining\n");
         Map<String, String> env = printingFlags();
         String launcher = copy.resolve("bin/jlibp2p").toString();
-        record Expected(boolean replays, boolean c1Alone) {}
+        record Expected(boolean replays, boolean c1Alone, boolean compilesEarly) {
+            Expected(boolean replays, boolean c1Alone) {
+                this(replays, c1Alone, false);
+            }
+        }
         Map<List<String>, Expected> expected = new java.util.LinkedHashMap<>();
         expected.put(List.of("version"), new Expected(false, false));
         expected.put(List.of("ping", "--help"), new Expected(false, true));
@@ -238,7 +243,12 @@ class LauncherTest {
         expected.put(List.of("ping", "--key-type", "RSA", "--help"), new Expected(false, false));
         expected.put(List.of("kv", "/ip4/127.0.0.1/tcp/1", "get", "rsa", "--help"), new Expected(false, true));
         expected.put(List.of("ping", "--repeat", "0", "--help"), new Expected(false, true));
-        expected.put(List.of("ping", "--repeat", "5", "--help"), new Expected(true, false));
+        expected.put(List.of("ping", "--repeat", "5", "--help"), new Expected(true, true, true));
+        expected.put(List.of("ping", "--repeat=0200", "--help"), new Expected(true, true, true));
+        expected.put(List.of("ping", "--repeat", "2000", "--help"), new Expected(true, true, true));
+        expected.put(List.of("ping", "--repeat", "2001", "--help"), new Expected(true, false));
+        expected.put(List.of("ping", "--repeat", "123456789012345678901", "--help"), new Expected(true, false));
+        expected.put(List.of("ping", "--repeat", "many", "--help"), new Expected(false, true));
         expected.put(List.of("ping", "--repeat=5", "--key", "rsa", "--help"), new Expected(true, false));
         expected.put(List.of("listen", "--help"), new Expected(true, false));
         expected.put(List.of("relay", "--help"), new Expected(true, false));
@@ -257,6 +267,11 @@ class LauncherTest {
                 assertThat(r.out()).as("%s: C1 alone", e.getKey()).contains("-XX:TieredStopAtLevel=1");
             } else {
                 assertThat(r.out()).as("%s: both compilers", e.getKey()).doesNotContain("TieredStopAtLevel");
+            }
+            if (e.getValue().compilesEarly()) {
+                assertThat(r.out()).as("%s: compiles early", e.getKey()).contains("-XX:CompileThresholdScaling=0.05");
+            } else {
+                assertThat(r.out()).as("%s: the usual counts", e.getKey()).doesNotContain("CompileThresholdScaling");
             }
         }
     }
