@@ -35,6 +35,33 @@ class MultibaseTest {
         assertThat(Multibase.BASE58BTC.encodeRaw(new byte[0])).isEmpty();
     }
 
+    /** The encoder divides in place; the number it writes must be the bytes' value, digit for digit. */
+    @Test
+    void base58WritesTheBytesAsANumberInBase58() {
+        String alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        Random random = new Random(7);
+        for (int length = 1; length < 80; length++) {
+            for (int fill = 0; fill < 3; fill++) {
+                byte[] data = new byte[length];
+                switch (fill) {
+                    case 0 -> random.nextBytes(data);
+                    case 1 -> java.util.Arrays.fill(data, (byte) 0xFF);
+                    default -> data[length - 1] = 1;
+                }
+                StringBuilder expected = new StringBuilder();
+                for (java.math.BigInteger n = new java.math.BigInteger(1, data); n.signum() > 0; n = n.divide(java.math.BigInteger.valueOf(58))) {
+                    expected.append(alphabet.charAt(n.mod(java.math.BigInteger.valueOf(58)).intValue()));
+                }
+                int zeros = 0;
+                while (zeros < length && data[zeros] == 0) {
+                    zeros++;
+                }
+                expected.append("1".repeat(zeros));
+                assertThat(Multibase.BASE58BTC.encodeRaw(data)).as("length %d, fill %d", length, fill).isEqualTo(expected.reverse().toString());
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Multibase.class)
     void randomBytesRoundTrip(Multibase base) {
