@@ -16,15 +16,24 @@ final class SymmetricState {
     static final int HASHLEN = 32;
 
     private final CipherState cipherState = new CipherState();
+    /** One of each for the handshake's dozen HMACs and hashes: the JDK's provider lookup is not free. */
+    private final Mac mac;
+    private final MessageDigest digest;
     private byte[] ck;
     private byte[] h;
 
     /** InitializeSymmetric(protocol_name). */
     SymmetricState(String protocolName) {
+        try {
+            mac = Mac.getInstance("HmacSHA256");
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks HMAC-SHA256 or SHA-256", e);
+        }
         byte[] name = protocolName.getBytes(StandardCharsets.US_ASCII);
         // "If protocol_name is less than or equal to HASHLEN bytes in length, sets h equal to
         // protocol_name with zero bytes appended to make HASHLEN bytes. Otherwise sets h = HASH(protocol_name)."
-        h = name.length <= HASHLEN ? Arrays.copyOf(name, HASHLEN) : sha256(name);
+        h = name.length <= HASHLEN ? Arrays.copyOf(name, HASHLEN) : digest.digest(name);
         ck = h.clone();
     }
 
@@ -37,7 +46,6 @@ final class SymmetricState {
 
     /** MixHash(data): h = HASH(h || data). */
     void mixHash(byte[] data) {
-        MessageDigest digest = sha256();
         digest.update(h);
         digest.update(data);
         h = digest.digest();
@@ -78,7 +86,7 @@ final class SymmetricState {
     }
 
     /** HKDF(chaining_key, input_key_material, num_outputs) of §4.3. */
-    static byte[][] hkdf(byte[] chainingKey, byte[] inputKeyMaterial, int outputs) {
+    private byte[][] hkdf(byte[] chainingKey, byte[] inputKeyMaterial, int outputs) {
         byte[] tempKey = hmac(chainingKey, inputKeyMaterial);
         byte[] output1 = hmac(tempKey, new byte[] {0x01});
         byte[] output2 = hmac(tempKey, concat(output1, new byte[] {0x02}));
@@ -89,26 +97,13 @@ final class SymmetricState {
         return new byte[][] {output1, output2, output3};
     }
 
-    private static byte[] hmac(byte[] key, byte[] data) {
+    private byte[] hmac(byte[] key, byte[] data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks HMAC-SHA256", e);
+        } catch (java.security.InvalidKeyException e) {
+            throw new IllegalStateException("HMAC-SHA256 refused a 32-byte key", e);
         }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        return sha256().digest(data);
+        return mac.doFinal(data);
     }
 
     static byte[] concat(byte[] a, byte[] b) {
