@@ -15,9 +15,10 @@ import org.jlibp2p.core.spi.SecureConnection;
  * ({@code Noise_XX_25519_ChaChaPoly_SHA256}) that authenticates both peers' libp2p identities, then
  * an encrypted, framed connection.
  *
- * <p>Every connection has fresh Noise keys, static and ephemeral; the only long-lived key is the
- * libp2p identity given to the constructor, so one process can run many hosts with different
- * identities side by side.
+ * <p>Every handshake has an ephemeral key of its own ({@code EphemeralKeys}); the channel's Noise
+ * static key, signed by the libp2p identity given to the constructor, serves its handshakes for an
+ * hour ({@code StaticIdentity}). One process can run many hosts with different identities side by
+ * side, each with its own channel.
  *
  * <pre>{@code
  * SecureChannel noise = new NoiseSecureChannel(identity);
@@ -74,6 +75,7 @@ public final class NoiseSecureChannel implements SecureChannel {
     /** One static key, with its identity signature, for every handshake of this channel (see StaticIdentity). */
     private final java.util.concurrent.atomic.AtomicReference<StaticIdentity> staticIdentity;
     final VerifiedIdentities verified = new VerifiedIdentities();
+    private final EphemeralKeys ephemerals = new EphemeralKeys();
 
     /**
      * A channel for an identity, with the default handshake timeout.
@@ -169,7 +171,7 @@ public final class NoiseSecureChannel implements SecureChannel {
     public SecureConnection secureOutbound(RawConnection connection, PeerId expected, List<String> muxers) throws IOException {
         try {
             NoiseHandshake.Result result = new NoiseHandshake(connection, staticIdentity(), verified, offer(muxers), handshakeTimeout, observer)
-                    .initiate(expected, X25519::generate);
+                    .initiate(expected, ephemerals);
             return established(connection, result);
         } catch (IOException | RuntimeException e) {
             connection.close();
@@ -186,7 +188,7 @@ public final class NoiseSecureChannel implements SecureChannel {
     public SecureConnection secureInbound(RawConnection connection, List<String> muxers) throws IOException {
         try {
             NoiseHandshake.Result result = new NoiseHandshake(connection, staticIdentity(), verified, offer(muxers), handshakeTimeout, observer)
-                    .respond(X25519::generate);
+                    .respond(ephemerals);
             return established(connection, result);
         } catch (IOException | RuntimeException e) {
             connection.close();
