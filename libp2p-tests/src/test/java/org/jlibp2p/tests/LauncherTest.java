@@ -314,7 +314,12 @@ class LauncherTest {
         assertThat(r.err()).as("no warning from the JVM").doesNotContainIgnoringCase("warning");
     }
 
-    /** The cache {@code mvn package} made with this JDK (25+) is one the JVM can use: AOTMode=on fails otherwise. */
+    /**
+     * The cache {@code mvn package} made with this JDK (25+) is one the JVM can use (AOTMode=on fails
+     * otherwise), and it holds the training run's method profiles, which the long-running commands
+     * replay: code compiled by C1 alone gathers none, so a training run with the launcher's options
+     * for {@code ping --repeat} would leave the cache without them.
+     */
     @Test
     void thePackagedAheadOfTimeCacheLoads() throws Exception {
         Path aot = JAR.resolveSibling("jlibp2p.aot");
@@ -333,5 +338,23 @@ class LauncherTest {
         Result r = bash(env, LAUNCHER.toString(), "--version");
         assertThat(r.code()).as("the JVM maps the cache: %s", r.err()).isZero();
         assertThat(r.out()).contains("jlibp2p ");
+
+        // The JDK's diagnostic listing of the cache's training data (megabytes, to a file): "mdo=0x..."
+        // for a method with a profile.
+        Path listing = Files.createTempFile("aot-training", ".txt");
+        try {
+            Process p = new ProcessBuilder(Path.of(madeBy, "bin", "java").toString(), "-XX:AOTCache=" + aot, "-XX:+UnlockDiagnosticVMOptions",
+                    "-XX:+AOTPrintTrainingInfo", "-jar", JAR.toString(), "--version")
+                    .redirectErrorStream(true).redirectOutput(listing.toFile()).start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the JVM lists the cache").isTrue();
+            assertThat(p.exitValue()).isZero();
+            long profiled;
+            try (var lines = Files.lines(listing)) {
+                profiled = lines.filter(l -> l.contains(" mdo=0x")).count();
+            }
+            assertThat(profiled).as("methods with a profile in the cache").isGreaterThan(500);
+        } finally {
+            Files.deleteIfExists(listing);
+        }
     }
 }
