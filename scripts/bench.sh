@@ -11,7 +11,8 @@
 # perf between processes against the seal rate of the cipher alone (NoiseBenchmark), Java against
 # js, warm connect + first ping against the key operations on its path (after 200 connections, and
 # again after 1500, when the JIT has compiled the per-connection path), a fresh `bin/jlibp2p ping`
-# process, streams per second, heap per idle connection end.
+# process, streams per second (on the muxer alone in one JVM, and through two hosts), heap per idle
+# connection end.
 # Usage: scripts/bench.sh [runs, default 3] [perf size, default 1GiB] [rate seconds, default 5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -113,7 +114,9 @@ seal=""
 # made ahead, off the path); with the 2 key generations, what a connection costs in key operations.
 floor=$(grep -m1 -F "key ops on the path, known, ms" <<< "$noise" | awk '{print $NF}' || true)
 keyops=$(grep -m1 -F "key ops per connection, known, ms" <<< "$noise" | awk '{print $NF}' || true)
-onejvm=$(java -cp "$cp" org.jlibp2p.tests.bench.StackBenchmark "$RATE_SECONDS" | sed -n 's/^one stream, upload MB\/s *\([0-9.]*\)$/\1/p' || true)
+stack=$(java -cp "$cp" org.jlibp2p.tests.bench.StackBenchmark "$RATE_SECONDS" || true)
+onejvm=$(sed -n 's/^one stream, upload MB\/s *\([0-9.]*\)$/\1/p' <<< "$stack")
+muxstreams=$(sed -n 's/^streams opened + closed, 64 concurrent opener(s) *\([0-9.]*\)$/\1/p' <<< "$stack")
 # 4000 connections (8000 descriptors): with fewer, the JVM's fixed costs spread thin over them show
 # as per-connection heap (15.7 KiB per end at 1000, 12.9 at 5000, same build).
 idle=$(( BYTES < 64 << 20 ? 500 : 4000 ))
@@ -145,5 +148,6 @@ printf "%-74s %-12s %s\n" "connect + first ping after $LONG connections: java ->
 printf "%-74s %-12s %s\n" "connect + first ping after $LONG connections, java -> java / key operations on its path" "$(ratio "$longj" "$floor")" "<= 1.5"
 printf "%-74s %-12s %s\n" "  the same / all its key operations" "$(ratio "$longj" "$keyops")" ""
 printf "%-74s %-12s %s\n" "a fresh bin/jlibp2p ping process, ms (median of $FRESH_RUNS)" "$(median "${fresh[@]}")" "<= 150"
+printf "%-74s %-12s %s\n" "streams/s on one connection (the muxer alone), 64 openers, one JVM" "${muxstreams:-?}" ">= 60000"
 printf "%-74s %-12s %s\n" "streams/s through two hosts, 64 openers, java -> java" "$(printf '%.0f' "${STREAMS[java java]:-0}")" ">= 30000"
 printf "%-74s %-12s %s\n" "heap per idle connection end, KiB ($idle connections)" "$heap" "<= 16"
