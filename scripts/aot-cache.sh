@@ -39,7 +39,8 @@ done
 # The training run makes fresh connections one after another (`ping --repeat`), so the cache keeps,
 # besides the classes, the method profiles of a connection's path (JEP 515): a process that replays
 # them compiles that path early, and its connections reach their warm speed sooner (`ping --repeat
-# 200` against a warm listener: the median of the last 100 0.84 of a cache without them; BENCHMARKS.md).
+# 200` with both compilers, against a warm listener: the median of the last 100 0.84 of a cache
+# without them; BENCHMARKS.md).
 # A one-shot command would pay for that early compiling on the cores its own work needs (a fresh
 # `ping` 1.2-1.5 of the time), so the launcher turns the replay off for every command but the
 # long-running ones, with the options written as the third line beside the cache (none when this

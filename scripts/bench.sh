@@ -10,7 +10,8 @@
 # Last, the performance targets as ratios from this run's own figures: one stream in one JVM and
 # perf between processes against the seal rate of the cipher alone (NoiseBenchmark), Java against
 # js, warm connect + first ping against the key operations on its path (after 200 connections, and
-# again after 1500, when the JIT has compiled the per-connection path), a fresh `bin/jlibp2p ping`
+# again after 1500, when the JIT has compiled the per-connection path; `ping --repeat` runs on C1's
+# code up to 2000 connections, bin/jlibp2p says why), a fresh `bin/jlibp2p ping`
 # process, streams per second (on the muxer alone in one JVM, and through two hosts), heap per idle
 # connection end.
 # Usage: scripts/bench.sh [runs, default 3] [perf size, default 1GiB] [rate seconds, default 5]
@@ -48,8 +49,9 @@ REPEAT=$(( BYTES < 64 << 20 ? 25 : 200 ))
 WARM=$(( BYTES < 64 << 20 ? BYTES : 256 << 20 ))
 java_perf "$JAVA_ADDR" "$WARM" "$WARM" "d['seconds']" >/dev/null
 js_perf "$JS_ADDR" "$WARM" "$WARM" "d['seconds']" >/dev/null
-java_connect() { "$JLIBP2P" ping "$1" --repeat "$REPEAT" --json | jq_num "$2" || true; }
-js_connect() { (cd interop/js-peer && node peer.mjs dial "$1" connect-ping "$REPEAT") | jq_num "$2" || true; }
+# java_connect/js_connect ADDR EXPR [CONNECTIONS, default REPEAT]
+java_connect() { "$JLIBP2P" ping "$1" --repeat "${3:-$REPEAT}" --json | jq_num "$2" || true; }
+js_connect() { (cd interop/js-peer && node peer.mjs dial "$1" connect-ping "${3:-$REPEAT}") | jq_num "$2" || true; }
 # And one untimed series of connections, for the same reason: the connect rows time a fresh client
 # against a listener that has accepted connections before (without it the java listener compiled its
 # side of a handshake during the first java -> java runs, and the js listener its own).
@@ -135,14 +137,15 @@ for _ in $(seq "$FRESH_RUNS"); do
 done
 # Connection setup once the JIT has compiled it: 200 connections leave the per-connection path (the
 # handshake, the upgrade, identify) only partly compiled, and java's median kept falling until about
-# 1500 (12.5 ms over connections 100-200, 5.5 over 1400-1500; js 18.5 and 14.5 in the same sitting).
+# 1500 (with both compilers: 12.5 ms over connections 100-200, 5.5 over 1400-1500; js 18.5 and 14.5
+# in the same sitting).
 LONG=$(( BYTES < 64 << 20 ? 50 : 1500 ))
 last100="round(__import__('statistics').median(d['connectionsMs'][-min(100, $LONG // 2):]), 1)"
 # A median of RUNS runs, each a fresh client process: one run's last 100 moved by a third from run to run.
 longjs=() longss=()
 for _ in $(seq "$RUNS"); do
-  longjs+=("$("$JLIBP2P" ping "$JAVA_ADDR" --repeat "$LONG" --json | jq_num "$last100" || true)")
-  longss+=("$( (cd interop/js-peer && node peer.mjs dial "$JS_ADDR" connect-ping "$LONG") | jq_num "$last100" || true)")
+  longjs+=("$(java_connect "$JAVA_ADDR" "$last100" "$LONG")")
+  longss+=("$(js_connect "$JS_ADDR" "$last100" "$LONG")")
 done
 longj=$(median "${longjs[@]}")
 longs=$(median "${longss[@]}")

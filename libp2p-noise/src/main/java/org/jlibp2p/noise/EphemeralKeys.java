@@ -49,7 +49,7 @@ final class EphemeralKeys implements Supplier<X25519> {
         }
         Thread.ofVirtual().name("noise-ephemeral").start(() -> {
             try {
-                ready.set(generator.get());
+                ready.compareAndSet(null, generator.get()); // one left untaken stays: this one is dropped
             } catch (RuntimeException e) {
                 // Nothing ready: the next handshake makes its own pair, and meets the same failure there.
             } finally {

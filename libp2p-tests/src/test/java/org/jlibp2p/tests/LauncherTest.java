@@ -249,6 +249,12 @@ class LauncherTest {
         expected.put(List.of("ping", "--repeat", "2001", "--help"), new Expected(true, false));
         expected.put(List.of("ping", "--repeat", "123456789012345678901", "--help"), new Expected(true, false));
         expected.put(List.of("ping", "--repeat", "many", "--help"), new Expected(false, true));
+        expected.put(List.of("ping", "--repeat", "+5", "--help"), new Expected(true, true, true));
+        expected.put(List.of("ping", "--repeat", "00", "--help"), new Expected(false, true));
+        expected.put(List.of("ping", "--repeat", "-5", "--help"), new Expected(false, true));
+        expected.put(List.of("ping", "--repeat", "0x10", "--help"), new Expected(false, true));
+        expected.put(List.of("ping", "--repeat=", "--help"), new Expected(false, true));
+        expected.put(List.of("ping", "--repeat=2001", "--key-type", "rsa", "--help"), new Expected(true, false));
         expected.put(List.of("ping", "--repeat=5", "--key", "rsa", "--help"), new Expected(true, false));
         expected.put(List.of("listen", "--help"), new Expected(true, false));
         expected.put(List.of("relay", "--help"), new Expected(true, false));
@@ -274,6 +280,9 @@ class LauncherTest {
                 assertThat(r.out()).as("%s: the usual counts", e.getKey()).doesNotContain("CompileThresholdScaling");
             }
         }
+        // The count missing at the end: the launcher still runs the tool, which says what is wrong.
+        Result trailing = bash(env, launcher, "ping", "--repeat");
+        assertThat(trailing.err()).contains("--repeat needs a value");
     }
 
     /**

@@ -2,6 +2,7 @@ package org.jlibp2p.core.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -120,14 +121,14 @@ public enum Multibase {
     /**
      * Divides the number by 58 again and again, in place, a byte at a time, each remainder the next
      * digit from the right (as Bitcoin's reference code does). A peer id's text is made once per
-     * connection: with BigInteger that was about 46 divisions, each allocating its quotient.
+     * connection: with BigInteger that was some 50 divisions, each allocating its quotient.
      */
     private static String base58Encode(byte[] data) {
         int zeros = 0;
         while (zeros < data.length && data[zeros] == 0) {
             zeros++;
         }
-        byte[] number = java.util.Arrays.copyOfRange(data, zeros, data.length);
+        byte[] number = Arrays.copyOfRange(data, zeros, data.length);
         char[] digits = new char[number.length * 138 / 100 + 1]; // log(256) / log(58) < 1.38 digits per byte
         int first = digits.length;
         int start = 0; // the number's first nonzero byte
