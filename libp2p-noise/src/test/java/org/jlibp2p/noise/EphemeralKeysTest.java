@@ -3,7 +3,10 @@ package org.jlibp2p.noise;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -16,7 +19,7 @@ class EphemeralKeysTest {
     @Test
     @Timeout(10)
     void aHandshakeTakesThePairMadeAheadAndItIsNeverHandedOutAgain() throws Exception {
-        List<X25519> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<X25519> made = Collections.synchronizedList(new ArrayList<>());
         EphemeralKeys keys = new EphemeralKeys(() -> {
             X25519 pair = X25519.generate();
             made.add(pair);
@@ -39,7 +42,7 @@ class EphemeralKeysTest {
         X25519 third = keys.get();
         assertThat(third).isSameAs(made.get(2));
         assertThat(List.of(first.publicKey(), second.publicKey(), third.publicKey()))
-                .extracting(java.util.Arrays::toString).doesNotHaveDuplicates();
+                .extracting(Arrays::toString).doesNotHaveDuplicates();
     }
 
     @Test
@@ -70,10 +73,10 @@ class EphemeralKeysTest {
         for (Thread t : threads) {
             t.join();
         }
-        Set<X25519> identities = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<X25519> identities = Collections.newSetFromMap(new IdentityHashMap<>());
         identities.addAll(taken);
         Set<String> publicKeys = new HashSet<>();
-        taken.forEach(k -> publicKeys.add(java.util.Arrays.toString(k.publicKey())));
+        taken.forEach(k -> publicKeys.add(Arrays.toString(k.publicKey())));
         assertThat(taken).hasSize(200);
         assertThat(identities).as("no pair handed out twice").hasSize(200);
         assertThat(publicKeys).hasSize(200);

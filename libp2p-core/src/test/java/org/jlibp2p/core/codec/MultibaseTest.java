@@ -3,7 +3,9 @@ package org.jlibp2p.core.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,12 +47,13 @@ class MultibaseTest {
                 byte[] data = new byte[length];
                 switch (fill) {
                     case 0 -> random.nextBytes(data);
-                    case 1 -> java.util.Arrays.fill(data, (byte) 0xFF);
+                    case 1 -> Arrays.fill(data, (byte) 0xFF);
                     default -> data[length - 1] = 1;
                 }
                 StringBuilder expected = new StringBuilder();
-                for (java.math.BigInteger n = new java.math.BigInteger(1, data); n.signum() > 0; n = n.divide(java.math.BigInteger.valueOf(58))) {
-                    expected.append(alphabet.charAt(n.mod(java.math.BigInteger.valueOf(58)).intValue()));
+                BigInteger base = BigInteger.valueOf(58);
+                for (BigInteger n = new BigInteger(1, data); n.signum() > 0; n = n.divide(base)) {
+                    expected.append(alphabet.charAt(n.mod(base).intValue()));
                 }
                 int zeros = 0;
                 while (zeros < length && data[zeros] == 0) {
