@@ -49,8 +49,8 @@ final class IdentifyService implements HostService {
     private final String agentVersion;
     private final Consumer<HostEvent> publish;
     private ServiceContext ctx;
-    /** Our signed peer record for the current listen addresses, re-sealed when they change; null until there is one. */
-    private volatile byte[] ourRecord;
+    /** Our signed peer record and the addresses it certifies; null until there is one. */
+    private volatile Sealed ourRecord;
     private long lastSeq;
     /**
      * The SHA-256 of the signed record each peer last sent that verified, least recently used first:
@@ -94,18 +94,44 @@ final class IdentifyService implements HostService {
         // host after its own key. As js-libp2p does; once sealed, a record follows every change, also
         // to no address at all, so that peers drop what was certified before (go-libp2p seals on
         // every change).
-        List<Multiaddr> advertised = context.advertisedAddrs();
-        ourRecord = advertised.isEmpty() ? null : sealRecord(advertised);
+        // Each answer asks for the record of the addresses advertised at that moment, not the one the
+        // last LocalAddressesChanged event sealed: events arrive on a thread of their own, and a peer
+        // that dials right after listen() could otherwise be told the addresses without the record.
+        recordFor(context.advertisedAddrs());
         context.subscribe(HostEvent.LocalAddressesChanged.class, e -> {
-            ourRecord = sealRecord(e.addrs());
+            recordFor(context.advertisedAddrs());
             pushToAll();
         });
         context.subscribe(HostEvent.LocalProtocolsChanged.class, e -> pushToAll());
     }
 
     private IdentifyInfo ours(Connection c) {
-        return new IdentifyInfo(Optional.of(ctx.publicKey()), ctx.advertisedAddrs(), ctx.protocols(),
-                Optional.of(c.remoteAddress()), Optional.of(Host.PROTOCOL_VERSION), Optional.of(agentVersion), Optional.ofNullable(ourRecord));
+        List<Multiaddr> advertised = ctx.advertisedAddrs();
+        return new IdentifyInfo(Optional.of(ctx.publicKey()), advertised, ctx.protocols(),
+                Optional.of(c.remoteAddress()), Optional.of(Host.PROTOCOL_VERSION), Optional.of(agentVersion), Optional.ofNullable(recordFor(advertised)));
+    }
+
+    /** A sealed peer record and the addresses it certifies. */
+    private record Sealed(List<Multiaddr> addrs, byte[] envelope) {}
+
+    /** {@return our signed record of {@code advertised}, sealed now if the current one certifies others; null before any address} */
+    private byte[] recordFor(List<Multiaddr> advertised) {
+        Sealed current = ourRecord;
+        if (current != null && current.addrs().equals(advertised)) {
+            return current.envelope();
+        }
+        synchronized (this) {
+            current = ourRecord;
+            if (current != null && current.addrs().equals(advertised)) {
+                return current.envelope();
+            }
+            if (current == null && advertised.isEmpty()) {
+                return null;
+            }
+            Sealed fresh = new Sealed(List.copyOf(advertised), sealRecord(advertised));
+            ourRecord = fresh;
+            return fresh.envelope();
+        }
     }
 
     /**
