@@ -1,5 +1,6 @@
 package org.jlibp2p.noise;
 
+import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -16,6 +17,7 @@ import java.util.function.Supplier;
  * none ready makes its own.
  */
 final class EphemeralKeys implements Supplier<X25519> {
+    private static final System.Logger LOG = System.getLogger("org.jlibp2p.noise");
     private final Supplier<X25519> generator;
     private final AtomicReference<X25519> ready = new AtomicReference<>();
     private final AtomicBoolean making = new AtomicBoolean();
@@ -52,6 +54,7 @@ final class EphemeralKeys implements Supplier<X25519> {
                 ready.compareAndSet(null, generator.get()); // one left untaken stays: this one is dropped
             } catch (RuntimeException e) {
                 // Nothing ready: the next handshake makes its own pair, and meets the same failure there.
+                LOG.log(Level.DEBUG, () -> "noise: could not make an ephemeral key pair ahead: " + e);
             } finally {
                 making.set(false);
             }

@@ -89,14 +89,8 @@ final class IdentifyService implements HostService {
         context.allowOnLimitedConnections(Host.IDENTIFY);
         context.allowOnLimitedConnections(Host.IDENTIFY_PUSH);
         context.subscribe(HostEvent.ConnectionOpened.class, e -> context.execute("identify", () -> identify(e.connection())));
-        // A host with no address to advertise (one that only dials) has nothing to certify: it sends
-        // no record until it has one, and saves the signature, the largest cost of a fresh process's
-        // host after its own key. As js-libp2p does; once sealed, a record follows every change, also
-        // to no address at all, so that peers drop what was certified before (go-libp2p seals on
-        // every change).
-        // Each answer asks for the record of the addresses advertised at that moment, not the one the
-        // last LocalAddressesChanged event sealed: events arrive on a thread of their own, and a peer
-        // that dials right after listen() could otherwise be told the addresses without the record.
+        // Sealed now for the addresses we start with, again on each change (and pushed), and checked
+        // by every answer (recordFor), since the change events arrive on a thread of their own.
         recordFor(context.advertisedAddrs());
         context.subscribe(HostEvent.LocalAddressesChanged.class, e -> {
             recordFor(context.advertisedAddrs());
@@ -114,7 +108,18 @@ final class IdentifyService implements HostService {
     /** A sealed peer record and the addresses it certifies. */
     private record Sealed(List<Multiaddr> addrs, byte[] envelope) {}
 
-    /** {@return our signed record of {@code advertised}, sealed now if the current one certifies others; null before any address} */
+    /**
+     * Our signed record of the addresses advertised now. Each answer asks for it rather than taking the
+     * one the last LocalAddressesChanged event sealed: a peer that dials right after listen() could
+     * otherwise be told the addresses without the record.
+     *
+     * <p>A host with no address to advertise (one that only dials) has nothing to certify: it sends no
+     * record until it has one, and saves the signature, the largest cost of a fresh process's host
+     * after its own key. As js-libp2p does; once sealed, a record follows every change, also to no
+     * address at all, so that peers drop what was certified before (go-libp2p seals on every change).
+     *
+     * @return the sealed envelope; null before there was ever an address
+     */
     private byte[] recordFor(List<Multiaddr> advertised) {
         Sealed current = ourRecord;
         if (current != null && current.addrs().equals(advertised)) {
@@ -137,9 +142,9 @@ final class IdentifyService implements HostService {
     /**
      * Seals a peer record of our addresses. Its sequence number is the wall clock in nanoseconds, as
      * go-libp2p's (peer.TimestampSeq), kept increasing: a peer takes a record only if its seq is
-     * higher than the one it has.
+     * higher than the one it has. Called holding this object's lock ({@link #recordFor}).
      */
-    private synchronized byte[] sealRecord(List<Multiaddr> addrs) {
+    private byte[] sealRecord(List<Multiaddr> addrs) {
         Instant wall = Instant.now();
         long now = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
         lastSeq = Math.max(now, lastSeq + 1);
