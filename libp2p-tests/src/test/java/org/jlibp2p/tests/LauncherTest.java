@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -233,7 +234,7 @@ class LauncherTest {
                 this(replays, c1Alone, false);
             }
         }
-        Map<List<String>, Expected> expected = new java.util.LinkedHashMap<>();
+        Map<List<String>, Expected> expected = new LinkedHashMap<>();
         expected.put(List.of("version"), new Expected(false, false));
         expected.put(List.of("ping", "--help"), new Expected(false, true));
         expected.put(List.of("identify", "--help"), new Expected(false, true));
@@ -287,18 +288,27 @@ class LauncherTest {
 
     /**
      * The launcher keeps the JDK's ChaCha20-Poly1305 chain out of the callers of Noise's
-     * {@code CipherState} (see the Noise README, "The JIT") by naming its methods: the names must
-     * still match methods there, and the JVM must not confirm the command on stdout, which
-     * {@code --json} keeps for JSON.
+     * {@code CipherState} (see the Noise README, "The JIT"), and the JDK's socket read and write out
+     * of theirs, by naming their methods: the names must still match methods there (a name that
+     * matches nothing is silently no option at all), and the JVM must not confirm the commands on
+     * stdout, which {@code --json} keeps for JSON.
      */
     @Test
-    void theCompileCommandNamesCipherStatesMethodsAndLeavesStdoutToTheTool() throws Exception {
+    void theCompileCommandsNameExistingMethodsAndLeaveStdoutToTheTool() throws Exception {
         Matcher command = Pattern.compile("-XX:CompileCommand=dontinline,([\\w.$]+)::([*\\w]+)").matcher(Files.readString(LAUNCHER));
-        assertThat(command.find()).as("bin/jlibp2p names the methods not to inline").isTrue();
-        Pattern names = Pattern.compile(command.group(2).replace("*", ".*"));
-        List<String> matched = Stream.of(Class.forName(command.group(1)).getDeclaredMethods()).map(Method::getName)
-                .filter(n -> names.matcher(n).matches()).toList();
-        assertThat(matched).as("the transport messages' methods").contains("encrypt", "encryptInPlace", "decryptInPlace");
+        Map<String, List<String>> matchedByCommand = new LinkedHashMap<>();
+        while (command.find()) {
+            Pattern names = Pattern.compile(command.group(2).replace("*", ".*"));
+            List<String> matched = Stream.of(Class.forName(command.group(1)).getDeclaredMethods()).map(Method::getName)
+                    .filter(n -> names.matcher(n).matches()).toList();
+            matchedByCommand.put(command.group(1) + "::" + command.group(2), matched);
+        }
+        assertThat(matchedByCommand).as("bin/jlibp2p names the methods not to inline").containsOnlyKeys(
+                "org.jlibp2p.noise.CipherState::*crypt*", "sun.nio.ch.NioSocketImpl::read", "sun.nio.ch.NioSocketImpl::write");
+        assertThat(matchedByCommand.get("org.jlibp2p.noise.CipherState::*crypt*")).as("the transport messages' methods")
+                .contains("encrypt", "encryptInPlace", "decryptInPlace");
+        assertThat(matchedByCommand.get("sun.nio.ch.NioSocketImpl::read")).as("the socket's read").isNotEmpty();
+        assertThat(matchedByCommand.get("sun.nio.ch.NioSocketImpl::write")).as("the socket's write").isNotEmpty();
 
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "HOME", System.getProperty("user.home"),
                 "JAVA_HOME", System.getProperty("java.home"));
