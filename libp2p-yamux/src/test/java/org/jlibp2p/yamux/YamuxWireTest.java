@@ -2,6 +2,7 @@ package org.jlibp2p.yamux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.jlibp2p.yamux.YamuxFrame.Flags.ACK;
 import static org.jlibp2p.yamux.YamuxFrame.Flags.FIN;
 import static org.jlibp2p.yamux.YamuxFrame.Flags.RST;
@@ -10,7 +11,9 @@ import static org.jlibp2p.yamux.YamuxFrame.Flags.SYN;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.jlibp2p.core.Role;
+import org.jlibp2p.core.StreamResetException;
 import org.jlibp2p.core.codec.Multibase;
 import org.jlibp2p.core.memory.Pipes;
 import org.jlibp2p.core.spi.MuxedStream;
@@ -168,8 +171,42 @@ class YamuxWireTest {
         MuxedStream s = session.openStream();
         remote.nextAnsweringPings();
         remote.send(new WindowUpdate(1, Flags.of(RST), 0));
-        assertThatThrownBy(() -> s.in().read()).isInstanceOf(org.jlibp2p.core.StreamResetException.class);
+        assertThatThrownBy(() -> s.in().read()).isInstanceOf(StreamResetException.class);
         assertThat(session.streamCount()).isZero();
+    }
+
+    /**
+     * What the reader of an ended stream is thrown has the reader's own stack trace, and its cause
+     * says why the stream ended. A cause made by the session's reader (a reset from the remote) or by
+     * the session's close has no stack trace: that thread's stack says nothing about the stream, and
+     * filling it in for each stream still open at a close was a cost of every connection. A local
+     * reset keeps the stack of whoever reset the stream.
+     */
+    @Test
+    void theReaderOfAnEndedStreamGetsItsOwnStackAndTheCauseOfTheEnd() throws Exception {
+        start();
+        MuxedStream resetByRemote = session.openStream();
+        MuxedStream resetLocally = session.openStream();
+        MuxedStream endedWithSession = session.openStream();
+        remote.nextAnsweringPings();
+        remote.send(new WindowUpdate(1, Flags.of(RST), 0));
+        Throwable remoteEnd = catchThrowable(() -> resetByRemote.in().read());
+        resetLocally.reset();
+        Throwable localEnd = catchThrowable(() -> resetLocally.in().read());
+        session.close();
+        Throwable sessionEnd = catchThrowable(() -> endedWithSession.in().read());
+
+        for (Throwable thrown : List.of(remoteEnd, localEnd, sessionEnd)) {
+            assertThat(thrown).isInstanceOf(StreamResetException.class);
+            assertThat(thrown.getStackTrace()).as("the reader's own stack").anyMatch(f -> f.getClassName().startsWith(getClass().getName()));
+        }
+        assertThat(remoteEnd.getCause()).hasMessageContaining("reset by the remote");
+        assertThat(remoteEnd.getCause().getStackTrace()).as("made by the session's reader").isEmpty();
+        assertThat(sessionEnd.getCause()).hasMessageContaining("ended with its session");
+        assertThat(sessionEnd.getCause().getStackTrace()).as("made by the session's close").isEmpty();
+        assertThat(localEnd.getCause()).hasMessageContaining("reset locally");
+        assertThat(localEnd.getCause().getStackTrace()).as("who reset the stream")
+                .anyMatch(f -> f.getClassName().equals(getClass().getName()) && f.getMethodName().equals("theReaderOfAnEndedStreamGetsItsOwnStackAndTheCauseOfTheEnd"));
     }
 
     /**
