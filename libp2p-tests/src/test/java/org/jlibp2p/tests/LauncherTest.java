@@ -295,14 +295,17 @@ class LauncherTest {
      */
     @Test
     void theCompileCommandsNameExistingMethodsAndLeaveStdoutToTheTool() throws Exception {
-        Matcher command = Pattern.compile("-XX:CompileCommand=dontinline,([\\w.$]+)::([*\\w]+)").matcher(Files.readString(LAUNCHER));
+        String launcher = Files.readString(LAUNCHER);
+        Matcher command = Pattern.compile("-XX:CompileCommand=dontinline,([\\w.$]+)::([*\\w]+)").matcher(launcher);
         Map<String, List<String>> matchedByCommand = new LinkedHashMap<>();
         while (command.find()) {
             Pattern names = Pattern.compile(command.group(2).replace("*", ".*"));
-            List<String> matched = Stream.of(Class.forName(command.group(1)).getDeclaredMethods()).map(Method::getName)
-                    .filter(n -> names.matcher(n).matches()).toList();
+            Class<?> named = Class.forName(command.group(1), false, getClass().getClassLoader());
+            List<String> matched = Stream.of(named.getDeclaredMethods()).map(Method::getName).filter(n -> names.matcher(n).matches()).toList();
             matchedByCommand.put(command.group(1) + "::" + command.group(2), matched);
         }
+        assertThat(launcher.split("CompileCommand=dontinline", -1)).as("every dontinline is written Class::method, so that it is checked here")
+                .hasSize(matchedByCommand.size() + 1);
         assertThat(matchedByCommand).as("bin/jlibp2p names the methods not to inline").containsOnlyKeys(
                 "org.jlibp2p.noise.CipherState::*crypt*", "sun.nio.ch.NioSocketImpl::read", "sun.nio.ch.NioSocketImpl::write");
         assertThat(matchedByCommand.get("org.jlibp2p.noise.CipherState::*crypt*")).as("the transport messages' methods")

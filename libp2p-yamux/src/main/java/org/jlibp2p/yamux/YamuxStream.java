@@ -447,10 +447,15 @@ final class YamuxStream implements MuxedStream {
     }
 
     void onSessionClosed(IOException cause) {
-        markReset(new EndedElsewhere("stream " + id() + " ended with its session"
-                + (cause != null ? ": " + cause.getMessage() : "")));
+        EndedElsewhere ended = new EndedElsewhere("stream " + id() + " ended with its session"
+                + (cause != null ? ": " + cause.getMessage() : ""));
+        if (cause != null) {
+            ended.initCause(cause);
+        }
+        markReset(ended);
     }
 
+    /** Ends the stream with {@code cause}, unless it has one already (then {@code cause} may be null). */
     private void markReset(IOException cause) {
         lock.lock();
         try {
@@ -467,12 +472,13 @@ final class YamuxStream implements MuxedStream {
     }
 
     /**
-     * Why a stream ended when the session's reader (a reset from the remote) or the session's close
-     * ended it: kept as the cause of what its reader or writer is thrown ({@link #resetFailure}, with
-     * that thread's own stack trace). The stack of the thread that made it tells nothing about the
-     * stream, so it has none: a session's close makes one for each stream still open, and filling in
-     * their stack traces took 1-2 % of a short connection's CPU. A local {@link #reset()} keeps its
-     * stack trace, which says who reset the stream.
+     * Why a stream ended when a reset from the remote or the end of the session ended it, kept as the
+     * cause of what its reader or writer is thrown ({@link #resetFailure}, with that thread's own stack
+     * trace). It has no stack trace of its own: the thread that makes it is the session's reader or
+     * whoever ends the session, the same stack for every stream, and an ending session makes one for
+     * each stream still open (0.5 % of a short connection's CPU in a profile of {@code ping --repeat};
+     * BENCHMARKS.md). What the session ended with, when it ended with an error, is chained under it. A
+     * local {@link #reset()} keeps its stack trace, which says who reset the stream.
      */
     private static final class EndedElsewhere extends StreamResetException {
         private static final long serialVersionUID = 1L;
@@ -697,13 +703,17 @@ final class YamuxStream implements MuxedStream {
     @Override
     public void reset() {
         boolean alreadyEnded;
+        boolean hasCause;
         lock.lock();
         try {
-            alreadyEnded = resetCause != null || (finSent && finReceived);
+            hasCause = resetCause != null;
+            alreadyEnded = hasCause || (finSent && finReceived);
         } finally {
             lock.unlock();
         }
-        markReset(new StreamResetException("stream " + id() + " was reset locally"));
+        // A stream keeps the first cause it is given, so none is made for one that has it: a host
+        // resets the stream of each handler that fails, also of those its session's end has ended.
+        markReset(hasCause ? null : new StreamResetException("stream " + id() + " was reset locally"));
         session.streams.forget(this);
         if (!alreadyEnded) {
             // Handed over, so reset() never blocks. Set first: the writer drops any later frame of this

@@ -178,9 +178,10 @@ class YamuxWireTest {
     /**
      * What the reader of an ended stream is thrown has the reader's own stack trace, and its cause
      * says why the stream ended. A cause made by the session's reader (a reset from the remote) or by
-     * the session's close has no stack trace: that thread's stack says nothing about the stream, and
-     * filling it in for each stream still open at a close was a cost of every connection. A local
-     * reset keeps the stack of whoever reset the stream.
+     * the session's end has no stack trace: that thread's stack is the same for every stream, and
+     * filling it in for each stream still open at the end was a cost of every connection. What the
+     * session ended with is chained under it. A local reset keeps the stack of whoever reset the
+     * stream, and a second reset leaves the first cause.
      */
     @Test
     void theReaderOfAnEndedStreamGetsItsOwnStackAndTheCauseOfTheEnd() throws Exception {
@@ -193,8 +194,11 @@ class YamuxWireTest {
         Throwable remoteEnd = catchThrowable(() -> resetByRemote.in().read());
         resetLocally.reset();
         Throwable localEnd = catchThrowable(() -> resetLocally.in().read());
-        session.close();
+        IOException linkFailure = new IOException("the link broke");
+        session.fail(linkFailure);
         Throwable sessionEnd = catchThrowable(() -> endedWithSession.in().read());
+        resetByRemote.reset();
+        Throwable remoteEndAfterReset = catchThrowable(() -> resetByRemote.in().read());
 
         for (Throwable thrown : List.of(remoteEnd, localEnd, sessionEnd)) {
             assertThat(thrown).isInstanceOf(StreamResetException.class);
@@ -202,8 +206,10 @@ class YamuxWireTest {
         }
         assertThat(remoteEnd.getCause()).hasMessageContaining("reset by the remote");
         assertThat(remoteEnd.getCause().getStackTrace()).as("made by the session's reader").isEmpty();
-        assertThat(sessionEnd.getCause()).hasMessageContaining("ended with its session");
-        assertThat(sessionEnd.getCause().getStackTrace()).as("made by the session's close").isEmpty();
+        assertThat(sessionEnd.getCause()).hasMessageContaining("ended with its session: the link broke");
+        assertThat(sessionEnd.getCause().getStackTrace()).as("made by the session's end").isEmpty();
+        assertThat(sessionEnd.getCause().getCause()).as("what the session ended with").isSameAs(linkFailure);
+        assertThat(remoteEndAfterReset.getCause()).as("the first cause stays").isSameAs(remoteEnd.getCause());
         assertThat(localEnd.getCause()).hasMessageContaining("reset locally");
         assertThat(localEnd.getCause().getStackTrace()).as("who reset the stream")
                 .anyMatch(f -> f.getClassName().equals(getClass().getName()) && f.getMethodName().equals("theReaderOfAnEndedStreamGetsItsOwnStackAndTheCauseOfTheEnd"));
