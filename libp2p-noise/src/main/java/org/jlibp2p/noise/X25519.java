@@ -71,11 +71,11 @@ record X25519(KeyPair keyPair, byte[] publicKey) {
     private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
 
     /**
-     * The remote's public key as the JDK's X25519 agreement reads it: the curve and the u-coordinate,
-     * reduced modulo p, as RFC 7748 §5 says non-canonical values are to be taken. A key from the JDK's
-     * {@code KeyFactory} would also build the key's X.509 encoding, which nothing here reads, after a
-     * provider lookup: 6-10 µs more per agreement in C2's code, and a compile of 0.25-0.9 s, one to
-     * three times in a listener's first 4 500 connections (BENCHMARKS.md).
+     * The remote's public key as the JDK's X25519 agreement reads it: the curve and the
+     * u-coordinate, reduced modulo p, as RFC 7748 §5 says non-canonical values are to be taken. A
+     * key from the JDK's {@code KeyFactory} would also build the key's X.509 encoding, which nothing
+     * here reads, after a provider lookup: 6-10 µs more per agreement in C2's code, and a compile of
+     * 0.25-0.9 s, one to three times in a listener's first 4 500 connections (BENCHMARKS.md).
      *
      * @param u the u-coordinate, in [0, p)
      */
