@@ -11,6 +11,7 @@ import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
+import java.util.Arrays;
 import javax.crypto.KeyAgreement;
 
 /**
@@ -71,15 +72,19 @@ record X25519(KeyPair keyPair, byte[] publicKey) {
     private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
 
     /**
-     * The remote's public key as the JDK's X25519 agreement reads it: the curve and the
-     * u-coordinate, reduced modulo p, as RFC 7748 §5 says non-canonical values are to be taken. A
-     * key from the JDK's {@code KeyFactory} would also build the key's X.509 encoding, which nothing
-     * here reads, after a provider lookup: 6-10 µs more per agreement in C2's code, and a compile of
-     * 0.25-0.9 s, one to three times in a listener's first 4 500 connections (BENCHMARKS.md).
+     * The remote's public key for the agreement: the curve and the u-coordinate, reduced modulo p,
+     * as RFC 7748 §5 says non-canonical values are to be taken. The JDK's own agreement (SunEC) reads
+     * only those two. A key from the JDK's {@code KeyFactory} would also be looked up and build the
+     * key's X.509 encoding, code that C2 compiled for 0.25-0.9 s at a time, one to three times in a
+     * listener's first 4 500 connections (BENCHMARKS.md). A provider of another vendor, installed
+     * ahead of the JDK's, may ask for that encoding: it is made on request.
      *
      * @param u the u-coordinate, in [0, p)
      */
-    private record RemotePublicKey(BigInteger u) implements XECPublicKey {
+    record RemotePublicKey(BigInteger u) implements XECPublicKey {
+        /** What comes before the key's 32 bytes in its X.509 encoding (RFC 8410 §4: id-X25519, 1.3.101.110). */
+        private static final byte[] X509_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00};
+
         @Override
         public BigInteger getU() {
             return u;
@@ -95,16 +100,17 @@ record X25519(KeyPair keyPair, byte[] publicKey) {
             return "XDH";
         }
 
-        /** {@return null: the key has no encoding (the {@code Key} contract's answer)} */
         @Override
         public String getFormat() {
-            return null;
+            return "X.509";
         }
 
-        /** {@return null: the key has no encoding} */
+        /** {@return the SubjectPublicKeyInfo: the prefix, then u as 32 bytes little-endian (RFC 8410 §4)} */
         @Override
         public byte[] getEncoded() {
-            return null;
+            byte[] encoded = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + DHLEN);
+            System.arraycopy(encode(u), 0, encoded, X509_PREFIX.length, DHLEN);
+            return encoded;
         }
     }
 
