@@ -23,6 +23,8 @@ import javax.crypto.KeyAgreement;
  */
 record X25519(KeyPair keyPair, byte[] publicKey) {
     static final int DHLEN = 32;
+    /** The field's prime, 2^255 - 19 (RFC 7748 §4.1). */
+    static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
 
     /** GENERATE_KEYPAIR(). */
     static X25519 generate() {
@@ -68,9 +70,6 @@ record X25519(KeyPair keyPair, byte[] publicKey) {
         }
     }
 
-    /** The field's prime, 2^255 - 19 (RFC 7748 §4.1). */
-    private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
-
     /**
      * The remote's public key for the agreement: the curve and the u-coordinate, reduced modulo p,
      * as RFC 7748 §5 says non-canonical values are to be taken. The JDK's own agreement (SunEC) reads
@@ -114,7 +113,8 @@ record X25519(KeyPair keyPair, byte[] publicKey) {
         }
     }
 
-    private static byte[] encode(BigInteger u) {
+    /** A u-coordinate in [0, 2^256) as the 32 little-endian bytes that go on the wire. */
+    static byte[] encode(BigInteger u) {
         byte[] be = u.toByteArray();
         byte[] le = new byte[DHLEN];
         for (int i = 0; i < DHLEN && i < be.length; i++) {
@@ -124,7 +124,7 @@ record X25519(KeyPair keyPair, byte[] publicKey) {
     }
 
     /** RFC 7748 §5: little-endian, and "implementations of X25519 MUST mask the most significant bit in the final byte". */
-    private static BigInteger decode(byte[] le) {
+    static BigInteger decode(byte[] le) {
         byte[] be = new byte[DHLEN];
         for (int i = 0; i < DHLEN; i++) {
             be[i] = le[DHLEN - 1 - i];

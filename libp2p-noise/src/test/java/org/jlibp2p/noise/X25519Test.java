@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Noise's DH on the JDK's X25519, against RFC 7748's rules for the remote's public key. */
 class X25519Test {
     private static final HexFormat HEX = HexFormat.of();
-    private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
+    private static final BigInteger P = X25519.P;
 
     /**
      * RFC 7748 §5.2's two test vectors: a scalar and a u-coordinate, and their product. The second
@@ -35,7 +35,7 @@ class X25519Test {
      */
     @Test
     void theRemoteKeyEncodesAsTheJdksKeyOfTheSameCoordinate() throws Exception {
-        for (BigInteger u : new BigInteger[] {BigInteger.valueOf(9), P.subtract(BigInteger.ONE), new BigInteger(1, X25519.generate().publicKey())}) {
+        for (BigInteger u : new BigInteger[] {BigInteger.valueOf(9), P.subtract(BigInteger.ONE), X25519.decode(X25519.generate().publicKey())}) {
             BigInteger reduced = u.mod(P);
             byte[] jdk = KeyFactory.getInstance("X25519").generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, reduced)).getEncoded();
             X25519.RemotePublicKey ours = new X25519.RemotePublicKey(reduced);
@@ -57,8 +57,8 @@ class X25519Test {
         assertThat(ours.dh(topBitSet)).isEqualTo(ours.dh(theirs.publicKey()));
 
         // A u-coordinate in [p, 2^255): 2^255 - 10 is 9 + p, the base point's u.
-        byte[] nonCanonicalNine = littleEndian(P.add(BigInteger.valueOf(9)));
-        byte[] nine = littleEndian(BigInteger.valueOf(9));
+        byte[] nonCanonicalNine = X25519.encode(P.add(BigInteger.valueOf(9)));
+        byte[] nine = X25519.encode(BigInteger.valueOf(9));
         assertThat(ours.dh(nonCanonicalNine)).isEqualTo(ours.dh(nine)).isEqualTo(ours.publicKey());
     }
 
@@ -81,14 +81,5 @@ class X25519Test {
             assertThatThrownBy(() -> ours.dh(HEX.parseHex(smallOrder))).as(smallOrder)
                     .isInstanceOf(NoiseHandshakeException.class).hasMessageContaining("invalid X25519 public key");
         }
-    }
-
-    private static byte[] littleEndian(BigInteger value) {
-        byte[] out = new byte[32];
-        byte[] be = value.toByteArray();
-        for (int i = 0; i < 32 && i < be.length; i++) {
-            out[i] = be[be.length - 1 - i];
-        }
-        return out;
     }
 }
