@@ -283,6 +283,46 @@ class HostPlatformTest {
     }
 
     /**
+     * A closing host tells its peers nothing of the handlers its services take away as they close:
+     * identify would push each change to every peer, a stream on each connection just before the
+     * close ends it. A change while the host is open is pushed, which shows this test sees pushes.
+     */
+    @Test
+    void aClosingHostPushesNoIdentifyToItsPeers() throws Exception {
+        AtomicInteger pushes = new AtomicInteger();
+        Host b = build(builder());
+        b.setStreamHandler(Host.IDENTIFY_PUSH, s -> {
+            pushes.incrementAndGet();
+            s.in().readAllBytes();
+        });
+        AtomicReference<ServiceContext> context = new AtomicReference<>();
+        Host a = build(builder().service(new HostService() {
+            @Override
+            public void start(ServiceContext ctx) {
+                context.set(ctx);
+                ctx.setStreamHandler("/chat/1.0.0", s -> { });
+            }
+
+            @Override
+            public void close() {
+                // A service that takes its handler away and then takes its time to close: identify,
+                // still running, would push the change meanwhile.
+                context.get().removeStreamHandler("/chat/1.0.0");
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }));
+        a.connect(b.fullAddrs().get(0));
+        context.get().setStreamHandler("/other/1.0.0", s -> { });
+        awaitTrue(() -> pushes.get() == 1);
+        a.close();
+        assertThat(pushes.get()).as("identify pushes from the closing host").isEqualTo(1);
+    }
+
+    /**
      * A peerstore filled past its bound (a remote can do it by connecting with fresh identities)
      * evicts the least recently used peers and never stops a dial by full address.
      */

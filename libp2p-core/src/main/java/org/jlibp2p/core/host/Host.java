@@ -93,7 +93,7 @@ public final class Host implements Closeable {
     final ScheduledExecutorService scheduler;
     final Upgrader upgrader;
     final EventBus events = new EventBus();
-    final Handlers handlers = new Handlers(events::publish);
+    final Handlers handlers = new Handlers(this::publishLocalChange);
     final LimitLog limitLog = new LimitLog();
     final ConnectionRegistry registry;
     private final Dialer dialer = new Dialer(this);
@@ -218,14 +218,25 @@ public final class Host implements Closeable {
     /** Adds addresses to advertise; announced as a {@link HostEvent.LocalAddressesChanged}. */
     void addAdvertisedAddrs(List<Multiaddr> addrs) {
         if (extraAddrs.addAllAbsent(addrs) > 0) {
-            events.publish(new HostEvent.LocalAddressesChanged(advertisedAddrs()));
+            publishLocalChange(new HostEvent.LocalAddressesChanged(advertisedAddrs()));
         }
     }
 
     /** Stops advertising addresses a service added. */
     void removeAdvertisedAddrs(List<Multiaddr> addrs) {
         if (extraAddrs.removeAll(addrs)) {
-            events.publish(new HostEvent.LocalAddressesChanged(advertisedAddrs()));
+            publishLocalChange(new HostEvent.LocalAddressesChanged(advertisedAddrs()));
+        }
+    }
+
+    /**
+     * Announces a change of our own protocols or addresses, unless the host is closing: its services
+     * take their handlers and addresses away as they close, and identify would push each change to
+     * every peer, opening a stream on each connection just before the close ends it.
+     */
+    private void publishLocalChange(HostEvent change) {
+        if (!closed) {
+            events.publish(change);
         }
     }
 
@@ -258,7 +269,7 @@ public final class Host implements Closeable {
         List<Multiaddr> concrete = expand(listener.localAddress());
         listenAddrs.addAll(concrete);
         acceptor.start(listener);
-        events.publish(new HostEvent.LocalAddressesChanged(advertisedAddrs()));
+        publishLocalChange(new HostEvent.LocalAddressesChanged(advertisedAddrs()));
         return concrete;
     }
 

@@ -65,7 +65,7 @@ public sealed interface HostEvent {
     }
 
     /**
-     * This host's listen addresses changed.
+     * This host's listen addresses changed. Not announced once the host is closing.
      *
      * @param addrs the addresses now listened on
      */
@@ -81,7 +81,8 @@ public sealed interface HostEvent {
     }
 
     /**
-     * The protocols this host serves changed (a handler was set or removed).
+     * The protocols this host serves changed (a handler was set or removed). Not announced once the
+     * host is closing, when its services remove their handlers.
      *
      * @param protocols the protocols now served
      */
