@@ -323,6 +323,52 @@ class HostPlatformTest {
     }
 
     /**
+     * A connection listener's queue holds connection events only: while the listener is busy, a burst
+     * of other events (protocol changes, more than the 1 024 its queue holds) does not crowd out the
+     * next connection's opened and closed events.
+     */
+    @Test
+    void aConnectionListenerKeepsItsEventsThroughABurstOfOthers() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Host a = build(builder());
+        Host b = build(builder());
+        Host c = build(builder());
+        a.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void opened(Connection connection) {
+                seen.add("opened by " + (connection.remotePeer().equals(b.peerId()) ? "b" : "c"));
+                if (seen.size() == 1) {
+                    try {
+                        busy.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void closed(Connection connection) {
+                seen.add("closed by " + (connection.remotePeer().equals(b.peerId()) ? "b" : "c"));
+            }
+        });
+        Connection first = b.connect(a.fullAddrs().get(0));
+        awaitTrue(() -> seen.size() == 1); // the listener is busy from here
+        first.close();
+        awaitTrue(() -> a.connections().isEmpty());
+        for (int i = 0; i < 1100; i++) {
+            a.setStreamHandler("/burst/" + i, s -> { });
+        }
+        Connection second = c.connect(a.fullAddrs().get(0));
+        awaitTrue(() -> a.connections().size() == 1); // registered: its opened event is published
+        second.close();
+        awaitTrue(() -> a.connections().isEmpty());
+        busy.countDown();
+        awaitTrue(() -> seen.size() == 4);
+        assertThat(seen).containsExactly("opened by b", "closed by b", "opened by c", "closed by c");
+    }
+
+    /**
      * A peerstore filled past its bound (a remote can do it by connecting with fresh identities)
      * evicts the least recently used peers and never stops a dial by full address.
      */

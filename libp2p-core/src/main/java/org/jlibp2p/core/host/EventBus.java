@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Delivers a host's {@link HostEvent}s. Each subscriber has a bounded queue and a virtual thread of
@@ -31,10 +32,22 @@ final class EventBus {
     }
 
     <T extends HostEvent> EventSubscription subscribe(Class<T> type, Consumer<? super T> consumer, int capacity) {
+        return subscribe(type.getSimpleName(), type, type::isInstance, consumer, capacity);
+    }
+
+    /**
+     * Subscribes to the events of {@code type} that {@code wanted} accepts: only those take a place
+     * in the subscriber's queue and wake its thread.
+     *
+     * @param name   names the subscriber's thread, {@code jlibp2p-events-<name>}
+     * @param wanted the events to deliver, each an instance of {@code type}
+     */
+    <T extends HostEvent> EventSubscription subscribe(String name, Class<T> type, Predicate<? super HostEvent> wanted, Consumer<? super T> consumer,
+            int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("the queue capacity must be positive");
         }
-        Subscriber<T> s = new Subscriber<>(type, consumer, capacity);
+        Subscriber<T> s = new Subscriber<>(name, type, wanted, consumer, capacity);
         subscribers.add(s);
         if (closed) {
             s.close();
@@ -62,6 +75,7 @@ final class EventBus {
 
     private final class Subscriber<T extends HostEvent> implements EventSubscription {
         private final Class<T> type;
+        private final Predicate<? super HostEvent> wanted;
         private final Consumer<? super T> consumer;
         /** Events of type T, then END; one more place than the capacity, so that END always fits. */
         private final BlockingQueue<Object> queue;
@@ -70,12 +84,13 @@ final class EventBus {
         private final Thread thread;
         private volatile boolean ended;
 
-        Subscriber(Class<T> type, Consumer<? super T> consumer, int capacity) {
+        Subscriber(String name, Class<T> type, Predicate<? super HostEvent> wanted, Consumer<? super T> consumer, int capacity) {
             this.type = type;
+            this.wanted = wanted;
             this.consumer = consumer;
             this.capacity = capacity;
             this.queue = new ArrayBlockingQueue<>(capacity + 1);
-            this.thread = Thread.ofVirtual().name("jlibp2p-events-" + type.getSimpleName()).unstarted(this::deliver);
+            this.thread = Thread.ofVirtual().name("jlibp2p-events-" + name).unstarted(this::deliver);
         }
 
         void start() {
@@ -83,7 +98,7 @@ final class EventBus {
         }
 
         void offer(HostEvent event) {
-            if (ended || !type.isInstance(event)) {
+            if (ended || !type.isInstance(event) || !wanted.test(event)) {
                 return;
             }
             // at most `capacity` events: the last place is END's

@@ -373,13 +373,17 @@ public final class Host implements Closeable {
      * @param listener the listener
      */
     public void addConnectionListener(ConnectionListener listener) {
-        subscribe(HostEvent.class, e -> {
-            switch (e) {
-                case HostEvent.ConnectionOpened o -> listener.opened(o.connection());
-                case HostEvent.ConnectionClosed c -> listener.closed(c.connection());
-                default -> { }
-            }
-        });
+        // One subscriber for both kinds, so that a connection's closed event never overtakes its
+        // opened one. Other events neither wake its thread nor take places in its queue, where they
+        // could crowd out the connection events under a burst.
+        events.subscribe("ConnectionListener", HostEvent.class,
+                e -> e instanceof HostEvent.ConnectionOpened || e instanceof HostEvent.ConnectionClosed, e -> {
+                    switch (e) {
+                        case HostEvent.ConnectionOpened o -> listener.opened(o.connection());
+                        case HostEvent.ConnectionClosed c -> listener.closed(c.connection());
+                        default -> { }
+                    }
+                }, EventBus.DEFAULT_QUEUE_CAPACITY);
     }
 
     // ---- connecting --------------------------------------------------------------------------

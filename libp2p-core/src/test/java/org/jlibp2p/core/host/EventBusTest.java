@@ -50,6 +50,33 @@ class EventBusTest {
     }
 
     /**
+     * A subscriber that wants only some events of its type queues only those: the others neither take
+     * places in its queue nor count as dropped. Nine events into a queue of four: the odd ones would
+     * have filled it.
+     */
+    @Test
+    void aSubscriberQueuesOnlyTheEventsItWants() throws Exception {
+        EventBus bus = new EventBus();
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        EventSubscription s = bus.subscribe("even", HostEvent.class, e -> port(e) % 2 == 0, e -> {
+            seen.add(port(e));
+            try {
+                release.await(10, TimeUnit.SECONDS); // busy while the rest is published
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }, 4);
+        for (int i = 1; i <= 9; i++) {
+            bus.publish(event(i));
+        }
+        release.countDown();
+        bus.close(Duration.ofSeconds(5)); // drains what is queued
+        assertThat(seen).containsExactly(2, 4, 6, 8);
+        assertThat(s.dropped()).isZero();
+    }
+
+    /**
      * A subscriber stuck in its consumer delays nobody: publish never blocks, the stuck one loses the
      * newest events beyond its queue (counted), and another subscriber gets them all.
      */
