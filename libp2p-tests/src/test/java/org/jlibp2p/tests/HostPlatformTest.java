@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -289,10 +292,15 @@ class HostPlatformTest {
      */
     @Test
     void aClosingHostPushesNoIdentifyToItsPeers() throws Exception {
+        AtomicBoolean closing = new AtomicBoolean();
         AtomicInteger pushes = new AtomicInteger();
+        AtomicInteger pushesWhileClosing = new AtomicInteger();
         Host b = build(builder());
         b.setStreamHandler(Host.IDENTIFY_PUSH, s -> {
             pushes.incrementAndGet();
+            if (closing.get()) {
+                pushesWhileClosing.incrementAndGet();
+            }
             s.in().readAllBytes();
         });
         AtomicReference<ServiceContext> context = new AtomicReference<>();
@@ -307,6 +315,7 @@ class HostPlatformTest {
             public void close() {
                 // A service that takes its handler away and then takes its time to close: identify,
                 // still running, would push the change meanwhile.
+                closing.set(true);
                 context.get().removeStreamHandler("/chat/1.0.0");
                 try {
                     Thread.sleep(500);
@@ -317,9 +326,14 @@ class HostPlatformTest {
         }));
         a.connect(b.fullAddrs().get(0));
         context.get().setStreamHandler("/other/1.0.0", s -> { });
-        awaitTrue(() -> pushes.get() == 1);
+        awaitTrue(() -> pushes.get() >= 1);
+        // Until no push has come for 300 ms: those of the changes a made while it started may follow.
+        for (int seen = -1; seen != pushes.get(); ) {
+            seen = pushes.get();
+            Thread.sleep(300);
+        }
         a.close();
-        assertThat(pushes.get()).as("identify pushes from the closing host").isEqualTo(1);
+        assertThat(pushesWhileClosing.get()).as("identify pushes from the closing host").isZero();
     }
 
     /**
@@ -340,7 +354,7 @@ class HostPlatformTest {
                 seen.add("opened by " + (connection.remotePeer().equals(b.peerId()) ? "b" : "c"));
                 if (seen.size() == 1) {
                     try {
-                        busy.await(10, TimeUnit.SECONDS);
+                        busy.await(); // untimed: busy however long the rest takes (closing the host interrupts it)
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -352,20 +366,56 @@ class HostPlatformTest {
                 seen.add("closed by " + (connection.remotePeer().equals(b.peerId()) ? "b" : "c"));
             }
         });
+        CountDownLatch openedByC = new CountDownLatch(1);
+        a.subscribe(HostEvent.ConnectionOpened.class, e -> {
+            if (e.connection().remotePeer().equals(c.peerId())) {
+                openedByC.countDown();
+            }
+        });
         Connection first = b.connect(a.fullAddrs().get(0));
         awaitTrue(() -> seen.size() == 1); // the listener is busy from here
         first.close();
         awaitTrue(() -> a.connections().isEmpty());
-        for (int i = 0; i < 1100; i++) {
-            a.setStreamHandler("/burst/" + i, s -> { });
+        for (int i = 0; i < 550; i++) { // 1 100 events; the protocols stay few, as identify must send them all
+            a.setStreamHandler("/burst/1.0.0", s -> { });
+            a.removeStreamHandler("/burst/1.0.0");
         }
         Connection second = c.connect(a.fullAddrs().get(0));
-        awaitTrue(() -> a.connections().size() == 1); // registered: its opened event is published
+        assertThat(openedByC.await(10, TimeUnit.SECONDS)).as("announced").isTrue();
         second.close();
         awaitTrue(() -> a.connections().isEmpty());
         busy.countDown();
         awaitTrue(() -> seen.size() == 4);
         assertThat(seen).containsExactly("opened by b", "closed by b", "opened by c", "closed by c");
+    }
+
+    /**
+     * A connection that ends as soon as it is up is announced as opened, then as closed: its stream
+     * loop runs before the host announces it, and can end it first. The dialer hangs up at once,
+     * again and again, so that some end in that window.
+     */
+    @Test
+    void aConnectionThatEndsAtOnceIsAnnouncedOpenedThenClosed() throws Exception {
+        Host a = build(builder());
+        Map<Connection, List<String>> seen = new ConcurrentHashMap<>();
+        a.addConnectionListener(new ConnectionListener() {
+            @Override
+            public void opened(Connection connection) {
+                seen.computeIfAbsent(connection, k -> new CopyOnWriteArrayList<>()).add("opened");
+            }
+
+            @Override
+            public void closed(Connection connection) {
+                seen.computeIfAbsent(connection, k -> new CopyOnWriteArrayList<>()).add("closed");
+            }
+        });
+        Host b = build(dialOnly());
+        for (int i = 0; i < 200; i++) {
+            b.connect(a.fullAddrs().get(0)).close();
+        }
+        awaitTrue(() -> a.connections().isEmpty() && seen.values().stream().allMatch(events -> events.size() == 2));
+        assertThat(seen).isNotEmpty();
+        assertThat(seen.values()).allSatisfy(events -> assertThat(events).containsExactly("opened", "closed"));
     }
 
     /**

@@ -24,7 +24,7 @@ final class EventBus {
     private final List<Subscriber<?>> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    /** Publishes an event to every subscriber whose type matches; never blocks. */
+    /** Publishes an event to every subscriber that wants it (its type, and its filter if it has one); never blocks. */
     void publish(HostEvent event) {
         for (Subscriber<?> s : subscribers) {
             s.offer(event);
@@ -32,7 +32,7 @@ final class EventBus {
     }
 
     <T extends HostEvent> EventSubscription subscribe(Class<T> type, Consumer<? super T> consumer, int capacity) {
-        return subscribe(type.getSimpleName(), type, type::isInstance, consumer, capacity);
+        return subscribe(type.getSimpleName(), type, e -> true, consumer, capacity);
     }
 
     /**
@@ -77,7 +77,7 @@ final class EventBus {
         private final Class<T> type;
         private final Predicate<? super HostEvent> wanted;
         private final Consumer<? super T> consumer;
-        /** Events of type T, then END; one more place than the capacity, so that END always fits. */
+        /** Wanted events of type T, then END; one more place than the capacity, so that END always fits. */
         private final BlockingQueue<Object> queue;
         private final int capacity;
         private final AtomicLong dropped = new AtomicLong();

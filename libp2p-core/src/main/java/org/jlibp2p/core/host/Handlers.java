@@ -14,8 +14,9 @@ import org.jlibp2p.core.PeerId;
 
 /**
  * The protocols a host serves: each protocol's handler and the cap on its concurrent inbound
- * streams, and which protocols may run on limited connections. Every change is announced as a
- * {@link HostEvent.LocalProtocolsChanged}, which identify push turns into a message to every peer.
+ * streams, and which protocols may run on limited connections. Every change while the host is open
+ * is announced as a {@link HostEvent.LocalProtocolsChanged}, which identify push turns into a message
+ * to every peer.
  */
 final class Handlers {
     /** A handler, the cap on its concurrent inbound streams, and the cap per peer. */

@@ -231,8 +231,9 @@ public final class Host implements Closeable {
 
     /**
      * Announces a change of our own protocols or addresses, unless the host is closing: its services
-     * take their handlers and addresses away as they close, and identify would push each change to
-     * every peer, opening a stream on each connection just before the close ends it.
+     * take their handlers and addresses away as they close, and identify push (identify/README.md,
+     * "Identify Push") would tell every peer of each change, opening a stream on each connection just
+     * before the close ends it.
      */
     private void publishLocalChange(HostEvent change) {
         if (!closed) {
@@ -373,9 +374,10 @@ public final class Host implements Closeable {
      * @param listener the listener
      */
     public void addConnectionListener(ConnectionListener listener) {
-        // One subscriber for both kinds, so that a connection's closed event never overtakes its
-        // opened one. Other events neither wake its thread nor take places in its queue, where they
-        // could crowd out the connection events under a burst.
+        // One subscriber for both kinds, so that the listener gets them in the order they were
+        // published (a connection's closed event after its opened one: HostConnection#announceOpened).
+        // Other events neither wake its thread nor take places in its queue, where they could crowd
+        // out the connection events under a burst.
         events.subscribe("ConnectionListener", HostEvent.class,
                 e -> e instanceof HostEvent.ConnectionOpened || e instanceof HostEvent.ConnectionClosed, e -> {
                     switch (e) {
@@ -528,7 +530,7 @@ public final class Host implements Closeable {
             c.close(); // the host closed between registering and here
             throw new IOException("the host is closed");
         }
-        events.publish(new HostEvent.ConnectionOpened(c));
+        c.announceOpened(events);
         return c;
     }
 
@@ -548,7 +550,7 @@ public final class Host implements Closeable {
     void connectionClosed(HostConnection c) {
         if (registry.remove(c)) {
             peerstore.connectionChanged(c.remotePeer(), false);
-            events.publish(new HostEvent.ConnectionClosed(c));
+            c.announceClosed(events);
         }
     }
 

@@ -32,6 +32,15 @@ final class HostConnection implements Connection {
     private final Set<HostStream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inbound = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * What the host's events said of this connection: {@link #UNANNOUNCED}, {@link #OPENED} announced,
+     * or {@link #ENDED_FIRST}: it ended before its opened event went out, and its closed event waits
+     * for that one.
+     */
+    private final AtomicInteger announced = new AtomicInteger(UNANNOUNCED);
+    private static final int UNANNOUNCED = 0;
+    private static final int OPENED = 1;
+    private static final int ENDED_FIRST = 2;
     private final boolean limited;
     private final String remoteIp;
     private volatile long lastActive = System.nanoTime();
@@ -333,6 +342,29 @@ final class HostConnection implements Connection {
             flight.limited = limited;
             flight.streams = streamsOpened.get();
             flight.commit();
+        }
+    }
+
+    /**
+     * Announces the connection, once it is registered and its streams are served; then its end too,
+     * if it ended meanwhile ({@link #announceClosed}).
+     */
+    void announceOpened(EventBus events) {
+        events.publish(new HostEvent.ConnectionOpened(this));
+        if (!announced.compareAndSet(UNANNOUNCED, OPENED)) {
+            events.publish(new HostEvent.ConnectionClosed(this));
+        }
+    }
+
+    /**
+     * Announces the connection's end, unless its opened event has not gone out yet: a connection can
+     * end as soon as its stream loop runs, before the host announces it. Then
+     * {@link #announceOpened} announces the end after it, so a subscriber never hears of the end of a
+     * connection first; one whose opened event never goes out (the host closed before) ends unheard.
+     */
+    void announceClosed(EventBus events) {
+        if (!announced.compareAndSet(UNANNOUNCED, ENDED_FIRST)) {
+            events.publish(new HostEvent.ConnectionClosed(this));
         }
     }
 

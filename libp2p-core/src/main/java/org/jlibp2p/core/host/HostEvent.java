@@ -23,7 +23,8 @@ public sealed interface HostEvent {
     record ConnectionOpened(Connection connection) implements HostEvent {}
 
     /**
-     * A connection ended.
+     * A connection ended. Published after the connection's {@link ConnectionOpened}, also when it
+     * ended before that went out; a connection the host never announced ends unannounced.
      *
      * @param connection the connection, now closed
      */
@@ -65,9 +66,10 @@ public sealed interface HostEvent {
     }
 
     /**
-     * This host's listen addresses changed. Not announced once the host is closing.
+     * The addresses this host advertises changed: its listen addresses or those its services add
+     * ({@link Host#advertisedAddrs()}). Not announced once the host is closing.
      *
-     * @param addrs the addresses now listened on
+     * @param addrs the addresses now advertised
      */
     record LocalAddressesChanged(List<Multiaddr> addrs) implements HostEvent {
         /**
