@@ -327,8 +327,8 @@ class HostPlatformTest {
         a.connect(b.fullAddrs().get(0));
         context.get().setStreamHandler("/other/1.0.0", s -> { });
         awaitTrue(() -> pushes.get() >= 1);
-        // Until no push has come for 300 ms: those of the changes a made while it started may follow.
-        for (int seen = -1; seen != pushes.get(); ) {
+        // Until no push has come for 300 ms (at most 6 s): those of the changes a made while it started may follow.
+        for (int seen = -1, rounds = 0; seen != pushes.get() && rounds < 20; rounds++) {
             seen = pushes.get();
             Thread.sleep(300);
         }
