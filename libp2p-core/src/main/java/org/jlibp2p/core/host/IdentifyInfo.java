@@ -56,7 +56,10 @@ public record IdentifyInfo(Optional<PublicKey> publicKey, List<Multiaddr> listen
         this(publicKey, listenAddrs, protocols, observedAddr, protocolVersion, agentVersion, Optional.empty());
     }
 
-    /** The largest identify message accepted; go-libp2p sends at most 4 KiB and accepts 8 KiB. */
+    /**
+     * The largest identify message accepted, as go-libp2p and js-libp2p accept; what we send is at most
+     * 4 KiB in each message but the signed record's ({@link IdentifyWriter}).
+     */
     public static final int MAX_MESSAGE_LENGTH = 8 * 1024;
     private static final int MAX_ENTRIES = 1024;
 

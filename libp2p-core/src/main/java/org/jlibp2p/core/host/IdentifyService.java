@@ -35,7 +35,9 @@ import org.jlibp2p.core.record.PeerRecord;
  *       ({@code /ipfs/id/push/1.0.0}), and we take such pushes from them.</li>
  * </ul>
  *
- * "The peer MUST ... verify that the public key matches the peer ID": a peer whose identify breaks
+ * What we send is sized and split as go-libp2p does it ({@link IdentifyWriter}).
+ *
+ * <p>"The peer MUST ... verify that the public key matches the peer ID": a peer whose identify breaks
  * the protocol (oversized, malformed, another peer's key) loses the connection. The whole exchange
  * has one deadline, the host's stream negotiation timeout, however the peer splits its messages.
  */
@@ -148,13 +150,14 @@ final class IdentifyService implements HostService {
         Instant wall = Instant.now();
         long now = wall.getEpochSecond() * 1_000_000_000L + wall.getNano();
         lastSeq = Math.max(now, lastSeq + 1);
-        List<Multiaddr> kept = addrs.size() > PeerRecord.MAX_ADDRESSES ? addrs.subList(0, PeerRecord.MAX_ADDRESSES) : addrs;
+        // bounded in count and in bytes, so that the record's message stays within what every peer reads
+        List<Multiaddr> kept = IdentifyWriter.trim(addrs, IdentifyWriter.MAX_RECORD_ADDRESS_BYTES, PeerRecord.MAX_ADDRESSES);
         PeerRecord record = new PeerRecord(ctx.peerId(), lastSeq, kept);
         return ctx.seal(PeerRecord.DOMAIN, PeerRecord.payloadType(), record.encode()).marshal();
     }
 
     private void answer(ProtocolStream stream) throws IOException {
-        LengthPrefixed.write(stream.out(), ours(stream.connection()).encode());
+        IdentifyWriter.write(stream.out(), ours(stream.connection()));
         stream.closeWrite();
     }
 
@@ -280,7 +283,7 @@ final class IdentifyService implements HostService {
         for (Connection c : all) {
             ctx.execute("identify-push", () -> {
                 try (ProtocolStream s = c.newStream(Host.IDENTIFY_PUSH)) {
-                    LengthPrefixed.write(s.out(), ours(c).encode());
+                    IdentifyWriter.write(s.out(), ours(c));
                     s.closeWrite();
                 } catch (IOException e) {
                     LOG.log(Level.DEBUG, () -> "identify push to " + c.remotePeer() + " failed: " + e.getMessage());

@@ -279,6 +279,40 @@ class JsInteropTest {
                 h.peerstore().get(p).flatMap(Peerstore.PeerInfo::agentVersion).map(a -> a.startsWith("js-libp2p/")).orElse(false)));
     }
 
+    /**
+     * A Java identify too large for one message of 4 KiB (250 advertised addresses) goes to js in two
+     * parts: the first with the public addresses that fit, the signed record alone in the second. js
+     * merges them: it reports our protocols, the addresses that fit, and a record it verified.
+     */
+    @Test
+    void jsMergesALargeJavaIdentifySentInTwoParts() throws Exception {
+        List<Multiaddr> extra = new ArrayList<>();
+        for (int i = 1; i <= 250; i++) {
+            extra.add(Multiaddr.parse("/ip6/2001:db8::" + Integer.toHexString(i) + "/tcp/4001"));
+        }
+        Host h = Host.builder()
+                .transport(new TcpTransport())
+                .security(NoiseSecureChannel::new)
+                .muxer(new YamuxMuxer())
+                .listen("/ip4/127.0.0.1/tcp/0")
+                .handler("/echo/1.0.0", ECHO)
+                .service(ctx -> ctx.addAdvertisedAddrs(extra))
+                .build();
+        hosts.add(h);
+        Map<String, Object> r = JsPeer.dial(h.fullAddrs().get(0).toString(), "ed25519", "identify");
+        assertThat(r).containsEntry("ok", true).containsEntry("peerId", h.peerId().toString())
+                .containsEntry("agentVersion", "jlibp2p/" + Host.VERSION);
+        assertThat(strings(r.get("protocols"))).contains("/ipfs/id/1.0.0", "/ipfs/ping/1.0.0", "/echo/1.0.0");
+        List<String> extraText = extra.stream().map(Multiaddr::toString).toList();
+        List<String> listen = strings(r.get("listenAddrs"));
+        // 4 KiB holds about 175 of them: the public ones go first, the loopback listen address is left out
+        assertThat(listen).hasSizeBetween(150, 249).allMatch(extraText::contains);
+        assertThat(r.get("signedPeerRecord")).as("js verified the record of the second part").isInstanceOf(Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> record = (Map<String, Object>) r.get("signedPeerRecord");
+        assertThat(strings(record.get("addrs"))).hasSize(64).allMatch(extraText::contains);
+    }
+
     @Test
     void jsEchoesSixteenMebibytesThroughJavaOnSixteenStreams() throws Exception {
         Host h = host();

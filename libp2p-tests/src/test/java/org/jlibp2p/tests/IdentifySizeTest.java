@@ -1,0 +1,144 @@
+package org.jlibp2p.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.codec.LengthPrefixed;
+import org.jlibp2p.core.codec.ProtobufReader;
+import org.jlibp2p.core.host.Connection;
+import org.jlibp2p.core.host.Host;
+import org.jlibp2p.core.host.HostEvent;
+import org.jlibp2p.core.host.ProtocolStream;
+import org.jlibp2p.core.memory.MemoryNetwork;
+import org.jlibp2p.noise.NoiseSecureChannel;
+import org.jlibp2p.testing.ThreadLeakCheck;
+import org.jlibp2p.yamux.YamuxMuxer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A host that advertises many addresses still identifies itself in messages every implementation
+ * reads: at most 4 KiB in the first (rust-libp2p reads one such message), the signed peer record in a
+ * second, and that record within the 8 KiB go, js and we accept.
+ */
+@Timeout(60)
+class IdentifySizeTest {
+    private final List<Host> hosts = new ArrayList<>();
+    private final MemoryNetwork net = new MemoryNetwork();
+
+    private Host host(List<Multiaddr> advertised) throws IOException {
+        Host h = Host.builder().transport(net.transport()).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
+                .listen("/memory/0").service(ctx -> ctx.addAdvertisedAddrs(advertised)).build();
+        hosts.add(h);
+        return h;
+    }
+
+    @AfterEach
+    void closeAll() throws InterruptedException {
+        hosts.forEach(Host::close);
+        assertThat(ThreadLeakCheck.awaitNone(Duration.ofSeconds(5), "jlibp2p-", "yamux-")).isEmpty();
+    }
+
+    private static List<Multiaddr> addrs(String prefix, int count) {
+        List<Multiaddr> out = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            out.add(Multiaddr.parse("/ip6/" + prefix + Integer.toHexString(i) + "/tcp/4001"));
+        }
+        return out;
+    }
+
+    /** The field numbers of one identify message, in order. */
+    private static List<Integer> fields(byte[] message) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        ProtobufReader r = new ProtobufReader(message);
+        while (r.next()) {
+            out.add(r.fieldNumber());
+            r.skip();
+        }
+        return out;
+    }
+
+    /** Reads an identify answer the way go and js do: length-prefixed parts until the sender closes. */
+    private static List<byte[]> parts(Connection c) throws IOException {
+        List<byte[]> parts = new ArrayList<>();
+        try (ProtocolStream s = c.newStream(Host.IDENTIFY)) {
+            InputStream in = s.in();
+            for (byte[] m; (m = LengthPrefixed.readIfPresent(in, 64 * 1024)) != null; ) {
+                parts.add(m);
+            }
+        }
+        return parts;
+    }
+
+    @Test
+    void aLargeIdentifyGoesOutInTwoPartsThatAPeerMerges() throws Exception {
+        List<Multiaddr> publics = addrs("2001:db8::", 100);
+        List<Multiaddr> privates = addrs("fd00::", 100);
+        List<Multiaddr> advertised = new ArrayList<>(privates); // the private ones first: a prefix would keep them
+        advertised.addAll(publics);
+        Host b = host(advertised);
+        Host a = host(List.of());
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        a.subscribe(HostEvent.PeerIdentified.class, e -> {
+            if (e.connection().remotePeer().equals(b.peerId())) {
+                identified.complete(e);
+            }
+        });
+        Connection c = a.connect(b.fullAddrs().get(0));
+
+        List<byte[]> parts = parts(c);
+        assertThat(parts).hasSize(2);
+        assertThat(parts.get(0).length).isLessThanOrEqualTo(4096);
+        assertThat(fields(parts.get(0))).contains(1, 2, 3, 4, 5, 6).doesNotContain(8);
+        assertThat(fields(parts.get(1))).containsExactly(8);
+
+        HostEvent.PeerIdentified e = identified.get(10, TimeUnit.SECONDS);
+        assertThat(e.signedPeerRecord()).as("the record of the second part verified").isTrue();
+        assertThat(e.info().listenAddrs()).containsAll(publics).hasSizeLessThan(advertised.size() + 1);
+        assertThat(e.info().protocols()).contains(Host.IDENTIFY, Host.IDENTIFY_PUSH);
+        // the record holds at most 64 addresses, the public ones first; the peerstore keeps 64 a peer
+        // (the address dialed may take one place), the signed ones first
+        assertThat(a.peerstore().addrs(b.peerId()).subList(0, 60)).allMatch(publics::contains);
+        assertThat(c.isClosed()).isFalse();
+    }
+
+    /**
+     * 64 addresses of 200 bytes each would make a record of 13 KiB, which no peer reads: the host
+     * seals as many as fit in 6 KiB, and a peer takes its identify, record and all.
+     */
+    @Test
+    void aRecordOfLongAddressesStaysWithinWhatPeersRead() throws Exception {
+        List<Multiaddr> longNames = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            longNames.add(Multiaddr.parse("/dns4/" + "a".repeat(180) + i + ".example.com/tcp/4001"));
+        }
+        Host b = host(longNames);
+        Host a = host(List.of());
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        a.subscribe(HostEvent.PeerIdentified.class, e -> {
+            if (e.connection().remotePeer().equals(b.peerId())) {
+                identified.complete(e);
+            }
+        });
+        Connection c = a.connect(b.fullAddrs().get(0));
+
+        List<byte[]> parts = parts(c);
+        assertThat(parts).hasSize(2);
+        assertThat(parts.get(0).length).isLessThanOrEqualTo(4096);
+        assertThat(parts.get(1).length).isLessThanOrEqualTo(8192);
+
+        HostEvent.PeerIdentified e = identified.get(10, TimeUnit.SECONDS);
+        assertThat(e.signedPeerRecord()).isTrue();
+        List<Multiaddr> signed = a.peerstore().addrs(b.peerId()).stream().filter(longNames::contains).toList();
+        assertThat(signed).hasSizeBetween(20, 40);
+        assertThat(c.isClosed()).isFalse();
+    }
+}
