@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -45,6 +47,10 @@ final class IdentifyService implements HostService {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.host");
     /** go may split one identify across several messages; it accepts at most 10 (identify/id.go). */
     static final int MAX_MESSAGES = 10;
+    /** Pushes in flight at once in one round (go-libp2p's {@code maxPushConcurrency}). */
+    static final int MAX_PUSH_CONCURRENCY = 32;
+    /** How long a round of pushes waits after the change that asked for it, to gather a burst. */
+    static final long PUSH_DELAY_MILLIS = 100;
     /** Peers whose last verified signed record is remembered, so that a reconnect does not verify it again. */
     static final int VERIFIED_RECORDS = 1024;
 
@@ -68,6 +74,10 @@ final class IdentifyService implements HostService {
         }
     };
     private final ReentrantLock verifiedLock = new ReentrantLock();
+    /** A change has been made since the last round of pushes took our state. */
+    private final AtomicBoolean pushWanted = new AtomicBoolean();
+    /** A thread runs rounds of pushes (or is about to). */
+    private final AtomicBoolean pushing = new AtomicBoolean();
 
     /**
      * @param agentVersion what we report as our implementation
@@ -277,19 +287,65 @@ final class IdentifyService implements HostService {
         }
     }
 
-    /** Identify push: tells every connected peer our current addresses and protocols. */
+    /**
+     * Identify push: tells every connected peer our current addresses and protocols, soon. Changes
+     * come in bursts (a service registers its handlers one by one as it starts), so pushes go out in
+     * rounds: a change asks for a round; a round starts {@value #PUSH_DELAY_MILLIS} ms later and sends
+     * the state of that moment to every connection, at most {@value #MAX_PUSH_CONCURRENCY} at once
+     * (go-libp2p's {@code maxPushConcurrency}); changes made meanwhile ask for one more round after it.
+     * So a burst costs a peer one or two pushes, not one per change, and one round's push to a peer
+     * has ended before the next round's starts, so a peer never gets an older state after a newer one.
+     * go keeps at most one push queued behind the one running; js waits 1 s after a change
+     * ({@code PUSH_DEBOUNCE_MS}); the delay here is shorter, so that peers learn of a change sooner.
+     */
     private void pushToAll() {
-        List<Connection> all = ctx.connections();
-        for (Connection c : all) {
+        pushWanted.set(true);
+        if (pushing.compareAndSet(false, true)) {
+            ctx.execute("identify-push", this::pushRounds);
+        }
+    }
+
+    private void pushRounds() {
+        try {
+            do {
+                Thread.sleep(PUSH_DELAY_MILLIS);
+                pushWanted.set(false);
+                pushRound();
+            } while (pushWanted.get());
+        } catch (InterruptedException e) {
+            return; // the host is closing: nothing more to tell
+        } finally {
+            pushing.set(false);
+        }
+        // A change asked for a round after the loop's last look, while this thread still held the
+        // flag, so that its own pushToAll started none.
+        if (pushWanted.get() && pushing.compareAndSet(false, true)) {
+            ctx.execute("identify-push", this::pushRounds);
+        }
+    }
+
+    /** Pushes to every connection open now, at most {@value #MAX_PUSH_CONCURRENCY} at once; returns when all have ended. */
+    private void pushRound() throws InterruptedException {
+        Semaphore slots = new Semaphore(MAX_PUSH_CONCURRENCY);
+        for (Connection c : ctx.connections()) {
+            if (c.isClosed()) {
+                continue;
+            }
+            slots.acquire();
             ctx.execute("identify-push", () -> {
                 try (ProtocolStream s = c.newStream(Host.IDENTIFY_PUSH)) {
                     IdentifyWriter.write(s.out(), ours(c));
                     s.closeWrite();
                 } catch (IOException e) {
                     LOG.log(Level.DEBUG, () -> "identify push to " + c.remotePeer() + " failed: " + e.getMessage());
+                } finally {
+                    slots.release();
                 }
             });
         }
+        // Each push ends within the host's stream negotiation and write timeouts. A push the host no
+        // longer starts (it is closing) releases no slot, but then this thread is interrupted too.
+        slots.acquire(MAX_PUSH_CONCURRENCY);
     }
 
     private static byte[] sha256(byte[] bytes) {
