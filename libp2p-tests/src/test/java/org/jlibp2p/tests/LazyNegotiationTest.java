@@ -2,10 +2,12 @@ package org.jlibp2p.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -160,6 +163,72 @@ class LazyNegotiationTest {
         }
     }
 
+    /**
+     * {@code transferTo} on a lazy stream waits for the answer, then hands over whole payloads from
+     * the muxer (the echo handler at the other end is such a transfer too); a refusal fails it.
+     */
+    @Test
+    void aLazyStreamTransfersWholePayloadsOnceAnswered() throws Exception {
+        Connection c = connectedPair();
+        byte[] data = new byte[1 << 20];
+        new Random(3).nextBytes(data);
+        try (ProtocolStream s = c.newStreamLazy(ECHO)) {
+            Future<?> writer = executor.submit(() -> {
+                s.out().write(data);
+                s.closeWrite();
+                return null;
+            });
+            s.setReadTimeout(Duration.ofSeconds(10));
+            ByteArrayOutputStream back = new ByteArrayOutputStream();
+            int[] largest = {0};
+            long moved = s.in().transferTo(new OutputStream() {
+                @Override
+                public void write(int b) {
+                    back.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    largest[0] = Math.max(largest[0], len);
+                    back.write(b, off, len);
+                }
+            });
+            writer.get(10, TimeUnit.SECONDS);
+            assertThat(moved).isEqualTo(data.length);
+            assertThat(back.toByteArray()).isEqualTo(data);
+            assertThat(largest[0]).as("whole payloads, not InputStream's 16 KiB pieces").isGreaterThan(16 * 1024);
+        }
+        ProtocolStream refused = c.newStreamLazy("/nothing/1.0.0");
+        refused.out().flush();
+        refused.setReadTimeout(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> refused.in().transferTo(OutputStream.nullOutputStream()))
+                .isInstanceOf(ProtocolNotSupportedException.class);
+    }
+
+    /**
+     * One thread writes first, more than the stream's window, so its write carries the proposal and
+     * waits for the echo to be read; another thread reads meanwhile. The reader must not wait for the
+     * writer to finish sending the proposal, which waits for the reader: the three would stop.
+     */
+    @Test
+    void aReaderDoesNotWaitForTheLargeFirstWriteOfAnotherThread() throws Exception {
+        Connection c = connectedPair();
+        byte[] data = new byte[4 << 20];
+        new Random(4).nextBytes(data);
+        try (ProtocolStream s = c.newStreamLazy(ECHO)) {
+            Future<?> writer = executor.submit(() -> {
+                s.out().write(data);
+                s.closeWrite();
+                return null;
+            });
+            Thread.sleep(300); // the writer now holds the proposal and waits for window
+            s.setReadTimeout(Duration.ofSeconds(5));
+            byte[] back = s.in().readNBytes(data.length);
+            writer.get(10, TimeUnit.SECONDS);
+            assertThat(back).isEqualTo(data);
+        }
+    }
+
     @Test
     void aLazyStreamToAProtocolTheRemoteLacksFailsOnItsFirstRead() throws Exception {
         Connection c = connectedPair();
@@ -173,6 +242,26 @@ class LazyNegotiationTest {
         assertThatThrownBy(s::close).as("and so does closing it").isInstanceOf(ProtocolNotSupportedException.class);
         assertThat(c.isClosed()).as("only the stream failed").isFalse();
         assertThat(dialer.ping(c.remotePeer(), 1)).hasSize(1);
+    }
+
+    /**
+     * In try-with-resources the close after a refused read throws too; the caller gets the refusal,
+     * with the close's failure suppressed under it, not the JDK's refusal to suppress an exception
+     * under itself.
+     */
+    @Test
+    void aRefusalInTryWithResourcesReachesTheCallerAsTheRefusal() throws Exception {
+        Connection c = connectedPair();
+        Throwable thrown = catchThrowable(() -> {
+            try (ProtocolStream s = c.newStreamLazy("/nothing/1.0.0")) {
+                s.setReadTimeout(Duration.ofSeconds(10));
+                s.in().read();
+            }
+        });
+        assertThat(thrown).isInstanceOf(ProtocolNotSupportedException.class);
+        assertThat(thrown.getSuppressed()).singleElement()
+                .isInstanceOf(ProtocolNotSupportedException.class)
+                .satisfies(closing -> assertThat(closing.getCause()).isSameAs(thrown));
     }
 
     @Test

@@ -146,50 +146,8 @@ final class YamuxStream implements MuxedStream {
         long update;
         lock.lock();
         try {
-            long timeout = readTimeoutNanos;
-            long deadline = 0; // set when the read first waits; never 0 then, which means no deadline
-            while (buffered == 0) {
-                if (resetCause != null) {
-                    throw resetFailure();
-                }
-                if (readClosed) {
-                    throw new IOException("stream closed for reading");
-                }
-                if (finReceived) {
-                    return -1;
-                }
-                // The remote may be waiting for this stream's SYN or ACK, still unflushed (announce).
-                session.writer.flushBeforeWaiting();
-                if (timeout == 0) {
-                    readable.await();
-                } else {
-                    long now = System.nanoTime();
-                    if (deadline == 0) {
-                        deadline = (now + timeout) | 1;
-                    } else if (deadline - now <= 0) {
-                        throw new SocketTimeoutException("read timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
-                    }
-                    // The session's timer wakes this reader at its deadline (KeepAlive#watchRead): a
-                    // timed wait would cost a timer of the JDK's scheduler per wait, set and cancelled.
-                    // Should several threads read this stream at once, the field holds the earliest of
-                    // their deadlines, and the reader it belongs to wakes the others when it stops
-                    // waiting, so that each registers its own again.
-                    long registered = readDeadlineNanos;
-                    if (registered == 0 || deadline - registered < 0) {
-                        readDeadlineNanos = deadline;
-                        session.keepAlive.watchRead(deadline);
-                    }
-                    try {
-                        readable.await();
-                    } finally {
-                        if (readDeadlineNanos == deadline) {
-                            readDeadlineNanos = 0;
-                            if (lock.hasWaiters(readable)) {
-                                readable.signalAll();
-                            }
-                        }
-                    }
-                }
+            if (!awaitData()) {
+                return -1;
             }
             while (n < len && !chunks.isEmpty()) {
                 Chunk head = chunks.peek();
@@ -215,6 +173,106 @@ final class YamuxStream implements MuxedStream {
         }
         sendCredit(update);
         return n;
+    }
+
+    /**
+     * Writes everything this stream receives to {@code out}, until the remote's FIN: each payload as
+     * it was received, from the buffer it was received into, without a buffer of the caller's (the
+     * JDK's {@link InputStream#transferTo} allocates 16 KiB per call, and copies each payload once
+     * more). An echo handler or a proxy is this loop.
+     */
+    private long transferTo(OutputStream out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        long total = 0;
+        while (true) {
+            Chunk head;
+            int from;
+            long update;
+            lock.lock();
+            try {
+                if (!awaitData()) {
+                    return total;
+                }
+                head = chunks.poll();
+                from = headOffset;
+                headOffset = 0;
+                buffered -= head.length - from;
+                update = creditToReturn();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading");
+            } finally {
+                lock.unlock();
+            }
+            sendCredit(update);
+            out.write(head.data, from, head.length - from);
+            total += head.length - from;
+            if (head.data.length == session.config.maxFrameData()) {
+                lock.lock();
+                try {
+                    if (free.size() < RECYCLED) {
+                        free.add(head);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits, holding the lock, until bytes are buffered or the remote has finished.
+     *
+     * @return true when bytes are buffered, false at the end of the stream
+     * @throws IOException if the stream was reset or closed for reading, or the read timeout passed
+     */
+    private boolean awaitData() throws IOException, InterruptedException {
+        long timeout = readTimeoutNanos;
+        long deadline = 0; // set when the read first waits; never 0 then, which means no deadline
+        while (buffered == 0) {
+            if (resetCause != null) {
+                throw resetFailure();
+            }
+            if (readClosed) {
+                throw new IOException("stream closed for reading");
+            }
+            if (finReceived) {
+                return false;
+            }
+            // The remote may be waiting for this stream's SYN or ACK, still unflushed (announce).
+            session.writer.flushBeforeWaiting();
+            if (timeout == 0) {
+                readable.await();
+            } else {
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = (now + timeout) | 1;
+                } else if (deadline - now <= 0) {
+                    throw new SocketTimeoutException("read timed out after " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms");
+                }
+                // The session's timer wakes this reader at its deadline (KeepAlive#watchRead): a
+                // timed wait would cost a timer of the JDK's scheduler per wait, set and cancelled.
+                // Should several threads read this stream at once, the field holds the earliest of
+                // their deadlines, and the reader it belongs to wakes the others when it stops
+                // waiting, so that each registers its own again.
+                long registered = readDeadlineNanos;
+                if (registered == 0 || deadline - registered < 0) {
+                    readDeadlineNanos = deadline;
+                    session.keepAlive.watchRead(deadline);
+                }
+                try {
+                    readable.await();
+                } finally {
+                    if (readDeadlineNanos == deadline) {
+                        readDeadlineNanos = 0;
+                        if (lock.hasWaiters(readable)) {
+                            readable.signalAll();
+                        }
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** {@return the bytes received and not yet read} */
@@ -748,6 +806,11 @@ final class YamuxStream implements MuxedStream {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             return YamuxStream.this.read(b, off, len);
+        }
+
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            return YamuxStream.this.transferTo(out);
         }
 
         @Override

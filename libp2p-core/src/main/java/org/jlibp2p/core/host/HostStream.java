@@ -2,6 +2,7 @@ package org.jlibp2p.core.host;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.multistream.LazyChannel;
@@ -114,6 +115,12 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
         public int read(byte[] b, int off, int len) throws IOException {
             awaitAgreement();
             return lazy.in().read(b, off, len);
+        }
+
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            awaitAgreement();
+            return lazy.in().transferTo(out); // the muxer's own, where it has one
         }
 
         @Override

@@ -1,5 +1,6 @@
 package org.jlibp2p.core.multistream;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.ProtocolNotSupportedException;
 import org.jlibp2p.core.ReadDeadline;
+import org.jlibp2p.core.StreamResetException;
 
 /**
  * A channel whose protocol was proposed lazily, without waiting for the listener's answer
@@ -29,8 +31,10 @@ import org.jlibp2p.core.ReadDeadline;
  * The header and the proposal wait in this channel until the caller first writes or flushes, and
  * leave in front of those bytes in one write. The first read consumes and checks the listener's
  * answer, and so does {@link #awaitAnswer()}; the answer is read once, and a refusal ({@code na}) or
- * failure is thrown to every read after it. Safe for one reading thread and one writing thread, and
- * one more thread awaiting the answer (a closer).
+ * failure is thrown to every read after it (each time as a new exception of its kind, caused by the
+ * first). Safe for one reading thread and one writing thread, and one more thread awaiting the
+ * answer (a closer): a reader does not wait for a writer that is sending the proposal in front of a
+ * large first write.
  */
 public final class LazyChannel extends ForwardingDuplex {
     private final Duplex channel;
@@ -69,6 +73,12 @@ public final class LazyChannel extends ForwardingDuplex {
             public int read(byte[] b, int off, int len) throws IOException {
                 awaitAnswer();
                 return channel.in().read(b, off, len);
+            }
+
+            @Override
+            public long transferTo(OutputStream out) throws IOException {
+                awaitAnswer();
+                return channel.in().transferTo(out); // the channel's own, where it has one
             }
 
             @Override
@@ -135,6 +145,49 @@ public final class LazyChannel extends ForwardingDuplex {
         }
     }
 
+    /**
+     * The failure again, for a later wait: a new exception of the same kind with the first as its
+     * cause. Throwing the first again would break try-with-resources, where a stream's close throws
+     * after a read in the block failed: the JDK refuses to add an exception to itself as suppressed,
+     * and the caller would get an IllegalArgumentException instead of the refusal.
+     */
+    private static IOException again(IOException first) {
+        IOException again = switch (first) {
+            case ProtocolNotSupportedException refused -> new ProtocolNotSupportedException(refused.proposed());
+            case SocketTimeoutException timeout -> new SocketTimeoutException(timeout.getMessage());
+            case StreamResetException reset -> new StreamResetException(reset.getMessage());
+            case MalformedMessageException malformed -> new MalformedMessageException(malformed.getMessage());
+            case EOFException eof -> new EOFException(eof.getMessage());
+            default -> new IOException(first.getMessage());
+        };
+        again.initCause(first);
+        return again;
+    }
+
+    /**
+     * Before the answer is read: sends the proposal if no thread has, and flushes. A writing thread
+     * that holds the proposal's lock is sending it already, in front of its first bytes, and is not
+     * waited for: a first write larger than the stream's window waits for the remote to read, an
+     * echo waits for this reader, and waiting here for that write would stop all three.
+     */
+    private void flushProposal() throws IOException {
+        if (proposal != null) {
+            if (!proposalLock.tryLock()) {
+                return; // the writer is sending it
+            }
+            try {
+                byte[] first = proposal;
+                if (first != null) {
+                    channel.out().write(first);
+                    proposal = null;
+                }
+            } finally {
+                proposalLock.unlock();
+            }
+        }
+        channel.out().flush();
+    }
+
     /** {@return the protocol proposed} */
     public String protocol() {
         return protocol;
@@ -163,7 +216,7 @@ public final class LazyChannel extends ForwardingDuplex {
                 return;
             }
             if (failure != null) {
-                throw failure;
+                throw again(failure);
             }
             try {
                 readAnswer();
@@ -183,7 +236,7 @@ public final class LazyChannel extends ForwardingDuplex {
             check(MultistreamSelect.readMessage(channel.in()));
             return;
         }
-        out.flush();
+        flushProposal();
         ReadDeadline deadline = new ReadDeadline(channel, timeout, "multistream negotiation");
         try {
             MultistreamSelect.expectHeader(MultistreamSelect.readMessage(channel.in(), deadline));
