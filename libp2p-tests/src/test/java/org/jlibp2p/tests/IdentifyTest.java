@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.codec.LengthPrefixed;
 import org.jlibp2p.core.codec.ProtobufReader;
@@ -25,14 +27,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A host that advertises many addresses still identifies itself in messages every implementation
- * reads: at most 4 KiB in the first (rust-libp2p reads one such message), the signed peer record in a
- * second, and that record within the 8 KiB go, js and we accept.
+ * What a host says of itself in identify (identify/README.md), over the in-memory transport:
+ * <ul>
+ *   <li>a host that advertises many addresses still identifies itself in messages every
+ *       implementation reads: at most 4 KiB in the first (rust-libp2p reads one such message), the
+ *       signed peer record in a second, and that record within the 8 KiB go, js and we accept;</li>
+ *   <li>identify push ("Identify Push") tells peers of changes in rounds, so that a burst of changes
+ *       costs each peer a push or two, the last one carrying the final state.</li>
+ * </ul>
  */
 @Timeout(60)
-class IdentifySizeTest {
+class IdentifyTest {
     private final List<Host> hosts = new ArrayList<>();
     private final MemoryNetwork net = new MemoryNetwork();
+
+    private Host host() throws IOException {
+        return host(List.of());
+    }
 
     private Host host(List<Multiaddr> advertised) throws IOException {
         Host h = Host.builder().transport(net.transport()).security(NoiseSecureChannel::new).muxer(new YamuxMuxer())
@@ -78,6 +89,53 @@ class IdentifySizeTest {
         return parts;
     }
 
+    /** {@return what {@code a} learns when identify with {@code b} completes} */
+    private static CompletableFuture<HostEvent.PeerIdentified> identifiedBy(Host a, Host b) {
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        a.subscribe(HostEvent.PeerIdentified.class, e -> {
+            if (e.connection().remotePeer().equals(b.peerId())) {
+                identified.complete(e);
+            }
+        });
+        return identified;
+    }
+
+    /** The protocols one push names: its parts read until the sender closes. */
+    private static List<String> protocols(InputStream in) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (byte[] part; (part = LengthPrefixed.readIfPresent(in, 8192)) != null; ) {
+            ProtobufReader r = new ProtobufReader(part);
+            while (r.next()) {
+                if (r.fieldNumber() == 3) {
+                    out.add(r.readString(1024));
+                } else {
+                    r.skip();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A peer whose pushes are recorded instead of taken. */
+    private Host recordingPeer(List<List<String>> pushes) throws IOException {
+        Host peer = host();
+        peer.setStreamHandler(Host.IDENTIFY_PUSH, s -> pushes.add(protocols(s.in())));
+        return peer;
+    }
+
+    /** Waits until no push has come for 400 ms (at most 10 s), then forgets those that came. */
+    private static void settle(List<List<String>> pushes) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int seen = -1;
+        while (seen != pushes.size() && System.nanoTime() < end) {
+            seen = pushes.size();
+            Thread.sleep(400);
+        }
+        pushes.clear();
+    }
+
+    // ---- sizes ----------------------------------------------------------------------------------
+
     @Test
     void aLargeIdentifyGoesOutInTwoPartsThatAPeerMerges() throws Exception {
         List<Multiaddr> publics = addrs("2001:db8::", 100);
@@ -85,13 +143,8 @@ class IdentifySizeTest {
         List<Multiaddr> advertised = new ArrayList<>(privates); // the private ones first: a prefix would keep them
         advertised.addAll(publics);
         Host b = host(advertised);
-        Host a = host(List.of());
-        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
-        a.subscribe(HostEvent.PeerIdentified.class, e -> {
-            if (e.connection().remotePeer().equals(b.peerId())) {
-                identified.complete(e);
-            }
-        });
+        Host a = host();
+        CompletableFuture<HostEvent.PeerIdentified> identified = identifiedBy(a, b);
         Connection c = a.connect(b.fullAddrs().get(0));
 
         List<byte[]> parts = parts(c);
@@ -121,13 +174,8 @@ class IdentifySizeTest {
             longNames.add(Multiaddr.parse("/dns4/" + "a".repeat(180) + i + ".example.com/tcp/4001"));
         }
         Host b = host(longNames);
-        Host a = host(List.of());
-        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
-        a.subscribe(HostEvent.PeerIdentified.class, e -> {
-            if (e.connection().remotePeer().equals(b.peerId())) {
-                identified.complete(e);
-            }
-        });
+        Host a = host();
+        CompletableFuture<HostEvent.PeerIdentified> identified = identifiedBy(a, b);
         Connection c = a.connect(b.fullAddrs().get(0));
 
         List<byte[]> parts = parts(c);
@@ -140,5 +188,48 @@ class IdentifySizeTest {
         List<Multiaddr> signed = a.peerstore().addrs(b.peerId()).stream().filter(longNames::contains).toList();
         assertThat(signed).hasSizeBetween(20, 40);
         assertThat(c.isClosed()).isFalse();
+    }
+
+    // ---- push -------------------------------------------------------------------------------------
+
+    @Test
+    void aBurstOfChangesReachesAPeerInAFewPushesEndingWithTheLastState() throws Exception {
+        List<List<String>> pushes = new CopyOnWriteArrayList<>();
+        Host peer = recordingPeer(pushes);
+        Host h = host();
+        h.connect(peer.fullAddrs().get(0));
+        settle(pushes);
+
+        List<String> added = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            added.add("/burst/" + i);
+            h.setStreamHandler("/burst/" + i, s -> { });
+        }
+        awaitTrue(() -> !pushes.isEmpty() && pushes.get(pushes.size() - 1).containsAll(added));
+        Thread.sleep(500); // a round that might still follow
+        assertThat(pushes.size()).as("pushes for 200 changes").isBetween(1, 10);
+        assertThat(pushes.get(pushes.size() - 1)).containsAll(added).contains(Host.IDENTIFY, Host.IDENTIFY_PUSH);
+    }
+
+    /** More peers than pushes in flight at once (32): each gets the change. */
+    @Test
+    void aChangeReachesEveryPeerBeyondThePushesInFlightAtOnce() throws Exception {
+        List<List<List<String>>> perPeer = new ArrayList<>();
+        Host h = host();
+        for (int i = 0; i < 40; i++) {
+            List<List<String>> pushes = new CopyOnWriteArrayList<>();
+            perPeer.add(pushes);
+            h.connect(recordingPeer(pushes).fullAddrs().get(0));
+        }
+        h.setStreamHandler("/news/1.0.0", s -> { });
+        awaitTrue(() -> perPeer.stream().allMatch(p -> p.stream().anyMatch(protocols -> protocols.contains("/news/1.0.0"))));
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - end).as("condition not met in 20 s").isNegative();
+            Thread.sleep(20);
+        }
     }
 }
