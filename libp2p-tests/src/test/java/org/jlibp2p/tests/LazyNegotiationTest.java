@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
 import org.jlibp2p.core.ProtocolNotSupportedException;
@@ -216,12 +217,17 @@ class LazyNegotiationTest {
         byte[] data = new byte[4 << 20];
         new Random(4).nextBytes(data);
         try (ProtocolStream s = c.newStreamLazy(ECHO)) {
+            AtomicReference<Thread> writing = new AtomicReference<>();
             Future<?> writer = executor.submit(() -> {
+                writing.set(Thread.currentThread());
                 s.out().write(data);
                 s.closeWrite();
                 return null;
             });
-            Thread.sleep(300); // the writer now holds the proposal and waits for window
+            // until the writer, holding the proposal, waits for window
+            Await.until("the writer waits", Duration.ofSeconds(5), Duration.ofMillis(5),
+                    () -> writing.get() != null && (writing.get().getState() == Thread.State.WAITING
+                            || writing.get().getState() == Thread.State.TIMED_WAITING));
             s.setReadTimeout(Duration.ofSeconds(5));
             byte[] back = s.in().readNBytes(data.length);
             writer.get(10, TimeUnit.SECONDS);

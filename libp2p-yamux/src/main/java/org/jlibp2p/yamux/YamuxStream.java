@@ -179,7 +179,9 @@ final class YamuxStream implements MuxedStream {
      * Writes everything this stream receives to {@code out}, until the remote's FIN: each payload as
      * it was received, from the buffer it was received into, without a buffer of the caller's (the
      * JDK's {@link InputStream#transferTo} allocates 16 KiB per call, and copies each payload once
-     * more). An echo handler or a proxy is this loop.
+     * more). An echo handler or a proxy is this loop. Each payload is one write to {@code out}, and
+     * its window credit goes back before that write, so up to one payload more than the window is
+     * held; a payload {@code out} fails to take is lost with the failure.
      */
     private long transferTo(OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");

@@ -3,6 +3,7 @@ package org.jlibp2p.core.host;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Objects;
 import org.jlibp2p.core.ForwardingDuplex;
 import org.jlibp2p.core.Role;
 import org.jlibp2p.core.multistream.LazyChannel;
@@ -119,6 +120,7 @@ final class HostStream extends ForwardingDuplex implements ProtocolStream {
 
         @Override
         public long transferTo(OutputStream out) throws IOException {
+            Objects.requireNonNull(out, "out");
             awaitAgreement();
             return lazy.in().transferTo(out); // the muxer's own, where it has one
         }

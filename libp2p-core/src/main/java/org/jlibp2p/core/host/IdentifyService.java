@@ -6,6 +6,9 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import java.time.Instant;
 import java.util.function.Consumer;
 import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.Multiaddr;
@@ -49,6 +52,8 @@ final class IdentifyService implements HostService {
     static final int MAX_MESSAGES = 10;
     /** Pushes in flight at once in one round (go-libp2p's {@code maxPushConcurrency}). */
     static final int MAX_PUSH_CONCURRENCY = 32;
+    /** How long a push waits for the peer to take it in (go-libp2p gives a push 5 s). */
+    static final Duration PUSH_TIMEOUT = Duration.ofSeconds(5);
     /** How long a round of pushes waits after the change that asked for it, to gather a burst. */
     static final long PUSH_DELAY_MILLIS = 100;
     /** Peers whose last verified signed record is remembered, so that a reconnect does not verify it again. */
@@ -293,8 +298,9 @@ final class IdentifyService implements HostService {
      * rounds: a change asks for a round; a round starts {@value #PUSH_DELAY_MILLIS} ms later and sends
      * the state of that moment to every connection, at most {@value #MAX_PUSH_CONCURRENCY} at once
      * (go-libp2p's {@code maxPushConcurrency}); changes made meanwhile ask for one more round after it.
-     * So a burst costs a peer one or two pushes, not one per change, and one round's push to a peer
-     * has ended before the next round's starts, so a peer never gets an older state after a newer one.
+     * So a burst costs a peer one or two pushes, not one per change; and a peer has taken in one
+     * round's push (it closed the stream) before the next round's starts, so that it does not take an
+     * older state after a newer one.
      * go keeps at most one push queued behind the one running; js waits 1 s after a change
      * ({@code PUSH_DEBOUNCE_MS}); the delay here is shorter, so that peers learn of a change sooner.
      */
@@ -324,11 +330,17 @@ final class IdentifyService implements HostService {
         }
     }
 
-    /** Pushes to every connection open now, at most {@value #MAX_PUSH_CONCURRENCY} at once; returns when all have ended. */
+    /**
+     * Pushes to every connection open now, at most {@value #MAX_PUSH_CONCURRENCY} at once, and returns
+     * when all have ended: each push has written our state and seen the peer close the stream, which
+     * go, js and this host do once they have taken the push in. A peer that has told us its protocols
+     * and left out identify push gets none, as in go and js.
+     */
     private void pushRound() throws InterruptedException {
         Semaphore slots = new Semaphore(MAX_PUSH_CONCURRENCY);
         for (Connection c : ctx.connections()) {
-            if (c.isClosed()) {
+            Collection<String> known = ctx.peerstore().protocols(c.remotePeer());
+            if (c.isClosed() || (!known.isEmpty() && !known.contains(Host.IDENTIFY_PUSH))) {
                 continue;
             }
             slots.acquire();
@@ -336,6 +348,7 @@ final class IdentifyService implements HostService {
                 try (ProtocolStream s = c.newStream(Host.IDENTIFY_PUSH)) {
                     IdentifyWriter.write(s.out(), ours(c));
                     s.closeWrite();
+                    awaitClose(s);
                 } catch (IOException e) {
                     LOG.log(Level.DEBUG, () -> "identify push to " + c.remotePeer() + " failed: " + e.getMessage());
                 } finally {
@@ -343,9 +356,34 @@ final class IdentifyService implements HostService {
                 }
             });
         }
-        // Each push ends within the host's stream negotiation and write timeouts. A push the host no
-        // longer starts (it is closing) releases no slot, but then this thread is interrupted too.
-        slots.acquire(MAX_PUSH_CONCURRENCY);
+        // Each push ends within the negotiation timeout, the muxer's write timeout and the wait for
+        // the peer's close. A push the host no longer starts (it is closing) releases no slot, but
+        // then this thread is interrupted too; the bound is for what no timeout here covers.
+        Duration bound = ctx.limits().streamNegotiationTimeout().plus(PUSH_TIMEOUT).plusSeconds(30);
+        if (!slots.tryAcquire(MAX_PUSH_CONCURRENCY, bound.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.log(Level.DEBUG, () -> "identify push: a round's pushes did not all end within " + bound.toSeconds() + " s");
+        }
+    }
+
+    /**
+     * Waits until the peer closes a push stream, at most {@link #PUSH_TIMEOUT} (go-libp2p's bound on
+     * a push), reading and dropping at most 1 KiB that a peer should not have sent.
+     */
+    private static void awaitClose(ProtocolStream s) throws IOException {
+        ReadDeadline deadline = new ReadDeadline(s, PUSH_TIMEOUT, "identify push");
+        try {
+            InputStream in = deadline.guard(s.in());
+            byte[] dropped = new byte[256];
+            for (int total = 0; total < 1024; ) {
+                int n = in.read(dropped);
+                if (n < 0) {
+                    return;
+                }
+                total += n;
+            }
+        } finally {
+            deadline.clear();
+        }
     }
 
     private static byte[] sha256(byte[] bytes) {

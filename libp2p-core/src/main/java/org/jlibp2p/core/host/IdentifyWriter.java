@@ -1,5 +1,6 @@
 package org.jlibp2p.core.host;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,8 +19,9 @@ import org.jlibp2p.core.codec.LengthPrefixed;
  * <ul>
  *   <li>rust-libp2p reads one message of at most 4 KiB ({@code MAX_MESSAGE_SIZE_BYTES},
  *       protocols/identify/src/protocol.rs);</li>
- *   <li>go-libp2p and js-libp2p read up to ten messages of at most 8 KiB each and merge them, as
- *       protobuf merges concatenated messages;</li>
+ *   <li>go-libp2p and js-libp2p (@libp2p/identify 4 and later; earlier versions read one) read up
+ *       to ten messages of at most 8 KiB each and merge them, as protobuf merges concatenated
+ *       messages;</li>
  *   <li>go-libp2p sends at most 4 KiB "to be compatible with rust-libp2p"
  *       ({@code maxOwnIdentifyMsgSize}), and when the whole message would be over 2 KiB, the size
  *       older go versions read ({@code legacyIDSize}), it sends the signed peer record as a second
@@ -30,8 +32,10 @@ import org.jlibp2p.core.codec.LengthPrefixed;
  * goes out as two: first everything but the signed peer record, with as many listen addresses as fit
  * in {@value #MAX_OWN_MESSAGE_LENGTH} bytes; then the record alone. A reader that takes one message
  * still learns our key, protocols and the addresses that fit. The addresses kept are the ones most
- * likely to be dialable from afar, as go chooses them: public ones first, then private ones, loopback
- * last, each group in the order we advertise them ({@link #trim}).
+ * likely to be dialable from afar, ranked by reach as go ranks them: public ones first, then private
+ * ones, loopback last, each group in the order we advertise them ({@link #trim}). go also ranks by
+ * transport within a group (QUIC before TCP before WebSocket), and counts the documentation ranges
+ * as not public; both are left out here, where the addresses are TCP and circuits over TCP.
  *
  * <p>Only addresses are left out. Protocols are what a peer needs to talk to us, so they all go, as
  * in go; a host whose protocol names alone pass 4 KiB (about 150 of them) is not read by rust-libp2p.
@@ -43,7 +47,9 @@ final class IdentifyWriter {
     /** The most we put in one message: what rust-libp2p reads (go's {@code maxOwnIdentifyMsgSize}). */
     static final int MAX_OWN_MESSAGE_LENGTH = 4 * 1024;
     /**
-     * The most our signed peer record's addresses take, encoded. The rest of the record's message (our
+     * About the most our signed peer record's addresses take, encoded (counted as identify's fields;
+     * the record nests each address in a message of its own, 2 bytes more each, 128 bytes at 64
+     * addresses). The rest of the record's message (our
      * key, the signature, the peer id: under 1.2 KiB for a 4096-bit RSA key) then keeps it within the
      * {@value IdentifyInfo#MAX_MESSAGE_LENGTH} bytes that go, js and we read; go bounds its record the
      * same way ({@code maxPeerRecordSize}).
@@ -60,9 +66,11 @@ final class IdentifyWriter {
      * @throws IOException if the stream fails
      */
     static void write(OutputStream out, IdentifyInfo ours) throws IOException {
+        ByteArrayOutputStream both = new ByteArrayOutputStream(); // one write: one muxer frame
         for (byte[] message : messages(ours)) {
-            LengthPrefixed.write(out, message);
+            LengthPrefixed.write(both, message);
         }
+        out.write(both.toByteArray());
     }
 
     /** {@return the encoded messages that say {@code ours}, in order} */
@@ -148,7 +156,7 @@ final class IdentifyWriter {
         return 1 + varint + n;
     }
 
-    /** 2 for a public address, 1 for a private one or one with no IP, 0 for loopback, as go ranks them. */
+    /** 2 for a public address, 1 for a private one or one with no IP, 0 for loopback, as go ranks their reach. */
     static int reach(Multiaddr a) {
         for (Multiaddr.Component c : a.components()) {
             switch (c.protocol()) {
@@ -175,6 +183,7 @@ final class IdentifyWriter {
         if (address.isLoopbackAddress()) {
             return 0;
         }
+        ip = address.getAddress(); // an IPv4-mapped IPv6 address as its IPv4 address
         boolean cgnat = ip.length == 4 && (ip[0] & 0xff) == 100 && (ip[1] & 0xc0) == 64; // 100.64.0.0/10
         boolean uniqueLocal = ip.length == 16 && (ip[0] & 0xfe) == 0xfc; // fc00::/7
         boolean local = address.isSiteLocalAddress() || address.isLinkLocalAddress() || address.isAnyLocalAddress()

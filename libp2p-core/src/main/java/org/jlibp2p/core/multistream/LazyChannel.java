@@ -2,6 +2,7 @@ package org.jlibp2p.core.multistream;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
@@ -77,6 +78,7 @@ public final class LazyChannel extends ForwardingDuplex {
 
             @Override
             public long transferTo(OutputStream out) throws IOException {
+                Objects.requireNonNull(out, "out");
                 awaitAnswer();
                 return channel.in().transferTo(out); // the channel's own, where it has one
             }
@@ -121,7 +123,9 @@ public final class LazyChannel extends ForwardingDuplex {
 
     /**
      * Writes the proposal if it has not left yet, with {@code b[off, off+len)} behind it in the same
-     * write; {@return false if the proposal had left already, and nothing was written}
+     * write, and flushes: a reader that found this thread sending the proposal did not flush
+     * ({@link #flushProposal}). {@return false if the proposal had left already, and nothing was
+     * written}
      */
     private boolean sendProposal(byte[] b, int off, int len) throws IOException {
         if (proposal == null) {
@@ -133,12 +137,15 @@ public final class LazyChannel extends ForwardingDuplex {
             if (first == null) {
                 return false;
             }
+            // Taken before the write: a write that fails part way may have sent the proposal, and
+            // it must never go out twice, in the middle of the stream's data.
+            proposal = null;
             byte[] all = Arrays.copyOf(first, first.length + len);
             if (len > 0) {
                 System.arraycopy(b, off, all, first.length, len);
             }
             channel.out().write(all);
-            proposal = null;
+            channel.out().flush();
             return true;
         } finally {
             proposalLock.unlock();
@@ -146,8 +153,8 @@ public final class LazyChannel extends ForwardingDuplex {
     }
 
     /**
-     * The failure again, for a later wait: a new exception of the same kind with the first as its
-     * cause. Throwing the first again would break try-with-resources, where a stream's close throws
+     * The failure again, for a later wait: a new exception of the same kind (of the kinds a
+     * negotiation throws; another becomes an {@link IOException}) with the first as its cause. Throwing the first again would break try-with-resources, where a stream's close throws
      * after a read in the block failed: the JDK refuses to add an exception to itself as suppressed,
      * and the caller would get an IllegalArgumentException instead of the refusal.
      */
@@ -155,6 +162,7 @@ public final class LazyChannel extends ForwardingDuplex {
         IOException again = switch (first) {
             case ProtocolNotSupportedException refused -> new ProtocolNotSupportedException(refused.proposed());
             case SocketTimeoutException timeout -> new SocketTimeoutException(timeout.getMessage());
+            case InterruptedIOException interrupted -> new InterruptedIOException(interrupted.getMessage());
             case StreamResetException reset -> new StreamResetException(reset.getMessage());
             case MalformedMessageException malformed -> new MalformedMessageException(malformed.getMessage());
             case EOFException eof -> new EOFException(eof.getMessage());
@@ -173,13 +181,13 @@ public final class LazyChannel extends ForwardingDuplex {
     private void flushProposal() throws IOException {
         if (proposal != null) {
             if (!proposalLock.tryLock()) {
-                return; // the writer is sending it
+                return; // the writer is sending it, and flushes after
             }
             try {
                 byte[] first = proposal;
                 if (first != null) {
+                    proposal = null; // never twice, as in sendProposal
                     channel.out().write(first);
-                    proposal = null;
                 }
             } finally {
                 proposalLock.unlock();

@@ -156,7 +156,7 @@ class IdentifyWriterTest {
     }
 
     @Test
-    void addressesAreRankedByReachAsGoRanksThem() {
+    void addressesAreRankedByReach() {
         assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/8.8.8.8/tcp/1"))).isEqualTo(2);
         assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/2606:4700::1/tcp/1"))).isEqualTo(2);
         assertThat(IdentifyWriter.reach(Multiaddr.parse("/dns4/example.com/tcp/1"))).isEqualTo(2);
@@ -164,6 +164,7 @@ class IdentifyWriterTest {
         assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/192.168.1.1/tcp/1"))).isEqualTo(1);
         assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/100.64.0.1/tcp/1"))).as("shared address space").isEqualTo(1);
         assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/fd12::1/tcp/1"))).as("unique local").isEqualTo(1);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/::ffff:100.64.0.1/tcp/1"))).as("IPv4-mapped").isEqualTo(1);
         assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/fe80::1/tcp/1"))).as("link local").isEqualTo(1);
         assertThat(IdentifyWriter.reach(Multiaddr.parse("/memory/7"))).isEqualTo(1);
         assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/127.0.0.1/tcp/1"))).isEqualTo(0);
