@@ -2,8 +2,8 @@ package org.jlibp2p.core.multistream;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -154,9 +154,10 @@ public final class LazyChannel extends ForwardingDuplex {
 
     /**
      * The failure again, for a later wait: a new exception of the same kind (of the kinds a
-     * negotiation throws; another becomes an {@link IOException}) with the first as its cause. Throwing the first again would break try-with-resources, where a stream's close throws
-     * after a read in the block failed: the JDK refuses to add an exception to itself as suppressed,
-     * and the caller would get an IllegalArgumentException instead of the refusal.
+     * negotiation throws; another becomes an {@link IOException}) with the first as its cause.
+     * Throwing the first again would break try-with-resources, where a stream's close throws after a
+     * read in the block failed: the JDK refuses to add an exception to itself as suppressed, and the
+     * caller would get an IllegalArgumentException instead of the refusal.
      */
     private static IOException again(IOException first) {
         IOException again = switch (first) {
