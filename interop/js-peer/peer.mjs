@@ -1,7 +1,7 @@
 // A js-libp2p node for jlibp2p's interoperability tests.
 //
 //   node peer.mjs listen [--key ed25519|secp256k1|rsa] [--relay <relay multiaddr with /p2p/>]
-//       prints {"event":"listening","peerId":...,"addrs":[...]} and serves ping, identify,
+//       prints {"event":"listening","peerId":...,"addrs":[...]} and serves ping, identify (and push),
 //       /echo/1.0.0 (also on limited, relayed connections) and /perf/1.0.0 until stdin closes or
 //       the process is killed. With --relay it also reserves a slot on that circuit relay v2 and
 //       prints {"event":"reserved","addrs":[...its /p2p-circuit addresses]}.
@@ -24,7 +24,7 @@ const { createLibp2p } = await import('libp2p')
 const { tcp } = await import('@libp2p/tcp')
 const { noise } = await import('@chainsafe/libp2p-noise')
 const { yamux } = await import('@chainsafe/libp2p-yamux')
-const { identify } = await import('@libp2p/identify')
+const { identify, identifyPush } = await import('@libp2p/identify')
 const { ping } = await import('@libp2p/ping')
 const { generateKeyPair } = await import('@libp2p/crypto/keys')
 const { multiaddr } = await import('@multiformats/multiaddr')
@@ -47,7 +47,8 @@ async function newNode (listen, { relayAddr = null, relay = false, unlimited = f
   const privateKey = await generateKeyPair(keyType === 'ed25519' ? 'Ed25519' : keyType === 'secp256k1' ? 'secp256k1' : 'RSA', 2048)
   const listenAddrs = listen ? ['/ip4/127.0.0.1/tcp/0'] : []
   if (relayAddr != null) listenAddrs.push(relayAddr + '/p2p-circuit')
-  const services = { identify: identify(), ping: ping() }
+  // identify push as js-libp2p's own examples configure it: pushes are taken and sent
+  const services = { identify: identify(), identifyPush: identifyPush(), ping: ping() }
   if (relay) services.relay = circuitRelayServer(unlimited ? { reservations: { applyDefaultLimit: false } } : {})
   const node = await createLibp2p({
     privateKey,

@@ -195,6 +195,28 @@ class JsInteropTest {
         assertSignedRecordAccepted(ours, h);
     }
 
+    /**
+     * Identify push (identify/README.md, "Identify Push") to js: a handler added on our side reaches
+     * js as a push, which js takes in and reports, and a second change follows without waiting out
+     * the 5 s a push may wait for js to close the stream (js closes it once it has read the push).
+     */
+    @Test
+    void javaPushesItsNewProtocolsToJs() throws Exception {
+        JsPeer js = jsListener("ed25519");
+        Multiaddr addr = address(js.next(30));
+        Host h = host();
+        h.connect(addr);
+        assertThat(strings(js.nextEvent("identify", 15).get("protocols"))).doesNotContain("/news/1.0.0");
+
+        long start = System.nanoTime();
+        h.setStreamHandler("/news/1.0.0", s -> { });
+        assertThat(strings(js.nextEvent("identify", 15).get("protocols"))).contains("/news/1.0.0", "/echo/1.0.0");
+        h.setStreamHandler("/more/1.0.0", s -> { });
+        assertThat(strings(js.nextEvent("identify", 15).get("protocols"))).contains("/news/1.0.0", "/more/1.0.0");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("two pushes, each ended by js's close")
+                .isLessThan(Duration.ofSeconds(4));
+    }
+
     /** js accepted our signed peer record: it reports the record's addresses, ours, and a seq. */
     @SuppressWarnings("unchecked")
     private static void assertSignedRecordAccepted(Map<String, Object> identify, Host h) {
