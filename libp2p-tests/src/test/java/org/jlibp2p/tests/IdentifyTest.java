@@ -190,6 +190,24 @@ class IdentifyTest {
         assertThat(c.isClosed()).isFalse();
     }
 
+    /**
+     * Our loopback addresses are for peers on this machine: a peer that reached us another way (here
+     * the in-memory transport) is not told them, as go-libp2p does. Over loopback TCP they are told
+     * (JsInteropTest, HostTest).
+     */
+    @Test
+    void aPeerThatCameAnotherWayIsNotToldOurLoopbackAddresses() throws Exception {
+        Multiaddr loopback = Multiaddr.parse("/ip4/127.0.0.1/tcp/4001");
+        Multiaddr reachable = Multiaddr.parse("/ip4/192.0.2.7/tcp/4001");
+        Host b = host(List.of(loopback, reachable));
+        Host a = host();
+        CompletableFuture<HostEvent.PeerIdentified> identified = identifiedBy(a, b);
+        a.connect(b.fullAddrs().get(0));
+        HostEvent.PeerIdentified e = identified.get(10, TimeUnit.SECONDS);
+        assertThat(e.info().listenAddrs()).contains(reachable).doesNotContain(loopback);
+        assertThat(e.signedPeerRecord()).isTrue();
+    }
+
     // ---- push -------------------------------------------------------------------------------------
 
     @Test

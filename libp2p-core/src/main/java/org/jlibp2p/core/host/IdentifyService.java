@@ -116,9 +116,16 @@ final class IdentifyService implements HostService {
         context.subscribe(HostEvent.LocalProtocolsChanged.class, e -> pushToAll());
     }
 
+    /**
+     * What we tell the peer of {@code c}. Our loopback addresses are for peers on this machine: a
+     * peer that reached us another way is not told them, as go-libp2p does
+     * ({@code createBaseIdentifyResponse}). The signed record certifies every address we advertise.
+     */
     private IdentifyInfo ours(Connection c) {
         List<Multiaddr> advertised = ctx.advertisedAddrs();
-        return new IdentifyInfo(Optional.of(ctx.publicKey()), advertised, ctx.protocols(),
+        boolean viaLoopback = IdentifyWriter.reach(c.localAddress()) == 0 || IdentifyWriter.reach(c.remoteAddress()) == 0;
+        List<Multiaddr> told = viaLoopback ? advertised : advertised.stream().filter(a -> IdentifyWriter.reach(a) != 0).toList();
+        return new IdentifyInfo(Optional.of(ctx.publicKey()), told, ctx.protocols(),
                 Optional.of(c.remoteAddress()), Optional.of(Host.PROTOCOL_VERSION), Optional.of(agentVersion), Optional.ofNullable(recordFor(advertised)));
     }
 
