@@ -348,6 +348,15 @@ public final class MultistreamSelect {
     }
 
     private static String text(byte[] utf8) throws MalformedMessageException {
+        // Protocol names are ASCII in practice, and ASCII is UTF-8 as it is: no decoder (and its
+        // buffers) for them, four messages a stream.
+        boolean ascii = true;
+        for (byte b : utf8) {
+            ascii &= b >= 0;
+        }
+        if (ascii) {
+            return new String(utf8, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -41,6 +42,21 @@ class MultistreamSelectTest {
         assertThat(Multibase.hex(MultistreamSelect.encode("na"))).isEqualTo("036e610a");
         assertThat(Multibase.hex(MultistreamSelect.encode("/multistream/1.0.0")))
                 .isEqualTo("13" + Multibase.hex("/multistream/1.0.0\n".getBytes()));
+        assertThat(MultistreamSelect.readMessage(new ByteArrayInputStream(Multibase.fromHex("036e610a")))).isEqualTo("na");
+    }
+
+    /** Messages are UTF-8 (connections/README.md): a name beyond ASCII reads as itself, bytes that are not UTF-8 are malformed. */
+    @Test
+    void messagesAreReadAsUtf8() throws Exception {
+        String name = "/\u00fcber/\u6587/1.0.0"; // 2- and 3-byte sequences
+        byte[] text = (name + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.write(text.length);
+        wire.writeBytes(text);
+        assertThat(MultistreamSelect.readMessage(new ByteArrayInputStream(wire.toByteArray()))).isEqualTo(name);
+        // 0xC3 starts a 2-byte sequence that '(' does not continue
+        assertThatThrownBy(() -> MultistreamSelect.readMessage(new ByteArrayInputStream(Multibase.fromHex("03c3280a"))))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("UTF-8");
         assertThat(MultistreamSelect.readMessage(new ByteArrayInputStream(Multibase.fromHex("036e610a")))).isEqualTo("na");
     }
 
