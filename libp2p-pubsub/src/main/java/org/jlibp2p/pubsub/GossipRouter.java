@@ -29,8 +29,9 @@ import org.jlibp2p.core.host.ServiceContext;
  *
  * <p>One lock guards the router's state; it is never held while reading from or writing to the
  * network or while validators run. Inbound streams are read on the host's handler threads, one per
- * stream; each peer's outbound stream is written by a virtual thread of its own from its
- * {@link OutboundQueue}.
+ * stream; a received message that its topic's validator must judge is finished on a thread of the
+ * {@link Validation}, so that the stream's reader goes on meanwhile; each peer's outbound stream is
+ * written by a virtual thread of its own from its {@link OutboundQueue}.
  */
 final class GossipRouter {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.pubsub");
@@ -227,7 +228,11 @@ final class GossipRouter {
         } finally {
             lock.unlock();
         }
-        ValidationResult result = validation.validate(link.peer, m);
+        validation.validate(link.peer, m, result -> validated(link, m, id, result));
+    }
+
+    /** The rest of a received message's processing, once its topic's validator has answered. */
+    private void validated(PeerLink link, Message m, MessageId id, ValidationResult result) {
         lock.lock();
         try {
             switch (result) {

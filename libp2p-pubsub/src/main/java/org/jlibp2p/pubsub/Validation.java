@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.jlibp2p.core.PeerId;
 
 /**
@@ -22,7 +23,8 @@ import org.jlibp2p.core.PeerId;
  * {@code WithValidatorConcurrency}, default {@link GossipSubConfig#validatorConcurrency()}), so that a
  * topic whose validator is slow cannot take every slot from the others, once its bound is set below
  * the total (with the defaults both are 1,024 and only the total binds). Past either, the message is
- * ignored. A validator that throws counts as ignore.
+ * ignored. A validator that throws counts as ignore. A received message's verdict comes back on a
+ * thread of the validation, so that a slow validator holds up no peer's later messages.
  */
 final class Validation {
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.pubsub");
@@ -53,23 +55,72 @@ final class Validation {
         }
     }
 
-    /** {@return the topic's verdict on a message; accept when the topic has no validator} Called without the router's lock. */
+    /**
+     * {@return the topic's verdict on a message; accept when the topic has no validator} Waits for the
+     * validator, up to its deadline: for our own messages, which the publisher waits for. Called
+     * without the router's lock.
+     */
     ValidationResult validate(PeerId from, Message m) {
         TopicValidator tv = validators.get(m.topic());
         if (tv == null) {
             return ValidationResult.ACCEPT;
         }
+        return admit(tv, m) ? verdict(tv, from, m) : ValidationResult.IGNORE;
+    }
+
+    /**
+     * Validates a received message without holding up the thread that read it, as go's validation
+     * pipeline does: that thread goes on with the peer's next messages and control messages while a
+     * validator runs. {@code then} gets the verdict: on the calling thread when it is known at once
+     * (the topic has no validator, or no slot is free), else on a thread of this validation when the
+     * validator answers or its deadline passes. Called without the router's lock; nothing is called
+     * back once the validation is closed.
+     */
+    void validate(PeerId from, Message m, Consumer<ValidationResult> then) {
+        TopicValidator tv = validators.get(m.topic());
+        if (tv == null) {
+            then.accept(ValidationResult.ACCEPT);
+            return;
+        }
+        if (!admit(tv, m)) {
+            then.accept(ValidationResult.IGNORE);
+            return;
+        }
+        try {
+            threads.execute(() -> {
+                ValidationResult r = verdict(tv, from, m);
+                if (!threads.isShutdown()) {
+                    then.accept(r);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            release(tv); // closing
+        }
+    }
+
+    /** Takes a slot of the topic and one of all topics; false (and a refusal logged) when either has none. */
+    private boolean admit(TopicValidator tv, Message m) {
         if (!tv.slots().tryAcquire()) {
             refusals.refused("validatorConcurrency", () -> tv.concurrency() + " validations of " + m.topic()
                     + " running (its validator concurrency): a message ignored");
-            return ValidationResult.IGNORE;
+            return false;
         }
         if (!inFlight.tryAcquire()) {
             tv.slots().release();
             refusals.refused("maxValidationsInFlight", () -> config.maxValidationsInFlight() + " validations running: a message in "
                     + m.topic() + " ignored");
-            return ValidationResult.IGNORE;
+            return false;
         }
+        return true;
+    }
+
+    private void release(TopicValidator tv) {
+        inFlight.release();
+        tv.slots().release();
+    }
+
+    /** Runs the validator of an admitted message on a thread of its own, up to the deadline, and frees its slots. */
+    private ValidationResult verdict(TopicValidator tv, PeerId from, Message m) {
         Future<ValidationResult> f = null;
         try {
             Validator v = tv.validator();
@@ -92,8 +143,7 @@ final class Validation {
             if (f != null) {
                 f.cancel(true);
             }
-            inFlight.release();
-            tv.slots().release();
+            release(tv);
         }
     }
 

@@ -152,6 +152,43 @@ class SigningAndValidationTest {
         }
     }
 
+    /**
+     * A validator that takes its time holds up none of the peer's later messages: they are read,
+     * validated and delivered meanwhile, as go's asynchronous validation does.
+     */
+    @Test
+    void aSlowValidationHoldsUpNoneOfThePeersLaterMessages() throws Exception {
+        GossipSubConfig config = GossipSubConfig.builder().params(PubSubNet.FAST).validationTimeout(Duration.ofMinutes(2)).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(config);
+            Subscription s = node.pubsub().subscribe(T);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            AtomicInteger slowStarted = new AtomicInteger();
+            node.pubsub().setValidator(T, (from, m) -> {
+                if (new String(m.payload(), StandardCharsets.UTF_8).equals("slow")) {
+                    slowStarted.incrementAndGet();
+                    release.await();
+                }
+                return ValidationResult.ACCEPT;
+            });
+            RawPeer raw = new RawPeer(net).connect(node);
+            awaitTrue("ready", () -> node.pubsub().protocol(raw.peerId()).isPresent());
+            try {
+                raw.send(Rpc.ofMessages(List.of(raw.signed(T, "slow".getBytes(StandardCharsets.UTF_8)))));
+                awaitTrue("the slow validation running", () -> slowStarted.get() == 1);
+                raw.send(Rpc.ofMessages(List.of(raw.signed(T, "quick".getBytes(StandardCharsets.UTF_8)))));
+                ReceivedMessage m = s.next(WAIT);
+                assertThat(m).as("delivered while the slow validation still runs").isNotNull();
+                assertThat(new String(m.data(), StandardCharsets.UTF_8)).isEqualTo("quick");
+            } finally {
+                release.countDown();
+            }
+            ReceivedMessage late = s.next(WAIT);
+            assertThat(late).as("the slow one, once accepted").isNotNull();
+            assertThat(new String(late.data(), StandardCharsets.UTF_8)).isEqualTo("slow");
+        }
+    }
+
     @Test
     void validationsInFlightAreBounded() throws Exception {
         GossipSubConfig config = GossipSubConfig.builder().params(PubSubNet.FAST).maxValidationsInFlight(2).build();
