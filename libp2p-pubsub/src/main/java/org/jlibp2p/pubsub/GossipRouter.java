@@ -228,13 +228,28 @@ final class GossipRouter {
         } finally {
             lock.unlock();
         }
-        validation.validate(link.peer, m, result -> validated(link, m, id, result));
+        // At most so many of one peer's messages wait for their verdicts; past it, the peer's reader
+        // waits, so that the stream's flow control slows that peer alone and it cannot take the
+        // validation slots every peer shares.
+        try {
+            link.validations.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // the stream is closing
+        }
+        validation.validate(link.peer, m, result -> {
+            link.validations.release();
+            validated(link, m, id, result);
+        });
     }
 
     /** The rest of a received message's processing, once its topic's validator has answered. */
     private void validated(PeerLink link, Message m, MessageId id, ValidationResult result) {
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
             switch (result) {
                 case REJECT -> {
                     stats.rejected.incrementAndGet();

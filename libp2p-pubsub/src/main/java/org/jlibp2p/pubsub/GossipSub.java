@@ -194,7 +194,10 @@ public final class GossipSub implements HostService {
 
     /**
      * Sets the validator of a topic (replacing any other); messages are delivered and forwarded
-     * only once it accepts them.
+     * only once it accepts them. Validations run beside the peer's stream, as in go: each message
+     * is delivered when its own verdict comes, so a topic with a validator may see one peer's
+     * messages out of the order they were sent in, and a peer has at most 64 messages waiting for
+     * verdicts before its stream waits.
      *
      * @param topic     the topic
      * @param validator the validator, or null to remove it

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import org.jlibp2p.core.PeerId;
 
 /**
@@ -33,6 +34,10 @@ final class PeerLink {
     int idontwantMessages;
     /** IDONTWANT ids from this peer, with the heartbeat after which they are forgotten. */
     final Map<MessageId, Long> dontSend = new HashMap<>();
+    /** The most of this peer's messages that wait for their validators at once. */
+    static final int MAX_PENDING_VALIDATIONS = 64;
+    /** Slots of {@link #MAX_PENDING_VALIDATIONS}; the peer's reader waits for one. */
+    final Semaphore validations = new Semaphore(MAX_PENDING_VALIDATIONS);
 
     PeerLink(PeerId peer, boolean outbound, String ip, OutboundQueue queue) {
         this.peer = peer;

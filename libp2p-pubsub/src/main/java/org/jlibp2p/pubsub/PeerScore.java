@@ -247,9 +247,13 @@ final class PeerScore {
             }
         }
         for (PeerId p : d.peers) {
-            markDuplicateDelivery(p, topic, tp);
+            if (!p.equals(from)) { // as go: a peer cannot send a message twice and be counted twice
+                markDuplicateDelivery(p, topic, tp);
+            }
         }
+        // who has been counted for it, so that each peer counts once within the window
         d.peers.clear();
+        d.peers.add(from);
     }
 
     private void markDuplicateDelivery(PeerId p, String topic, TopicScoreParams tp) {
@@ -307,7 +311,8 @@ final class PeerScore {
                 }
             }
             case VALID -> {
-                if (tp != null && now - d.firstSeen <= tp.meshMessageDeliveriesWindow().toNanos()) {
+                if (tp != null && now - d.firstSeen <= tp.meshMessageDeliveriesWindow().toNanos()
+                        && d.peers.size() < 64 && d.peers.add(from)) {
                     markDuplicateDelivery(from, topic, tp);
                 }
             }

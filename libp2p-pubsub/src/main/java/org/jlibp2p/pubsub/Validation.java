@@ -73,8 +73,8 @@ final class Validation {
      * pipeline does: that thread goes on with the peer's next messages and control messages while a
      * validator runs. {@code then} gets the verdict: on the calling thread when it is known at once
      * (the topic has no validator, or no slot is free), else on a thread of this validation when the
-     * validator answers or its deadline passes. Called without the router's lock; nothing is called
-     * back once the validation is closed.
+     * validator answers or its deadline passes. Called without the router's lock. A verdict that
+     * comes as the validation closes may still be passed on: the router drops it once it is closed.
      */
     void validate(PeerId from, Message m, Consumer<ValidationResult> then) {
         TopicValidator tv = validators.get(m.topic());
@@ -90,7 +90,11 @@ final class Validation {
             threads.execute(() -> {
                 ValidationResult r = verdict(tv, from, m);
                 if (!threads.isShutdown()) {
-                    then.accept(r);
+                    try {
+                        then.accept(r);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "handling a message of " + m.topic() + " after its validation failed", e);
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {

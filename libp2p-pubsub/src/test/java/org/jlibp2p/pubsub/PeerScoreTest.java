@@ -93,6 +93,32 @@ class PeerScoreTest {
         assertThat(s.score(A, 3 * S)).isZero();
     }
 
+    /**
+     * P3 counts a peer once per message, as go does: the sender whose copy is validated gains nothing
+     * from a second copy it sent meanwhile, and a peer's repeats within the window count once. With
+     * asynchronous validation, a second copy in the same RPC arrives while the first is pending.
+     */
+    @Test
+    void p3CountsEachPeerOncePerMessage() {
+        PeerScore s = score(topic(0, 0, -1, 0, 0)); // threshold 4, window 100 ms
+        s.addPeer(A, null);
+        s.addPeer(B, null);
+        s.graft(A, T, 0);
+        s.graft(B, T, 0);
+        s.refresh(3 * S);
+        for (int i = 0; i < 2; i++) {
+            s.validating(id(i), 3 * S);
+            s.duplicateMessage(A, id(i), T, 3 * S); // A's second copy, while its first is validated
+            s.deliverMessage(A, id(i), T, 3 * S);
+            s.duplicateMessage(A, id(i), T, 3 * S + 10_000_000L); // and a third, within the window
+            s.duplicateMessage(B, id(i), T, 3 * S + 20_000_000L);
+            s.duplicateMessage(B, id(i), T, 3 * S + 30_000_000L); // B's repeat
+        }
+        // two deliveries each of the 4 expected: a deficit of 2, squared, weight -1
+        assertThat(s.score(A, 3 * S)).isCloseTo(-4, within(1e-9));
+        assertThat(s.score(B, 3 * S)).isCloseTo(-4, within(1e-9));
+    }
+
     @Test
     void p4SquaresInvalidMessagesAndCountsInvalidDuplicatesToo() {
         PeerScore s = score(topic(0, 0, 0, 0, -1));

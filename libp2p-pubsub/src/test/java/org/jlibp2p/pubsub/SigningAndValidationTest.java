@@ -118,6 +118,9 @@ class SigningAndValidationTest {
             assertThat(new String(sb.next(WAIT).data(), StandardCharsets.UTF_8)).isEqualTo("fine");
             assertThat(new String(sc.next(WAIT).data(), StandardCharsets.UTF_8)).as("c only hears through b").isEqualTo("fine");
             assertThat(sc.next(Duration.ofMillis(300))).isNull();
+            // each verdict is handled on a thread of its own: wait for both
+            awaitTrue("the bad and meh verdicts counted", () -> b.pubsub().stats().getOrDefault("rejected", 0L) == 1L
+                    && b.pubsub().stats().getOrDefault("ignored", 0L) == 1L);
             assertThat(b.pubsub().stats()).containsEntry("rejected", 1L).containsEntry("ignored", 1L);
         }
     }
@@ -148,6 +151,8 @@ class SigningAndValidationTest {
             assertThat(new String(m.data(), StandardCharsets.UTF_8)).isEqualTo("quick");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             awaitTrue("the slow validator interrupted", () -> interrupted.get() == 1);
+            // the verdict is handled after the validator is interrupted, on the validation's thread
+            awaitTrue("the slow message ignored", () -> node.pubsub().stats().getOrDefault("ignored", 0L) == 1L);
             assertThat(node.pubsub().stats()).containsEntry("ignored", 1L).containsEntry("refused.validationTimeout", 1L);
         }
     }
@@ -186,6 +191,53 @@ class SigningAndValidationTest {
             ReceivedMessage late = s.next(WAIT);
             assertThat(late).as("the slow one, once accepted").isNotNull();
             assertThat(new String(late.data(), StandardCharsets.UTF_8)).isEqualTo("slow");
+        }
+    }
+
+    /**
+     * One peer has at most 64 messages waiting for verdicts: past that its stream waits, so that it
+     * cannot take the validation slots every peer shares; the rest of its messages come through once
+     * verdicts free room, and another peer's message is validated meanwhile.
+     */
+    @Test
+    void onePeersPendingValidationsAreBounded() throws Exception {
+        GossipSubConfig config = GossipSubConfig.builder().params(PubSubNet.FAST).validationTimeout(Duration.ofMinutes(2)).build();
+        try (PubSubNet net = new PubSubNet()) {
+            PubSubNet.Node node = net.node(config);
+            Subscription s = node.pubsub().subscribe(T);
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            node.pubsub().setValidator(T, (from, m) -> {
+                if (new String(m.payload(), StandardCharsets.UTF_8).startsWith("flood")) {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    release.await();
+                    running.decrementAndGet();
+                }
+                return ValidationResult.ACCEPT;
+            });
+            RawPeer flooder = new RawPeer(net).connect(node);
+            RawPeer other = new RawPeer(net).connect(node);
+            awaitTrue("ready", () -> node.pubsub().protocol(flooder.peerId()).isPresent() && node.pubsub().protocol(other.peerId()).isPresent());
+            try {
+                for (int i = 0; i < 100; i++) {
+                    flooder.send(Rpc.ofMessages(List.of(flooder.signed(T, ("flood " + i).getBytes(StandardCharsets.UTF_8)))));
+                }
+                awaitTrue("64 of the flooder's messages in validation", () -> running.get() == 64);
+                Thread.sleep(300); // no more may start
+                assertThat(running.get()).isEqualTo(64);
+                other.send(Rpc.ofMessages(List.of(other.signed(T, "other".getBytes(StandardCharsets.UTF_8)))));
+                ReceivedMessage m = s.next(WAIT);
+                assertThat(m).as("another peer's message validated meanwhile").isNotNull();
+                assertThat(new String(m.data(), StandardCharsets.UTF_8)).isEqualTo("other");
+            } finally {
+                release.countDown();
+            }
+            for (int i = 0; i < 100; i++) {
+                assertThat(s.next(WAIT)).as("flood message %d of 100", i + 1).isNotNull();
+            }
+            assertThat(most.get()).isEqualTo(64);
+            assertThat(node.pubsub().stats()).doesNotContainKey("refused.maxValidationsInFlight");
         }
     }
 
