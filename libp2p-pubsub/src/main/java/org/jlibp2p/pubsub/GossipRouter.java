@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jlibp2p.core.MalformedMessageException;
@@ -230,9 +231,14 @@ final class GossipRouter {
         }
         // At most so many of one peer's messages wait for their verdicts; past it, the peer's reader
         // waits, so that the stream's flow control slows that peer alone and it cannot take the
-        // validation slots every peer shares.
+        // validation slots every peer shares. Each verdict comes within the validation deadline; a
+        // closed router gives none, and its readers stop waiting.
         try {
-            link.validations.acquire();
+            while (!link.validations.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (closed) {
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return; // the stream is closing
