@@ -19,6 +19,8 @@ import org.jlibp2p.core.PeerId;
 final class PeerScore {
     /** Deliveries remembered for P3's window and for duplicates of invalid messages (bounded). */
     private static final int MAX_DELIVERY_RECORDS = 1 << 16;
+    /** The most peers one delivery record remembers (those that sent the message while it was validated, or counted since). */
+    private static final int MAX_PEERS_PER_DELIVERY = 64;
 
     private static final class TopicStats {
         boolean inMesh;
@@ -306,13 +308,13 @@ final class PeerScore {
         TopicScoreParams tp = params.topic(topic);
         switch (d.status) {
             case PENDING -> {
-                if (d.peers.size() < 64) {
+                if (d.peers.size() < MAX_PEERS_PER_DELIVERY) {
                     d.peers.add(from);
                 }
             }
             case VALID -> {
                 if (tp != null && now - d.firstSeen <= tp.meshMessageDeliveriesWindow().toNanos()
-                        && d.peers.size() < 64 && d.peers.add(from)) {
+                        && d.peers.size() < MAX_PEERS_PER_DELIVERY && d.peers.add(from)) {
                     markDuplicateDelivery(from, topic, tp);
                 }
             }

@@ -1,13 +1,12 @@
 package org.jlibp2p.relay;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.MultiaddrProtocol;
 import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.Reach;
 
 /**
  * What a {@link RelayService} grants and how much it holds at most: the resources of
@@ -228,16 +227,7 @@ public record RelayConfig(Duration reservationTtl, int maxReservations, int maxR
     private static boolean isPublic(Multiaddr address) {
         for (Multiaddr.Component c : address.components()) {
             if (c.protocol() == MultiaddrProtocol.IP4 || c.protocol() == MultiaddrProtocol.IP6) {
-                try {
-                    InetAddress ip = InetAddress.getByAddress(c.value());
-                    byte[] b = ip.getAddress();
-                    boolean cgnat = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
-                    boolean ula = b.length == 16 && (b[0] & 0xfe) == 0xfc;
-                    return !(ip.isLoopbackAddress() || ip.isSiteLocalAddress() || ip.isLinkLocalAddress() || ip.isAnyLocalAddress()
-                            || ip.isMulticastAddress() || cgnat || ula);
-                } catch (UnknownHostException e) {
-                    return false;
-                }
+                return Reach.ofIp(c.value()) == Reach.PUBLIC;
             }
         }
         return true;

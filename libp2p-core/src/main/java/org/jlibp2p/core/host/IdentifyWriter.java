@@ -3,13 +3,12 @@ package org.jlibp2p.core.host;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.Reach;
 import org.jlibp2p.core.codec.LengthPrefixed;
 
 /**
@@ -156,12 +155,15 @@ final class IdentifyWriter {
         return 1 + varint + n;
     }
 
-    /** 2 for a public address, 1 for a private one or one with no IP, 0 for loopback, as go ranks their reach. */
+    /**
+     * 2 for a public address, 1 for a private one or one with no IP, 0 for loopback, as go ranks their
+     * reach ({@link Reach}'s order); a DNS name reaches as a public address unless it is localhost.
+     */
     static int reach(Multiaddr a) {
         for (Multiaddr.Component c : a.components()) {
             switch (c.protocol()) {
                 case IP4, IP6 -> {
-                    return reach(c.value());
+                    return Reach.ofIp(c.value()).ordinal();
                 }
                 case DNS, DNS4, DNS6, DNSADDR -> {
                     return "localhost".equalsIgnoreCase(c.valueText()) ? 0 : 2;
@@ -171,23 +173,5 @@ final class IdentifyWriter {
             }
         }
         return 1;
-    }
-
-    private static int reach(byte[] ip) {
-        InetAddress address;
-        try {
-            address = InetAddress.getByAddress(ip);
-        } catch (UnknownHostException e) {
-            return 1;
-        }
-        if (address.isLoopbackAddress()) {
-            return 0;
-        }
-        ip = address.getAddress(); // an IPv4-mapped IPv6 address as its IPv4 address
-        boolean cgnat = ip.length == 4 && (ip[0] & 0xff) == 100 && (ip[1] & 0xc0) == 64; // 100.64.0.0/10
-        boolean uniqueLocal = ip.length == 16 && (ip[0] & 0xfe) == 0xfc; // fc00::/7
-        boolean local = address.isSiteLocalAddress() || address.isLinkLocalAddress() || address.isAnyLocalAddress()
-                || address.isMulticastAddress() || cgnat || uniqueLocal;
-        return local ? 1 : 2;
     }
 }
