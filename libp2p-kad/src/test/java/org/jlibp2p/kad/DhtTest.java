@@ -152,6 +152,8 @@ class DhtTest {
             Host b = net.node(priv.withBootstrap(List.of(KadNet.addr(a))));
             Host c = net.node(priv.withBootstrap(List.of(KadNet.addr(a), KadNet.addr(pub.get(0)))));
             net.dht(b).bootstrap();
+            // a takes b into its table once it has identified b, on a thread of its own
+            KadNet.awaitTrue("a knows b", () -> net.dht(a).routingTable().contains(b.peerId()));
             net.dht(c).bootstrap();
             assertThat(b.protocols()).contains("/private/kad/1.0.0").doesNotContain("/ipfs/kad/1.0.0");
             assertThat(net.dht(c).routingTable().peers()).containsExactlyInAnyOrder(a.peerId(), b.peerId());

@@ -689,6 +689,58 @@ class HostPlatformTest {
         awaitTrue(() -> !listener.peerstore().addrs(dialer.peerId()).contains(circuit));
     }
 
+    /**
+     * A service that dials as it starts (a DHT joining through its bootstrap peers) does so once the
+     * host listens, so that the peer it reaches learns where to find us. The listener here opens
+     * slowly, as on a busy machine: a task run at once would dial before it, and the peer would be
+     * told no address.
+     */
+    @Test
+    void aServiceDialsAtStartOnlyOnceTheHostListens() throws Exception {
+        Host b = build(builder());
+        CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
+        b.subscribe(HostEvent.PeerIdentified.class, identified::complete);
+        Multiaddr bAddr = b.fullAddrs().get(0);
+        Host a = build(Host.builder().transport(slowToListen(net.transport(), Duration.ofMillis(300))).security(NoiseSecureChannel::new)
+                .muxer(new YamuxMuxer()).listen("/memory/0").service(ctx -> ctx.execute("join", () -> {
+                    try {
+                        ctx.connect(bAddr);
+                    } catch (IOException e) {
+                        identified.completeExceptionally(e);
+                    }
+                })));
+        HostEvent.PeerIdentified e = identified.get(10, TimeUnit.SECONDS);
+        assertThat(e.peer()).isEqualTo(a.peerId());
+        assertThat(e.info().listenAddrs()).as("a's addresses, told to the peer it dialled at start").isNotEmpty().containsAll(a.listenAddrs());
+        assertThat(b.peerstore().addrs(a.peerId())).containsAll(a.listenAddrs());
+    }
+
+    /** A transport whose listen() takes {@code delay} before it listens. */
+    private static Transport slowToListen(Transport inner, Duration delay) {
+        return new Transport() {
+            @Override
+            public boolean handles(Multiaddr address) {
+                return inner.handles(address);
+            }
+
+            @Override
+            public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
+                return inner.dial(address, timeout);
+            }
+
+            @Override
+            public Listener listen(Multiaddr address) throws IOException {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+                return inner.listen(address);
+            }
+        };
+    }
+
     /** A service advertises more addresses (a relay client its circuit addresses): identify carries them. */
     @Test
     void aServiceCanAdvertiseAddresses() throws Exception {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -101,6 +102,12 @@ public final class Host implements Closeable {
     private final List<HostService> services = new ArrayList<>();
     private final List<HostServiceContext> contexts = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /**
+     * Opened when {@link Builder#build} has started the services and listens on the builder's
+     * addresses (or failed). Services' tasks wait for it: a service that dials at start would otherwise
+     * reach its peers before we listen, and they would learn no address of ours from identify.
+     */
+    private final CountDownLatch built = new CountDownLatch(1);
 
     private Host(Builder b) {
         this.identity = b.identity != null ? b.identity : PrivateKey.generate(KeyType.ED25519);
@@ -147,6 +154,22 @@ public final class Host implements Closeable {
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return timer;
+    }
+
+    /**
+     * Waits until the builder has started the host and opened its listeners, so that a service's
+     * task runs with the host's addresses known.
+     *
+     * @return false if interrupted (the host is closing), with the interrupt flag set again
+     */
+    boolean awaitBuilt() {
+        try {
+            built.await();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Starts the services (in the builder's order, after ping and identify), the host-aware transports and the idle sweep. */
@@ -850,6 +873,8 @@ public final class Host implements Closeable {
             } catch (IOException | RuntimeException e) {
                 host.close();
                 throw e;
+            } finally {
+                host.built.countDown();
             }
             return host;
         }

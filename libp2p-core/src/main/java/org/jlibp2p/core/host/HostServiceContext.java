@@ -185,7 +185,7 @@ final class HostServiceContext implements ServiceContext {
                 Thread me = Thread.currentThread();
                 threads.add(me);
                 try {
-                    if (!released) {
+                    if (!released && host.awaitBuilt() && !released) {
                         task.run();
                     }
                 } finally {

@@ -175,7 +175,9 @@ public interface ServiceContext {
     Peerstore peerstore();
 
     /**
-     * Runs a task on a new virtual thread of the host, interrupted when the service ends.
+     * Runs a task on a new virtual thread of the host, interrupted when the service ends. A task
+     * started from {@link HostService#start} runs once the host listens on the builder's addresses,
+     * so that the peers it reaches learn them from identify.
      *
      * @param name names the thread
      * @param task the task
