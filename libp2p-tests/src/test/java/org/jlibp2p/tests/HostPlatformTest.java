@@ -458,38 +458,64 @@ class HostPlatformTest {
         assertThat(a.peerstore().addrs(b.peerId()).get(0)).as("the identified address comes first").isEqualTo(b.listenAddrs().get(0));
     }
 
+    /**
+     * A transport that passes everything to another; a test's wrapper overrides what it changes.
+     * Its listeners pass each accepted connection through {@link #accepted}.
+     */
+    private static class WrappedTransport implements Transport {
+        final Transport inner;
+
+        WrappedTransport(Transport inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public boolean handles(Multiaddr address) {
+            return inner.handles(address);
+        }
+
+        @Override
+        public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
+            return inner.dial(address, timeout);
+        }
+
+        RawConnection accepted(RawConnection c) {
+            return c;
+        }
+
+        @Override
+        public Listener listen(Multiaddr address) throws IOException {
+            Listener l = inner.listen(address);
+            return new Listener() {
+                @Override
+                public Multiaddr localAddress() {
+                    return l.localAddress();
+                }
+
+                @Override
+                public RawConnection accept() throws IOException {
+                    return accepted(l.accept());
+                }
+
+                @Override
+                public void close() throws IOException {
+                    l.close();
+                }
+            };
+        }
+    }
+
     /** A transport whose connections are limited, as relayed ones will be. */
     private static Transport limited(Transport inner) {
-        return new Transport() {
-            @Override
-            public boolean handles(Multiaddr address) {
-                return inner.handles(address);
-            }
-
+        return new WrappedTransport(inner) {
             @Override
             public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
                 return limited(inner.dial(address, timeout));
             }
 
             @Override
-            public Listener listen(Multiaddr address) throws IOException {
-                Listener l = inner.listen(address);
-                return new Listener() {
-                    @Override
-                    public Multiaddr localAddress() {
-                        return l.localAddress();
-                    }
-
-                    @Override
-                    public RawConnection accept() throws IOException {
-                        return limited(l.accept());
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        l.close();
-                    }
-                };
+            RawConnection accepted(RawConnection c) {
+                return limited(c);
             }
         };
     }
@@ -599,41 +625,13 @@ class HostPlatformTest {
     @Test
     void anInboundConnectionFromAnotherPeerThanItsAddressNamesIsRefused() throws Exception {
         PeerId named = PeerId.fromPublicKey(PrivateKey.generate(KeyType.ED25519).publicKey());
-        Transport inner = net.transport();
-        Transport naming = new Transport() {
+        Transport naming = new WrappedTransport(net.transport()) {
             @Override
-            public boolean handles(Multiaddr address) {
-                return inner.handles(address);
-            }
-
-            @Override
-            public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
-                return inner.dial(address, timeout);
-            }
-
-            @Override
-            public Listener listen(Multiaddr address) throws IOException {
-                Listener l = inner.listen(address);
-                return new Listener() {
+            RawConnection accepted(RawConnection c) {
+                return new ForwardingRawConnection(c) {
                     @Override
-                    public Multiaddr localAddress() {
-                        return l.localAddress();
-                    }
-
-                    @Override
-                    public RawConnection accept() throws IOException {
-                        RawConnection c = l.accept();
-                        return new ForwardingRawConnection(c) {
-                            @Override
-                            public Multiaddr remoteAddress() {
-                                return c.remoteAddress().withPeerId(named);
-                            }
-                        };
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        l.close();
+                    public Multiaddr remoteAddress() {
+                        return c.remoteAddress().withPeerId(named);
                     }
                 };
             }
@@ -717,17 +715,7 @@ class HostPlatformTest {
 
     /** A transport whose listen() takes {@code delay} before it listens. */
     private static Transport slowToListen(Transport inner, Duration delay) {
-        return new Transport() {
-            @Override
-            public boolean handles(Multiaddr address) {
-                return inner.handles(address);
-            }
-
-            @Override
-            public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
-                return inner.dial(address, timeout);
-            }
-
+        return new WrappedTransport(inner) {
             @Override
             public Listener listen(Multiaddr address) throws IOException {
                 try {
@@ -736,7 +724,7 @@ class HostPlatformTest {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
                 }
-                return inner.listen(address);
+                return super.listen(address);
             }
         };
     }
