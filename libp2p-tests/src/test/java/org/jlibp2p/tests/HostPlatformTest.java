@@ -699,22 +699,26 @@ class HostPlatformTest {
         CompletableFuture<HostEvent.PeerIdentified> identified = new CompletableFuture<>();
         b.subscribe(HostEvent.PeerIdentified.class, identified::complete);
         Multiaddr bAddr = b.fullAddrs().get(0);
-        Host a = build(Host.builder().transport(slowToListen(net.transport(), Duration.ofMillis(300))).security(NoiseSecureChannel::new)
+        AtomicBoolean listening = new AtomicBoolean();
+        CompletableFuture<Boolean> listeningWhenDialling = new CompletableFuture<>();
+        Host a = build(Host.builder().transport(slowToListen(net.transport(), Duration.ofMillis(300), listening)).security(NoiseSecureChannel::new)
                 .muxer(new YamuxMuxer()).listen("/memory/0").service(ctx -> ctx.execute("join", () -> {
+                    listeningWhenDialling.complete(listening.get());
                     try {
                         ctx.connect(bAddr);
                     } catch (IOException e) {
                         identified.completeExceptionally(e);
                     }
                 })));
+        assertThat(listeningWhenDialling.get(10, TimeUnit.SECONDS)).as("the host listened before the service's task ran").isTrue();
         HostEvent.PeerIdentified e = identified.get(10, TimeUnit.SECONDS);
         assertThat(e.peer()).isEqualTo(a.peerId());
         assertThat(e.info().listenAddrs()).as("a's addresses, told to the peer it dialled at start").isNotEmpty().containsAll(a.listenAddrs());
         assertThat(b.peerstore().addrs(a.peerId())).containsAll(a.listenAddrs());
     }
 
-    /** A transport whose listen() takes {@code delay} before it listens. */
-    private static Transport slowToListen(Transport inner, Duration delay) {
+    /** A transport whose listen() takes {@code delay} before it listens, and then sets {@code listening}. */
+    private static Transport slowToListen(Transport inner, Duration delay, AtomicBoolean listening) {
         return new WrappedTransport(inner) {
             @Override
             public Listener listen(Multiaddr address) throws IOException {
@@ -724,7 +728,9 @@ class HostPlatformTest {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);
                 }
-                return super.listen(address);
+                Listener l = super.listen(address);
+                listening.set(true);
+                return l;
             }
         };
     }

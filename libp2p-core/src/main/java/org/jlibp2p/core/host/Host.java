@@ -870,7 +870,7 @@ public final class Host implements Closeable {
                 for (Multiaddr a : listen) {
                     host.listen(a);
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 host.close();
                 throw e;
             } finally {

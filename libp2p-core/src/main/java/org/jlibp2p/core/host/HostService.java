@@ -34,8 +34,9 @@ public interface HostService {
     /**
      * Starts the service. Called once, on the thread that builds the host, before the host listens;
      * return promptly and run long work with {@link ServiceContext#execute}, which starts it once the
-     * host listens (a task that dials then tells its peers where to find us). Do not wait here for
-     * such a task.
+     * host listens (a task that dials then tells its peers where to find us). So do not wait here
+     * for such a task, nor call what waits for one, such as a DHT's {@code bootstrap()}: it would
+     * run out its timeouts.
      *
      * @param context what the service may use of the host
      * @throws IOException if the service cannot start; the host is then not built

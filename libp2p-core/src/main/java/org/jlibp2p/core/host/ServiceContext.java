@@ -176,8 +176,10 @@ public interface ServiceContext {
 
     /**
      * Runs a task on a new virtual thread of the host, interrupted when the service ends. A task
-     * started from {@link HostService#start} runs once the host listens on the builder's addresses,
-     * so that the peers it reaches learn them from identify.
+     * started while the host is being built (from {@link HostService#start}, or from an event or a
+     * handler meanwhile) runs once the builder has started every service and listens on its
+     * addresses, so that the peers it reaches learn them from identify; if the build fails, it does
+     * not run.
      *
      * @param name names the thread
      * @param task the task
@@ -186,7 +188,8 @@ public interface ServiceContext {
 
     /**
      * Runs a task periodically, each run on a new virtual thread, until the service ends or the
-     * returned future is cancelled. A run still going when the next is due delays it.
+     * returned future is cancelled. When a run is still going as the next is due, that next run is
+     * skipped. Like {@link #execute}, no run starts before the host is built.
      *
      * @param name         names the thread
      * @param initialDelay before the first run
