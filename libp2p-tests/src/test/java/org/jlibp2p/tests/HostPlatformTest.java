@@ -717,6 +717,32 @@ class HostPlatformTest {
         assertThat(b.peerstore().addrs(a.peerId())).containsAll(a.listenAddrs());
     }
 
+    /** A build that cannot listen closes the host: a task its service started never runs, and its thread ends. */
+    @Test
+    void aTaskOfAServiceWhoseHostFailsToListenNeverRuns() throws Exception {
+        AtomicBoolean ran = new AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(1);
+        Transport refusing = new WrappedTransport(net.transport()) {
+            @Override
+            public Listener listen(Multiaddr address) throws IOException {
+                try {
+                    started.await(); // the service's thread exists, waiting for the build
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new java.net.BindException("address in use: " + address);
+            }
+        };
+        Host.Builder b = Host.builder().transport(refusing).security(NoiseSecureChannel::new).muxer(new YamuxMuxer()).listen("/memory/0")
+                .service(ctx -> {
+                    ctx.execute("join", () -> ran.set(true));
+                    started.countDown();
+                });
+        assertThatThrownBy(b::build).isInstanceOf(java.net.BindException.class);
+        assertThat(ThreadLeakCheck.awaitNone(Duration.ofSeconds(5), "jlibp2p-")).as("threads left by the failed build").isEmpty();
+        assertThat(ran).as("the task of a host that never listened").isFalse();
+    }
+
     /** A transport whose listen() takes {@code delay} before it listens, and then sets {@code listening}. */
     private static Transport slowToListen(Transport inner, Duration delay, AtomicBoolean listening) {
         return new WrappedTransport(inner) {
