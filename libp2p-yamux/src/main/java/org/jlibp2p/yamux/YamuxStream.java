@@ -158,9 +158,7 @@ final class YamuxStream implements MuxedStream {
                 if (headOffset == head.length) {
                     chunks.poll();
                     headOffset = 0;
-                    if (head.data.length == session.config.maxFrameData() && free.size() < RECYCLED) {
-                        free.add(head);
-                    }
+                    recycle(head);
                 }
             }
             buffered -= n;
@@ -212,13 +210,18 @@ final class YamuxStream implements MuxedStream {
             if (head.data.length == session.config.maxFrameData()) {
                 lock.lock();
                 try {
-                    if (free.size() < RECYCLED) {
-                        free.add(head);
-                    }
+                    recycle(head);
                 } finally {
                     lock.unlock();
                 }
             }
+        }
+    }
+
+    /** Keeps a consumed full-size payload buffer for the next frames, up to {@value #RECYCLED}; the caller holds the lock. */
+    private void recycle(Chunk consumed) {
+        if (consumed.data.length == session.config.maxFrameData() && free.size() < RECYCLED) {
+            free.add(consumed);
         }
     }
 

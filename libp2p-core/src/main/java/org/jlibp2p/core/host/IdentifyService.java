@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 import org.jlibp2p.core.MalformedMessageException;
 import org.jlibp2p.core.Multiaddr;
 import org.jlibp2p.core.PeerId;
+import org.jlibp2p.core.Reach;
 import org.jlibp2p.core.ReadDeadline;
 import org.jlibp2p.core.codec.LengthPrefixed;
 import org.jlibp2p.core.record.Envelope;
@@ -123,8 +124,8 @@ final class IdentifyService implements HostService {
      */
     private IdentifyInfo ours(Connection c) {
         List<Multiaddr> advertised = ctx.advertisedAddrs();
-        boolean viaLoopback = IdentifyWriter.reach(c.localAddress()) == 0 || IdentifyWriter.reach(c.remoteAddress()) == 0;
-        List<Multiaddr> told = viaLoopback ? advertised : advertised.stream().filter(a -> IdentifyWriter.reach(a) != 0).toList();
+        boolean viaLoopback = IdentifyWriter.reach(c.localAddress()) == Reach.LOOPBACK || IdentifyWriter.reach(c.remoteAddress()) == Reach.LOOPBACK;
+        List<Multiaddr> told = viaLoopback ? advertised : advertised.stream().filter(a -> IdentifyWriter.reach(a) != Reach.LOOPBACK).toList();
         return new IdentifyInfo(Optional.of(ctx.publicKey()), told, ctx.protocols(),
                 Optional.of(c.remoteAddress()), Optional.of(Host.PROTOCOL_VERSION), Optional.of(agentVersion), Optional.ofNullable(recordFor(advertised)));
     }

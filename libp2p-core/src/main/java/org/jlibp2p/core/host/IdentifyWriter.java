@@ -123,7 +123,7 @@ final class IdentifyWriter {
         for (int i = 0; i < addrs.size(); i++) {
             byPreference.add(i);
         }
-        byPreference.sort(Comparator.comparingInt((Integer i) -> -reach(addrs.get(i)))); // stable: ties keep their order
+        byPreference.sort(Comparator.comparing((Integer i) -> reach(addrs.get(i))).reversed()); // stable: ties keep their order
         boolean[] keep = new boolean[addrs.size()];
         int used = 0;
         int count = 0;
@@ -156,22 +156,22 @@ final class IdentifyWriter {
     }
 
     /**
-     * 2 for a public address, 1 for a private one or one with no IP, 0 for loopback, as go ranks their
-     * reach ({@link Reach}'s order); a DNS name reaches as a public address unless it is localhost.
+     * The reach of an address, as go ranks it: its IP's; a DNS name reaches as a public address unless
+     * it is localhost; an address with no IP (a memory address) counts as private.
      */
-    static int reach(Multiaddr a) {
+    static Reach reach(Multiaddr a) {
         for (Multiaddr.Component c : a.components()) {
             switch (c.protocol()) {
                 case IP4, IP6 -> {
-                    return Reach.ofIp(c.value()).ordinal();
+                    return Reach.ofIp(c.value());
                 }
                 case DNS, DNS4, DNS6, DNSADDR -> {
-                    return "localhost".equalsIgnoreCase(c.valueText()) ? 0 : 2;
+                    return "localhost".equalsIgnoreCase(c.valueText()) ? Reach.LOOPBACK : Reach.PUBLIC;
                 }
                 default -> {
                 }
             }
         }
-        return 1;
+        return Reach.PRIVATE;
     }
 }

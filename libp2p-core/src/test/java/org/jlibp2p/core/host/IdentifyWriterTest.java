@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jlibp2p.core.Multiaddr;
+import org.jlibp2p.core.Reach;
 import org.jlibp2p.core.codec.LengthPrefixed;
 import org.jlibp2p.core.crypto.KeyType;
 import org.jlibp2p.core.crypto.PrivateKey;
@@ -157,21 +158,21 @@ class IdentifyWriterTest {
 
     @Test
     void addressesAreRankedByReach() {
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/8.8.8.8/tcp/1"))).isEqualTo(2);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/2606:4700::1/tcp/1"))).isEqualTo(2);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/dns4/example.com/tcp/1"))).isEqualTo(2);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/10.1.2.3/tcp/1"))).isEqualTo(1);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/192.168.1.1/tcp/1"))).isEqualTo(1);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/100.64.0.1/tcp/1"))).as("shared address space").isEqualTo(1);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/fd12::1/tcp/1"))).as("unique local").isEqualTo(1);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/::ffff:100.64.0.1/tcp/1"))).as("IPv4-mapped").isEqualTo(1);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/fe80::1/tcp/1"))).as("link local").isEqualTo(1);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/memory/7"))).isEqualTo(1);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/127.0.0.1/tcp/1"))).isEqualTo(0);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/::1/tcp/1"))).isEqualTo(0);
-        assertThat(IdentifyWriter.reach(Multiaddr.parse("/dns/localhost/tcp/1"))).isEqualTo(0);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/8.8.8.8/tcp/1"))).isEqualTo(Reach.PUBLIC);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/2606:4700::1/tcp/1"))).isEqualTo(Reach.PUBLIC);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/dns4/example.com/tcp/1"))).isEqualTo(Reach.PUBLIC);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/10.1.2.3/tcp/1"))).isEqualTo(Reach.PRIVATE);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/192.168.1.1/tcp/1"))).isEqualTo(Reach.PRIVATE);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/100.64.0.1/tcp/1"))).as("shared address space").isEqualTo(Reach.PRIVATE);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/fd12::1/tcp/1"))).as("unique local").isEqualTo(Reach.PRIVATE);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/::ffff:100.64.0.1/tcp/1"))).as("IPv4-mapped").isEqualTo(Reach.PRIVATE);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/fe80::1/tcp/1"))).as("link local").isEqualTo(Reach.PRIVATE);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/memory/7"))).isEqualTo(Reach.PRIVATE);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip4/127.0.0.1/tcp/1"))).isEqualTo(Reach.LOOPBACK);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/ip6/::1/tcp/1"))).isEqualTo(Reach.LOOPBACK);
+        assertThat(IdentifyWriter.reach(Multiaddr.parse("/dns/localhost/tcp/1"))).isEqualTo(Reach.LOOPBACK);
         // a circuit address ranks as its relay's address
         assertThat(IdentifyWriter.reach(Multiaddr.parse(
-                "/ip4/8.8.8.8/tcp/1/p2p/12D3KooWJEjQpc8Cp7miwLQNbyhSuRj5xFaawAgcspQ8VNooexYP/p2p-circuit"))).isEqualTo(2);
+                "/ip4/8.8.8.8/tcp/1/p2p/12D3KooWJEjQpc8Cp7miwLQNbyhSuRj5xFaawAgcspQ8VNooexYP/p2p-circuit"))).isEqualTo(Reach.PUBLIC);
     }
 }
