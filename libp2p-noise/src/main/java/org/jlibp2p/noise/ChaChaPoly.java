@@ -13,43 +13,60 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AEAD_CHACHA20_POLY1305 (RFC 8439 §2.8), Noise's ChaChaPoly cipher (Noise §12.3), in one of two
+ * AEAD_CHACHA20_POLY1305 (RFC 8439 §2.8), Noise's ChaChaPoly cipher (Noise §12.3), in one of three
  * ways that produce the same bytes:
  * <ul>
  *   <li>{@link Jdk}: the JDK's {@code ChaCha20-Poly1305} cipher, whole;</li>
  *   <li>{@link Composed}: the JDK's {@code ChaCha20} stream cipher with this module's
- *       {@link Poly1305}, put together as §2.8 describes.</li>
+ *       {@link Poly1305}, put together as §2.8 describes;</li>
+ *   <li>{@link BySize}: the composed form for messages under {@value BySize#SHORT} bytes, the JDK's
+ *       for longer ones.</li>
  * </ul>
  * The JDK makes Poly1305 fast only where the JVM has an intrinsic for it (x86-64 with AVX-512 IFMA,
  * AArch64); elsewhere its Poly1305 costs more than ChaCha20 and the composed form encrypts about a
  * third faster. {@link #create()} picks the composed form only where it knows the JDK's Poly1305 is
  * slow: Linux on x86-64 whose {@code /proc/cpuinfo} lists neither {@code avx512ifma} nor
- * {@code avx_ifma}. The system property {@value #PROPERTY} ({@code jdk} or {@code composed})
- * overrides the choice.
+ * {@code avx_ifma}. Everywhere else it picks {@link BySize}: even with the intrinsic, the JDK sets up
+ * a new Poly1305 for every message, which costs more than a short message's bytes. The system
+ * property {@value #PROPERTY} ({@code jdk}, {@code composed} or {@code bysize}) overrides the choice.
  */
-abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed {
+abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, ChaChaPoly.BySize {
     /** The system property that overrides the choice of implementation. */
     static final String PROPERTY = "org.jlibp2p.noise.chachapoly";
     static final int TAG_LENGTH = Poly1305.TAG_LENGTH;
     private static final String JDK_NAME = "JDK ChaCha20-Poly1305";
     private static final String COMPOSED_NAME = "JDK ChaCha20 + own Poly1305";
+    private static final String BY_SIZE_NAME = "by size: own Poly1305 under " + BySize.SHORT + " B";
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.noise");
-    private static final boolean COMPOSED = chooseComposed();
+    private static final Form CHOSEN = choose();
+
+    /** The three forms, for the choice. */
+    private enum Form { JDK, COMPOSED, BY_SIZE }
 
     /** The implementation for this JVM and processor. */
     static ChaChaPoly create() {
-        return COMPOSED ? new Composed() : new Jdk();
+        return switch (CHOSEN) {
+            case JDK -> new Jdk();
+            case COMPOSED -> new Composed();
+            case BY_SIZE -> new BySize();
+        };
     }
 
     /** The name of the implementation {@link #create()} returns, for benchmarks and logs. */
     static String chosen() {
-        return COMPOSED ? COMPOSED_NAME : JDK_NAME;
+        return name(CHOSEN);
     }
 
     /** What this implementation is, in the words of {@link #chosen()}. */
     @Override
-    public String toString() {
-        return this instanceof Composed ? COMPOSED_NAME : JDK_NAME;
+    public abstract String toString();
+
+    private static String name(Form form) {
+        return switch (form) {
+            case JDK -> JDK_NAME;
+            case COMPOSED -> COMPOSED_NAME;
+            case BY_SIZE -> BY_SIZE_NAME;
+        };
     }
 
     /**
@@ -72,6 +89,11 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed {
     /** The JDK's AEAD cipher as it is. */
     static final class Jdk extends ChaChaPoly {
         private final Cipher cipher = cipher("ChaCha20-Poly1305");
+
+        @Override
+        public String toString() {
+            return JDK_NAME;
+        }
 
         @Override
         int seal(SecretKeySpec key, byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
@@ -101,6 +123,11 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed {
         private final byte[] block0 = new byte[64];
         private final byte[] lengths = new byte[16];
         private final byte[] tag = new byte[TAG_LENGTH];
+
+        @Override
+        public String toString() {
+            return COMPOSED_NAME;
+        }
 
         @Override
         int seal(SecretKeySpec key, byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
@@ -156,6 +183,48 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed {
         }
     }
 
+    /**
+     * The composed form for short messages, the JDK's cipher for the rest. For each message the JDK's
+     * cipher derives the one-time Poly1305 key (§2.6) and builds a new Poly1305 around it, a fixed cost
+     * of about 0.35 µs on top of the composed form's whole setup; this module's Poly1305 spends about
+     * three times as long on each byte as the JDK's intrinsic. The two meet between 600 and 800 bytes
+     * (x86-64 with AVX-512 IFMA, JDK 25; {@code NoiseBenchmark} prints both for 64-byte messages), so
+     * below {@value #SHORT} bytes the composed form is faster: a stream's opening, a ping, a window
+     * update, most of a handshake. Each form is made on its first message.
+     */
+    static final class BySize extends ChaChaPoly {
+        /** Plaintext lengths below this go through the composed form. */
+        static final int SHORT = 512;
+        private Composed composed;
+        private Jdk jdk;
+
+        @Override
+        public String toString() {
+            return BY_SIZE_NAME;
+        }
+
+        @Override
+        int seal(SecretKeySpec key, byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
+                throws GeneralSecurityException {
+            return forLength(len).seal(key, nonce, ad, in, inOff, len, out, outOff);
+        }
+
+        @Override
+        int open(SecretKeySpec key, byte[] nonce, byte[] ad, byte[] buf, int off, int len) throws GeneralSecurityException {
+            return forLength(len - TAG_LENGTH).open(key, nonce, ad, buf, off, len);
+        }
+
+        /** The form that seals a plaintext of this length, or opens its ciphertext. */
+        ChaChaPoly forLength(int plaintext) {
+            if (plaintext < SHORT) {
+                Composed c = composed;
+                return c != null ? c : (composed = new Composed());
+            }
+            Jdk j = jdk;
+            return j != null ? j : (jdk = new Jdk());
+        }
+    }
+
     private static Cipher cipher(String name) {
         try {
             return Cipher.getInstance(name);
@@ -164,20 +233,21 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed {
         }
     }
 
-    private static boolean chooseComposed() {
+    private static Form choose() {
         String forced = System.getProperty(PROPERTY, "");
-        boolean composed = switch (forced) {
-            case "jdk" -> false;
-            case "composed" -> true;
+        Form form = switch (forced) {
+            case "jdk" -> Form.JDK;
+            case "composed" -> Form.COMPOSED;
+            case "bysize" -> Form.BY_SIZE;
             default -> {
                 if (!forced.isEmpty()) {
-                    LOG.log(Level.WARNING, () -> PROPERTY + "=" + forced + " is neither jdk nor composed; choosing by processor");
+                    LOG.log(Level.WARNING, () -> PROPERTY + "=" + forced + " is none of jdk, composed and bysize; choosing by processor");
                 }
-                yield jdkPoly1305IsSlow();
+                yield jdkPoly1305IsSlow() ? Form.COMPOSED : Form.BY_SIZE;
             }
         };
-        LOG.log(Level.DEBUG, () -> "noise: ChaChaPoly is " + (composed ? COMPOSED_NAME : JDK_NAME));
-        return composed;
+        LOG.log(Level.DEBUG, () -> "noise: ChaChaPoly is " + name(form));
+        return form;
     }
 
     /** True only where it is known: Linux, x86-64, and a processor without the IFMA instructions the JDK's intrinsic needs. */

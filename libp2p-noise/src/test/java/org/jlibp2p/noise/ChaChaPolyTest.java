@@ -12,8 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both ChaChaPoly implementations against RFC 8439's vectors and against each other: the composed
- * one (JDK ChaCha20 + our Poly1305) must produce exactly the JDK's bytes, whichever this machine uses.
+ * The ChaChaPoly implementations against RFC 8439's vectors and against each other: the composed
+ * one (JDK ChaCha20 + our Poly1305) and the one that chooses by size must produce exactly the JDK's
+ * bytes, whichever this machine uses.
  */
 class ChaChaPolyTest {
     private static final HexFormat HEX = HexFormat.of();
@@ -45,7 +46,7 @@ class ChaChaPolyTest {
         byte[] ad = HEX.parseHex("50515253c0c1c2c3c4c5c6c7");
         SecretKeySpec key = new SecretKeySpec(HEX.parseHex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"), "ChaCha20");
         byte[] nonce = HEX.parseHex("070000004041424344454647");
-        for (ChaChaPoly aead : new ChaChaPoly[] {new ChaChaPoly.Composed(), new ChaChaPoly.Jdk()}) {
+        for (ChaChaPoly aead : new ChaChaPoly[] {new ChaChaPoly.Composed(), new ChaChaPoly.Jdk(), new ChaChaPoly.BySize()}) {
             byte[] out = new byte[plaintext.length + 16];
             assertThat(aead.seal(key, nonce, ad, plaintext, 0, plaintext.length, out, 0)).isEqualTo(plaintext.length + 16);
             assertThat(HEX.formatHex(out, 0, 16)).isEqualTo("d31a8d34648e60db7b86afbc53ef7ec2");
@@ -84,6 +85,47 @@ class ChaChaPolyTest {
             byte[] opened = expected.clone();
             assertThat(composed.open(key, nonce, ad, opened, 0, opened.length)).isEqualTo(length);
             assertThat(Arrays.copyOf(opened, length)).isEqualTo(plaintext);
+        }
+    }
+
+    @Test
+    void bySizeTakesTheComposedFormBelowItsThresholdAndTheJdksFromIt() {
+        ChaChaPoly.BySize bySize = new ChaChaPoly.BySize();
+        ChaChaPoly shortForm = bySize.forLength(ChaChaPoly.BySize.SHORT - 1);
+        assertThat(shortForm).isInstanceOf(ChaChaPoly.Composed.class);
+        assertThat(bySize.forLength(0)).isSameAs(shortForm);
+        ChaChaPoly longForm = bySize.forLength(ChaChaPoly.BySize.SHORT);
+        assertThat(longForm).isInstanceOf(ChaChaPoly.Jdk.class);
+        assertThat(bySize.forLength(NoiseConnection.MAX_PLAINTEXT)).isSameAs(longForm);
+    }
+
+    @Test
+    void bySizeSealsAndOpensWhatTheJdkDoesOnEitherSideOfItsThreshold() throws Exception {
+        Random random = new Random(512);
+        ChaChaPoly.BySize bySize = new ChaChaPoly.BySize();
+        ChaChaPoly.Jdk jdk = new ChaChaPoly.Jdk();
+        int threshold = ChaChaPoly.BySize.SHORT;
+        int[] lengths = {0, 1, threshold - 17, threshold - 16, threshold - 1, threshold, threshold + 1, threshold + 16, NoiseConnection.MAX_PLAINTEXT};
+        long counter = 0;
+        for (int length : lengths) {
+            byte[] plaintext = bytes(random, length, false);
+            byte[] ad = length % 2 == 0 ? null : bytes(random, 32, false);
+            SecretKeySpec key = new SecretKeySpec(bytes(random, 32, false), "ChaCha20");
+            byte[] nonce = new byte[12];
+            nonce[4] = (byte) ++counter;
+
+            byte[] expected = new byte[length + 16];
+            jdk.seal(key, nonce, ad, plaintext, 0, length, expected, 0);
+            byte[] actual = Arrays.copyOf(plaintext, length + 16);
+            assertThat(bySize.seal(key, nonce, ad, actual, 0, length, actual, 0)).isEqualTo(length + 16);
+            assertThat(actual).as("%d bytes", length).isEqualTo(expected);
+
+            assertThat(bySize.open(key, nonce, ad, actual, 0, actual.length)).isEqualTo(length);
+            assertThat(Arrays.copyOf(actual, length)).as("%d bytes opened", length).isEqualTo(plaintext);
+            byte[] tampered = expected.clone();
+            tampered[tampered.length - 1] ^= 1;
+            assertThatThrownBy(() -> bySize.open(key, nonce, ad, tampered, 0, tampered.length))
+                    .as("%d bytes, tag altered", length).isInstanceOf(AEADBadTagException.class);
         }
     }
 
