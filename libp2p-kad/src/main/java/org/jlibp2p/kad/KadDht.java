@@ -91,7 +91,7 @@ public final class KadDht implements HostService {
     /**
      * What a {@link #provide} did.
      *
-     * @param announced how many of the closest peers were sent the provider record
+     * @param announced how many of the closest peers took the provider record: ended the stream after it
      * @param stats     what the lookup cost
      */
     public record ProvideResult(int announced, QueryStats stats) {}
@@ -450,9 +450,10 @@ public final class KadDht implements HostService {
 
     /**
      * Announces this peer as a provider of a key to the k peers closest to it, and stores the record here.
+     * Returns once each of them has ended the stream, after reading the announcement, or failed.
      *
      * @param key the key: a multihash, such as a CID's (js-libp2p accepts only sha2-256 ones)
-     * @return how many peers were sent the record
+     * @return how many peers took the record
      * @throws InterruptedException if interrupted
      */
     public ProvideResult provide(byte[] key) throws InterruptedException {
