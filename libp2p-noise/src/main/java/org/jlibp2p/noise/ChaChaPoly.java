@@ -187,9 +187,9 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, Ch
      * The composed form for short messages, the JDK's cipher for the rest. For each message the JDK's
      * cipher derives the one-time Poly1305 key (§2.6) and builds a new Poly1305 around it, a fixed cost
      * of about 0.35 µs on top of the composed form's whole setup; this module's Poly1305 spends about
-     * three times as long on each byte as the JDK's intrinsic. The two meet between 600 and 800 bytes
-     * (x86-64 with AVX-512 IFMA, JDK 25; {@code NoiseBenchmark} prints both for 64-byte messages), so
-     * below {@value #SHORT} bytes the composed form is faster: a stream's opening, a ping, a window
+     * three times as long on each byte as the JDK's intrinsic. The two meet between 512 and 1 024 bytes
+     * (x86-64 with AVX-512 IFMA, JDK 25; {@code NoiseBenchmark} prints both at 64, 512 and 1 024
+     * bytes), so below {@value #SHORT} bytes the composed form is faster: a stream's opening, a ping, a window
      * update, most of a handshake. Each form is made on its first message.
      */
     static final class BySize extends ChaChaPoly {
