@@ -26,9 +26,11 @@ import javax.crypto.spec.SecretKeySpec;
  * AArch64); elsewhere its Poly1305 costs more than ChaCha20 and the composed form encrypts about a
  * third faster. {@link #create()} picks the composed form only where it knows the JDK's Poly1305 is
  * slow: Linux on x86-64 whose {@code /proc/cpuinfo} lists neither {@code avx512ifma} nor
- * {@code avx_ifma}. Everywhere else it picks {@link BySize}: even with the intrinsic, the JDK sets up
- * a new Poly1305 for every message, which costs more than a short message's bytes. The system
- * property {@value #PROPERTY} ({@code jdk}, {@code composed} or {@code bysize}) overrides the choice.
+ * {@code avx_ifma}; everywhere else it picks {@link Jdk}. The system property {@value #PROPERTY}
+ * ({@code jdk}, {@code composed} or {@code bysize}) overrides the choice. {@link BySize} is for a
+ * host that runs on and exchanges many short messages: even with the intrinsic, the JDK sets up a
+ * new Poly1305 for every message, which costs more than a short message's bytes; but a fresh process
+ * then compiles both forms, which a short run does not pay back.
  */
 abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, ChaChaPoly.BySize {
     /** The system property that overrides the choice of implementation. */
@@ -185,12 +187,17 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, Ch
 
     /**
      * The composed form for short messages, the JDK's cipher for the rest. For each message the JDK's
-     * cipher derives the one-time Poly1305 key (§2.6) and builds a new Poly1305 around it, a fixed cost
-     * of about 0.35 µs on top of the composed form's whole setup; this module's Poly1305 spends about
-     * three times as long on each byte as the JDK's intrinsic. The two meet between 512 and 1 024 bytes
-     * (x86-64 with AVX-512 IFMA, JDK 25; {@code NoiseBenchmark} prints both at 64, 512 and 1 024
-     * bytes), so below {@value #SHORT} bytes the composed form is faster: a stream's opening, a ping, a window
-     * update, most of a handshake. Each form is made on its first message.
+     * cipher derives the one-time Poly1305 key (§2.6) and builds a new Poly1305 around it, a fixed
+     * cost of about 0.35 µs on top of the composed form's whole setup; this module's Poly1305 spends
+     * about three times as long on each byte as the JDK's intrinsic. The two meet between 512 and
+     * 1 024 bytes (x86-64 with AVX-512 IFMA, JDK 25; {@code NoiseBenchmark} prints both at 64, 512 and
+     * 1 024 bytes), so below {@value #SHORT} bytes the composed form is faster: a stream's opening, a
+     * ping, a window update, most of a handshake. Each form is made on its first message.
+     *
+     * <p>Not the default: in a fresh process the C2 compiler compiles the composed form's chain as
+     * well as the JDK's (about 0.4 s more of a core while a client downloaded 1 GiB, and the download
+     * was slower in each of nine pairs), while in a process that runs on, streams through two hosts
+     * were faster in each of nine pairs (BENCHMARKS.md, "2026-12-01, eighth").
      */
     static final class BySize extends ChaChaPoly {
         /** Plaintext lengths below this go through the composed form. */
@@ -243,7 +250,7 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, Ch
                 if (!forced.isEmpty()) {
                     LOG.log(Level.WARNING, () -> PROPERTY + "=" + forced + " is none of jdk, composed and bysize; choosing by processor");
                 }
-                yield jdkPoly1305IsSlow() ? Form.COMPOSED : Form.BY_SIZE;
+                yield jdkPoly1305IsSlow() ? Form.COMPOSED : Form.JDK;
             }
         };
         LOG.log(Level.DEBUG, () -> "noise: ChaChaPoly is " + name(form));
