@@ -36,14 +36,27 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, Ch
     /** The system property that overrides the choice of implementation. */
     static final String PROPERTY = "org.jlibp2p.noise.chachapoly";
     static final int TAG_LENGTH = Poly1305.TAG_LENGTH;
-    private static final String JDK_NAME = "JDK ChaCha20-Poly1305";
-    private static final String COMPOSED_NAME = "JDK ChaCha20 + own Poly1305";
-    private static final String BY_SIZE_NAME = "by size: own Poly1305 under " + BySize.SHORT + " B";
     private static final System.Logger LOG = System.getLogger("org.jlibp2p.noise");
     private static final Form CHOSEN = choose();
 
-    /** The three forms, for the choice. */
-    private enum Form { JDK, COMPOSED, BY_SIZE }
+    /** The three forms, each with its name in benchmarks and logs. */
+    private enum Form {
+        JDK("JDK ChaCha20-Poly1305"),
+        COMPOSED("JDK ChaCha20 + own Poly1305"),
+        BY_SIZE("by size: own Poly1305 under " + BySize.SHORT + " B");
+
+        final String label;
+
+        Form(String label) {
+            this.label = label;
+        }
+    }
+
+    private final Form form;
+
+    private ChaChaPoly(Form form) {
+        this.form = form;
+    }
 
     /** The implementation for this JVM and processor. */
     static ChaChaPoly create() {
@@ -56,19 +69,13 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, Ch
 
     /** The name of the implementation {@link #create()} returns, for benchmarks and logs. */
     static String chosen() {
-        return name(CHOSEN);
+        return CHOSEN.label;
     }
 
     /** What this implementation is, in the words of {@link #chosen()}. */
     @Override
-    public abstract String toString();
-
-    private static String name(Form form) {
-        return switch (form) {
-            case JDK -> JDK_NAME;
-            case COMPOSED -> COMPOSED_NAME;
-            case BY_SIZE -> BY_SIZE_NAME;
-        };
+    public String toString() {
+        return form.label;
     }
 
     /**
@@ -92,9 +99,8 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, Ch
     static final class Jdk extends ChaChaPoly {
         private final Cipher cipher = cipher("ChaCha20-Poly1305");
 
-        @Override
-        public String toString() {
-            return JDK_NAME;
+        Jdk() {
+            super(Form.JDK);
         }
 
         @Override
@@ -126,9 +132,8 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, Ch
         private final byte[] lengths = new byte[16];
         private final byte[] tag = new byte[TAG_LENGTH];
 
-        @Override
-        public String toString() {
-            return COMPOSED_NAME;
+        Composed() {
+            super(Form.COMPOSED);
         }
 
         @Override
@@ -205,9 +210,8 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, Ch
         private Composed composed;
         private Jdk jdk;
 
-        @Override
-        public String toString() {
-            return BY_SIZE_NAME;
+        BySize() {
+            super(Form.BY_SIZE);
         }
 
         @Override
@@ -253,7 +257,7 @@ abstract sealed class ChaChaPoly permits ChaChaPoly.Jdk, ChaChaPoly.Composed, Ch
                 yield jdkPoly1305IsSlow() ? Form.COMPOSED : Form.JDK;
             }
         };
-        LOG.log(Level.DEBUG, () -> "noise: ChaChaPoly is " + name(form));
+        LOG.log(Level.DEBUG, () -> "noise: ChaChaPoly is " + form.label);
         return form;
     }
 
